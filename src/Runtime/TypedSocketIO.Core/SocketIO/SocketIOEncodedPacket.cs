@@ -1,0 +1,119 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace TypedSocketIO.SocketIO;
+
+/// <summary>
+/// An encoded Socket.IO packet: the text frame and the binary frames that follow it. Immutable: every array is
+/// exact-size and owned by this instance, so one packet can be handed to many connections (encode once, send many).
+/// </summary>
+public sealed class SocketIOEncodedPacket
+{
+    internal SocketIOEncodedPacket(SocketIOPacketType type, byte[] text, ReadOnlyMemory<byte>[] attachments)
+    {
+        Type = type;
+        Text = text;
+        Attachments = attachments;
+    }
+
+    /// <summary>The packet type as encoded (an event with attachments is <see cref="SocketIOPacketType.BinaryEvent"/>).</summary>
+    public SocketIOPacketType Type { get; }
+
+    /// <summary>The text frame, e.g. <c>2/chat,12["x",1]</c>, without the Engine.IO <c>4</c> prefix. Never mutate it.</summary>
+    public ReadOnlyMemory<byte> Text { get; }
+
+    /// <summary>The binary frames to send right after <see cref="Text"/>, in order; empty for a non-binary packet.</summary>
+    public IReadOnlyList<ReadOnlyMemory<byte>> Attachments { get; }
+
+    /// <summary>Encodes a CONNECT packet: <c>0</c>, <c>0/admin,</c>, or with a payload <c>0/admin,{"sid":"…"}</c>.</summary>
+    /// <param name="nsp">The namespace, starting with '/'.</param>
+    /// <param name="payloadJson">A UTF-8 JSON object (the server sends <c>{"sid":"…"}</c>), or empty for none.</param>
+    /// <returns>The encoded packet.</returns>
+    /// <exception cref="ArgumentException">The namespace is invalid, or the payload is not one JSON object.</exception>
+    public static SocketIOEncodedPacket Connect(string nsp, ReadOnlySpan<byte> payloadJson)
+    {
+        SocketIOPacketHeader.ValidateNamespace(nsp, nameof(nsp));
+        if (!payloadJson.IsEmpty && !IsJsonObject(payloadJson))
+        {
+            throw new ArgumentException("The CONNECT payload must be one JSON object.", nameof(payloadJson));
+        }
+
+        return new SocketIOEncodedPacket(
+            SocketIOPacketType.Connect,
+            SocketIOPacketHeader.Compose(SocketIOPacketType.Connect, 0, nsp, -1, payloadJson),
+            []);
+    }
+
+    /// <summary>
+    /// Encodes a CONNECT_ERROR packet as the official server does:
+    /// <c>4/nsp,{"message":"…","data":…}</c>, <c>"data"</c> omitted when <paramref name="dataJson"/> is empty.
+    /// </summary>
+    /// <param name="nsp">The namespace, starting with '/'.</param>
+    /// <param name="message">The error message the client sees (<c>err.message</c>).</param>
+    /// <param name="dataJson">UTF-8 JSON of the error's <c>data</c> (<c>err.data</c>), or empty for none.</param>
+    /// <returns>The encoded packet.</returns>
+    /// <exception cref="ArgumentException">The namespace is invalid, or <paramref name="dataJson"/> is not valid JSON.</exception>
+    public static SocketIOEncodedPacket ConnectError(string nsp, string message, ReadOnlySpan<byte> dataJson = default)
+    {
+        SocketIOPacketHeader.ValidateNamespace(nsp, nameof(nsp));
+        ArgumentNullException.ThrowIfNull(message);
+        using var buffer = new PooledByteBufferWriter(256);
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            json.WriteString("message"u8, message);
+            if (!dataJson.IsEmpty)
+            {
+                json.WritePropertyName("data"u8);
+                try
+                {
+                    json.WriteRawValue(dataJson);
+                }
+                catch (JsonException e)
+                {
+                    // WriteRawValue reports invalid input as an ArgumentException with a JsonException inside.
+                    throw new ArgumentException("The CONNECT_ERROR data must be valid JSON.", nameof(dataJson), e);
+                }
+            }
+
+            json.WriteEndObject();
+        }
+
+        return new SocketIOEncodedPacket(
+            SocketIOPacketType.ConnectError,
+            SocketIOPacketHeader.Compose(SocketIOPacketType.ConnectError, 0, nsp, -1, buffer.WrittenSpan),
+            []);
+    }
+
+    /// <summary>Encodes a DISCONNECT packet: <c>1</c> for the main namespace, else <c>1/admin,</c>.</summary>
+    /// <param name="nsp">The namespace, starting with '/'.</param>
+    /// <returns>The encoded packet.</returns>
+    /// <exception cref="ArgumentException">The namespace is invalid.</exception>
+    public static SocketIOEncodedPacket Disconnect(string nsp)
+    {
+        SocketIOPacketHeader.ValidateNamespace(nsp, nameof(nsp));
+        return new SocketIOEncodedPacket(
+            SocketIOPacketType.Disconnect,
+            SocketIOPacketHeader.Compose(SocketIOPacketType.Disconnect, 0, nsp, -1, default),
+            []);
+    }
+
+    private static bool IsJsonObject(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            reader.Skip();
+            return !reader.Read();
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}
