@@ -1,0 +1,110 @@
+using Microsoft.AspNetCore.Http;
+
+namespace TypedSocketIO.EngineIO;
+
+/// <summary>Settings of an Engine.IO endpoint. Defaults are those of the official <c>engine.io</c> server, plus the limits of this project.</summary>
+public sealed class EngineIOOptions
+{
+    /// <summary>The default of <see cref="PingInterval"/>: 25 seconds.</summary>
+    public static readonly TimeSpan DefaultPingInterval = TimeSpan.FromMilliseconds(25_000);
+
+    /// <summary>The default of <see cref="PingTimeout"/>: 20 seconds.</summary>
+    public static readonly TimeSpan DefaultPingTimeout = TimeSpan.FromMilliseconds(20_000);
+
+    /// <summary>The default of <see cref="UpgradeTimeout"/>: 10 seconds.</summary>
+    public static readonly TimeSpan DefaultUpgradeTimeout = TimeSpan.FromMilliseconds(10_000);
+
+    /// <summary>The default of <see cref="SendTimeout"/>: 10 seconds.</summary>
+    public static readonly TimeSpan DefaultSendTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>The default of <see cref="MaxHttpBufferSize"/>: 1 000 000 bytes.</summary>
+    public const int DefaultMaxHttpBufferSize = 1_000_000;
+
+    /// <summary>The default of <see cref="MaxOutgoingBufferSize"/>: 1 MiB.</summary>
+    public const int DefaultMaxOutgoingBufferSize = 1024 * 1024;
+
+    /// <summary>The default of <see cref="MaxWebSocketFragments"/>: 131 072.</summary>
+    public const int DefaultMaxWebSocketFragments = 131_072;
+
+    /// <summary>
+    /// How often the server sends a ping. Sent to the client in the handshake as <c>pingInterval</c>.
+    /// Defaults to 25 seconds.
+    /// </summary>
+    public TimeSpan PingInterval { get; set; } = DefaultPingInterval;
+
+    /// <summary>
+    /// How long the server waits for a pong after a ping before it closes the session with <c>ping timeout</c>.
+    /// Sent to the client in the handshake as <c>pingTimeout</c>. Defaults to 20 seconds.
+    /// </summary>
+    public TimeSpan PingTimeout { get; set; } = DefaultPingTimeout;
+
+    /// <summary>How long a polling→WebSocket upgrade may take before the WebSocket is dropped (the session stays on polling). Defaults to 10 seconds.</summary>
+    public TimeSpan UpgradeTimeout { get; set; } = DefaultUpgradeTimeout;
+
+    /// <summary>
+    /// The largest HTTP long-polling request body, and the largest WebSocket message, in bytes; sent to the client as
+    /// <c>maxPayload</c>. A larger POST is answered 413 and a larger WebSocket message closes the session.
+    /// Defaults to 1 000 000 bytes.
+    /// </summary>
+    public int MaxHttpBufferSize { get; set; } = DefaultMaxHttpBufferSize;
+
+    /// <summary>
+    /// The most bytes queued for one session and not yet written to its transport. Volatile messages are dropped when
+    /// the transport is busy; a message that would cross this limit closes the session with <c>transport error</c>.
+    /// Defaults to 1 MiB.
+    /// </summary>
+    public int MaxOutgoingBufferSize { get; set; } = DefaultMaxOutgoingBufferSize;
+
+    /// <summary>How long one write to a WebSocket may take before the session is closed with <c>transport error</c>. Defaults to 10 seconds.</summary>
+    public TimeSpan SendTimeout { get; set; } = DefaultSendTimeout;
+
+    /// <summary>The most frames one WebSocket message may be split into (CVE-2026-48779). Defaults to 131 072.</summary>
+    public int MaxWebSocketFragments { get; set; } = DefaultMaxWebSocketFragments;
+
+    /// <summary>The transports accepted. Defaults to <see cref="EngineIOTransports.All"/>.</summary>
+    public EngineIOTransports Transports { get; set; } = EngineIOTransports.All;
+
+    /// <summary>Whether polling sessions may upgrade to WebSocket. Defaults to <see langword="true"/>.</summary>
+    public bool AllowUpgrades { get; set; } = true;
+
+    /// <summary>
+    /// Decides whether a handshake request may open a session: return <see langword="null"/> to accept it, or a message to
+    /// refuse it with status 403 and <c>{"code":4,"message":…}</c>. Defaults to <see langword="null"/> (all accepted).
+    /// </summary>
+    public Func<HttpContext, ValueTask<string?>>? AllowRequest { get; set; }
+
+    internal void Validate()
+    {
+        static void Positive(TimeSpan value, string name)
+        {
+            if (value <= TimeSpan.Zero || value.TotalMilliseconds > int.MaxValue)
+            {
+                throw new InvalidOperationException($"EngineIOOptions.{name} must be positive and at most {int.MaxValue} ms; it is {value}.");
+            }
+        }
+
+        Positive(PingInterval, nameof(PingInterval));
+        Positive(PingTimeout, nameof(PingTimeout));
+        Positive(UpgradeTimeout, nameof(UpgradeTimeout));
+        Positive(SendTimeout, nameof(SendTimeout));
+        if (MaxHttpBufferSize < 16)
+        {
+            throw new InvalidOperationException($"EngineIOOptions.MaxHttpBufferSize must be at least 16 bytes; it is {MaxHttpBufferSize}.");
+        }
+
+        if (MaxOutgoingBufferSize < 16)
+        {
+            throw new InvalidOperationException($"EngineIOOptions.MaxOutgoingBufferSize must be at least 16 bytes; it is {MaxOutgoingBufferSize}.");
+        }
+
+        if (MaxWebSocketFragments < 1)
+        {
+            throw new InvalidOperationException($"EngineIOOptions.MaxWebSocketFragments must be at least 1; it is {MaxWebSocketFragments}.");
+        }
+
+        if ((Transports & EngineIOTransports.All) == 0)
+        {
+            throw new InvalidOperationException("EngineIOOptions.Transports must allow polling, WebSocket or both.");
+        }
+    }
+}

@@ -1,0 +1,384 @@
+using System.Buffers.Text;
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TypedSocketIO.EngineIO.Internal;
+
+namespace TypedSocketIO.EngineIO;
+
+/// <summary>
+/// One Engine.IO endpoint: it answers handshakes, polling requests and WebSockets, keeps the sessions, and runs the
+/// heartbeat of all of them from a single timer. Created by <c>MapEngineIO</c> (or by the Socket.IO server).
+/// </summary>
+public sealed class EngineIOServer : IAsyncDisposable
+{
+    /// <summary>The name of the <see cref="Meter"/> whose instruments report the sessions.</summary>
+    public const string MeterName = "TypedSocketIO.EngineIO";
+
+    private readonly ConcurrentDictionary<string, EngineIOConnection> _sessions = new(StringComparer.Ordinal);
+    private readonly Timer _ticker;
+    private readonly Meter _meter;
+    private readonly byte[] _upgradesPolling;
+    private int _pollingCount;
+    private int _webSocketCount;
+    private bool _stopping;
+
+    /// <summary>Creates an Engine.IO server.</summary>
+    /// <param name="options">The settings; validated here.</param>
+    /// <param name="handler">The protocol on top (Socket.IO, or the application).</param>
+    /// <param name="loggerFactory">Where logs go; none when <see langword="null"/>.</param>
+    /// <param name="meterFactory">Creates the <see cref="Meter"/>; a standalone meter when <see langword="null"/>.</param>
+    public EngineIOServer(EngineIOOptions options, IEngineIOHandler handler, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(handler);
+        options.Validate();
+        Options = options;
+        Handler = handler;
+        Logger = (ILogger?)loggerFactory?.CreateLogger("TypedSocketIO.EngineIO") ?? NullLogger.Instance;
+        _upgradesPolling = options.AllowUpgrades && options.Transports.HasFlag(EngineIOTransports.WebSocket) ? "[\"websocket\"]"u8.ToArray() : "[]"u8.ToArray();
+
+        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        _meter.CreateObservableUpDownCounter(
+            "engineio.sessions",
+            () => new[]
+            {
+                new Measurement<int>(Volatile.Read(ref _pollingCount), new KeyValuePair<string, object?>("transport", EngineIOProtocol.PollingTransport)),
+                new Measurement<int>(Volatile.Read(ref _webSocketCount), new KeyValuePair<string, object?>("transport", EngineIOProtocol.WebSocketTransport)),
+            },
+            unit: "{session}",
+            description: "Open Engine.IO sessions, by transport.");
+
+        // One timer for every session's heartbeat, upgrade and closing deadlines (no timer per session).
+        long tick = Math.Clamp((long)Math.Min(options.PingInterval.TotalMilliseconds, options.PingTimeout.TotalMilliseconds) / 10, 5, 500);
+        _ticker = new Timer(static s => ((EngineIOServer)s!).Tick(), this, tick, tick);
+    }
+
+    /// <summary>The settings.</summary>
+    public EngineIOOptions Options { get; }
+
+    /// <summary>The number of open sessions.</summary>
+    public int SessionCount => _sessions.Count;
+
+    internal IEngineIOHandler Handler { get; }
+
+    internal ILogger Logger { get; }
+
+    /// <summary>The number of open sessions whose current transport is <paramref name="transport"/>.</summary>
+    /// <param name="transport"><c>polling</c> or <c>websocket</c>.</param>
+    /// <returns>The count.</returns>
+    public int CountByTransport(string transport) => transport switch
+    {
+        EngineIOProtocol.PollingTransport => Volatile.Read(ref _pollingCount),
+        EngineIOProtocol.WebSocketTransport => Volatile.Read(ref _webSocketCount),
+        _ => 0,
+    };
+
+    /// <summary>Finds an open session by id.</summary>
+    /// <param name="id">The session id.</param>
+    /// <param name="connection">The session.</param>
+    /// <returns>Whether it was found.</returns>
+    public bool TryGetConnection(string id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out EngineIOConnection? connection)
+        => _sessions.TryGetValue(id, out connection);
+
+    /// <summary>Serves one HTTP request to the endpoint (handshake, poll, post or WebSocket).</summary>
+    /// <param name="context">The request.</param>
+    /// <returns>A task that completes when the request has been answered (for a WebSocket, when it closes).</returns>
+    public async Task HandleRequestAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        HttpRequest request = context.Request;
+        bool isWebSocket = context.WebSockets.IsWebSocketRequest;
+
+        // Transports are looked up in a closed set, never in a dictionary keyed by client input (CVE-2023-31125).
+        string? transportName = request.Query["transport"];
+        EngineIOTransports transport = transportName switch
+        {
+            EngineIOProtocol.PollingTransport => EngineIOTransports.Polling,
+            EngineIOProtocol.WebSocketTransport => EngineIOTransports.WebSocket,
+            _ => 0,
+        };
+        if (transport == 0 || (Options.Transports & transport) == 0)
+        {
+            await RefuseAsync(context, EngineIOErrorCode.UnknownTransport, null).ConfigureAwait(false);
+            return;
+        }
+
+        string? sid = request.Query["sid"];
+        if (sid is not null)
+        {
+            if (!_sessions.TryGetValue(sid, out EngineIOConnection? connection))
+            {
+                await RefuseAsync(context, EngineIOErrorCode.UnknownSid, null).ConfigureAwait(false);
+                return;
+            }
+
+            string current = connection.Transport;
+            if (transport == EngineIOTransports.WebSocket)
+            {
+                if (!isWebSocket || current != EngineIOProtocol.PollingTransport || !Options.AllowUpgrades)
+                {
+                    await RefuseAsync(context, EngineIOErrorCode.BadRequest, null).ConfigureAwait(false);
+                    return;
+                }
+
+                WebSocket socket = await AcceptWebSocketAsync(context).ConfigureAwait(false);
+                await connection.RunUpgradeAsync(socket).ConfigureAwait(false);
+                return;
+            }
+
+            if (current != EngineIOProtocol.PollingTransport)
+            {
+                await RefuseAsync(context, EngineIOErrorCode.BadRequest, null).ConfigureAwait(false);
+                return;
+            }
+
+            if (HttpMethods.IsGet(request.Method))
+            {
+                await connection.HandlePollAsync(context).ConfigureAwait(false);
+            }
+            else if (HttpMethods.IsPost(request.Method))
+            {
+                await connection.HandlePostAsync(context).ConfigureAwait(false);
+            }
+            else
+            {
+                await RefuseAsync(context, EngineIOErrorCode.BadRequest, null).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        // A handshake: GET only, and a WebSocket handshake must really be a WebSocket request.
+        if (!HttpMethods.IsGet(request.Method))
+        {
+            await RefuseAsync(context, EngineIOErrorCode.BadHandshakeMethod, null).ConfigureAwait(false);
+            return;
+        }
+
+        if (transport == EngineIOTransports.WebSocket && !isWebSocket)
+        {
+            await RefuseAsync(context, EngineIOErrorCode.BadRequest, null).ConfigureAwait(false);
+            return;
+        }
+
+        if (request.Query["EIO"] != "4")
+        {
+            await RefuseAsync(context, EngineIOErrorCode.UnsupportedProtocolVersion, null).ConfigureAwait(false);
+            return;
+        }
+
+        if (Options.AllowRequest is { } allowRequest)
+        {
+            string? refusal;
+            try
+            {
+                refusal = await allowRequest(context).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                EngineIOLog.HandlerFailed(Logger, ex);
+                refusal = "Forbidden";
+            }
+
+            if (refusal is not null)
+            {
+                await RefuseAsync(context, EngineIOErrorCode.Forbidden, refusal).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        if (_stopping)
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
+
+        await OpenAsync(context, transport).ConfigureAwait(false);
+    }
+
+    private async Task OpenAsync(HttpContext context, EngineIOTransports transport)
+    {
+        WebSocket? socket = transport == EngineIOTransports.WebSocket ? await AcceptWebSocketAsync(context).ConfigureAwait(false) : null;
+        string transportName = socket is null ? EngineIOProtocol.PollingTransport : EngineIOProtocol.WebSocketTransport;
+        var connection = new EngineIOConnection(this, NewSessionId(), new EngineIOHandshake(context, DateTimeOffset.UtcNow), transportName);
+        _sessions[connection.Id] = connection;
+        Interlocked.Increment(ref socket is null ? ref _pollingCount : ref _webSocketCount);
+        EngineIOLog.SessionOpened(Logger, transportName);
+
+        connection.EnqueueOpenPacket(WriteHandshake(connection.Id, socket is null ? _upgradesPolling : "[]"u8.ToArray()));
+        try
+        {
+            await Handler.OnOpenAsync(connection).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            EngineIOLog.HandlerFailed(Logger, ex);
+            await connection.CloseCoreAsync(new EngineIOCloseReason(EngineIOCloseReason.TransportError.Reason, "the handler failed"), flush: false).ConfigureAwait(false);
+        }
+
+        if (socket is null)
+        {
+            await connection.HandlePollAsync(context).ConfigureAwait(false);
+        }
+        else
+        {
+            await connection.RunWebSocketAsync(socket).ConfigureAwait(false);
+        }
+    }
+
+    private byte[] WriteHandshake(string sid, byte[] upgrades)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(160);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("sid"u8, sid);
+            writer.WritePropertyName("upgrades"u8);
+            writer.WriteRawValue(upgrades, skipInputValidation: true);
+            writer.WriteNumber("pingInterval"u8, (long)Options.PingInterval.TotalMilliseconds);
+            writer.WriteNumber("pingTimeout"u8, (long)Options.PingTimeout.TotalMilliseconds);
+            writer.WriteNumber("maxPayload"u8, Options.MaxHttpBufferSize);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static async Task<WebSocket> AcceptWebSocketAsync(HttpContext context)
+    {
+        return await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { DangerousEnableCompression = false }).ConfigureAwait(false);
+    }
+
+    /// <summary>A session id: 15 random bytes from a CSPRNG as 20 URL-safe base64 characters, like the official server's.</summary>
+    private static string NewSessionId()
+    {
+        Span<byte> random = stackalloc byte[15];
+        RandomNumberGenerator.Fill(random);
+        return Base64Url.EncodeToString(random);
+    }
+
+    internal void OnUpgraded(EngineIOConnection connection)
+    {
+        _ = connection;
+        Interlocked.Decrement(ref _pollingCount);
+        Interlocked.Increment(ref _webSocketCount);
+    }
+
+    internal void Remove(EngineIOConnection connection)
+    {
+        if (_sessions.TryRemove(new KeyValuePair<string, EngineIOConnection>(connection.Id, connection)))
+        {
+            Interlocked.Decrement(ref connection.Transport == EngineIOProtocol.PollingTransport ? ref _pollingCount : ref _webSocketCount);
+        }
+    }
+
+    internal async ValueTask NotifyClosedAsync(EngineIOConnection connection, EngineIOCloseReason reason)
+    {
+        EngineIOLog.SessionClosed(Logger, reason.ToString());
+        try
+        {
+            await Handler.OnCloseAsync(connection, reason).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            EngineIOLog.HandlerFailed(Logger, ex);
+        }
+    }
+
+    private void Tick()
+    {
+        long now = Environment.TickCount64;
+        foreach (KeyValuePair<string, EngineIOConnection> entry in _sessions)
+        {
+            entry.Value.OnTick(now);
+        }
+    }
+
+    internal static Task RefuseAsync(HttpContext context, EngineIOErrorCode code, string? message)
+    {
+        return WriteErrorAsync(context, code, message);
+    }
+
+    internal static async Task WriteErrorAsync(HttpContext context, EngineIOErrorCode code, string? message)
+    {
+        message ??= code switch
+        {
+            EngineIOErrorCode.UnknownTransport => "Transport unknown",
+            EngineIOErrorCode.UnknownSid => "Session ID unknown",
+            EngineIOErrorCode.BadHandshakeMethod => "Bad handshake method",
+            EngineIOErrorCode.BadRequest => "Bad request",
+            EngineIOErrorCode.Forbidden => "Forbidden",
+            EngineIOErrorCode.UnsupportedProtocolVersion => "Unsupported protocol version",
+            _ => "Bad request",
+        };
+        if (context.Response.HasStarted)
+        {
+            return;
+        }
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("code"u8, (int)code);
+            writer.WriteString("message"u8, message);
+            writer.WriteEndObject();
+        }
+
+        context.Response.StatusCode = code == EngineIOErrorCode.Forbidden ? StatusCodes.Status403Forbidden : StatusCodes.Status400BadRequest;
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = buffer.WrittenCount;
+        try
+        {
+            await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            // The client is gone; nothing to answer.
+        }
+    }
+
+    /// <summary>
+    /// Stops accepting sessions and closes every open one with <c>server shutting down</c>, letting each flush what it has
+    /// queued for at most <paramref name="drainTimeout"/>.
+    /// </summary>
+    /// <param name="drainTimeout">How long queued messages may take to leave before the sessions are dropped.</param>
+    /// <returns>A task that completes when every session is closed.</returns>
+    public async Task ShutdownAsync(TimeSpan drainTimeout)
+    {
+        _stopping = true;
+        List<Task> closing = new();
+        foreach (KeyValuePair<string, EngineIOConnection> entry in _sessions)
+        {
+            closing.Add(entry.Value.CloseCoreAsync(EngineIOCloseReason.ServerShuttingDown, flush: true).AsTask());
+        }
+
+        await Task.WhenAll(closing).ConfigureAwait(false);
+
+        long deadline = Environment.TickCount64 + (long)drainTimeout.TotalMilliseconds;
+        while (!_sessions.IsEmpty && Environment.TickCount64 < deadline)
+        {
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+
+        foreach (KeyValuePair<string, EngineIOConnection> entry in _sessions)
+        {
+            entry.Value.Abandon();
+        }
+    }
+
+    /// <summary>Closes every session at once and stops the heartbeat timer.</summary>
+    /// <returns>A task that completes when done.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        await ShutdownAsync(TimeSpan.Zero).ConfigureAwait(false);
+        await _ticker.DisposeAsync().ConfigureAwait(false);
+        _meter.Dispose();
+    }
+}

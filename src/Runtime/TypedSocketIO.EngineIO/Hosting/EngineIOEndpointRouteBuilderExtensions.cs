@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using TypedSocketIO.EngineIO;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps an Engine.IO endpoint, for applications that use Engine.IO without Socket.IO.</summary>
+public static class EngineIOEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps an Engine.IO v4 endpoint at <paramref name="path"/> (for example <c>/engine.io/</c>) served by <paramref name="handler"/>.
+    /// WebSockets are accepted without calling <c>UseWebSockets</c>; CORS is configured on the returned builder.
+    /// </summary>
+    /// <param name="endpoints">The route builder.</param>
+    /// <param name="path">The path, as the client's <c>path</c> option.</param>
+    /// <param name="handler">The protocol on top of Engine.IO.</param>
+    /// <param name="configure">Adjusts the settings.</param>
+    /// <returns>A builder to add conventions (CORS, authorization) to the endpoint.</returns>
+    public static IEndpointConventionBuilder MapEngineIO(this IEndpointRouteBuilder endpoints, string path, IEngineIOHandler handler, Action<EngineIOOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(handler);
+        var options = new EngineIOOptions();
+        configure?.Invoke(options);
+        return MapEngineIO(endpoints, path, handler, options, out _);
+    }
+
+    /// <summary>Maps an Engine.IO endpoint and returns its server (for the Socket.IO server and for diagnostics).</summary>
+    internal static IEndpointConventionBuilder MapEngineIO(IEndpointRouteBuilder endpoints, string path, IEngineIOHandler handler, EngineIOOptions options, out EngineIOServer server)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        IServiceProvider services = endpoints.ServiceProvider;
+        var engine = new EngineIOServer(
+            options,
+            handler,
+            services.GetService<ILoggerFactory>(),
+            services.GetService<System.Diagnostics.Metrics.IMeterFactory>());
+        server = engine;
+
+        if (services.GetService<IHostApplicationLifetime>() is { } lifetime)
+        {
+            // Sessions are told before the server stops waiting for requests, so that pending polls complete.
+            lifetime.ApplicationStopping.Register(static s => ((EngineIOServer)s!).ShutdownAsync(TimeSpan.FromSeconds(1)).GetAwaiter().GetResult(), engine);
+        }
+
+        // A sub-pipeline with the WebSocket middleware, as SignalR does, so that the application need not add it.
+        IApplicationBuilder app = endpoints.CreateApplicationBuilder();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
+        app.Run(engine.HandleRequestAsync);
+        RequestDelegate pipeline = app.Build();
+
+        string pattern = "/" + path.Trim('/');
+        return endpoints.Map(pattern, pipeline).WithDisplayName("Engine.IO " + pattern);
+    }
+}

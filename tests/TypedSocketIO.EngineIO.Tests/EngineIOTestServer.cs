@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using TypedSocketIO.EngineIO;
+
+namespace TypedSocketIO.EngineIO.Tests;
+
+/// <summary>An echo handler that also records what happened, for assertions.</summary>
+public sealed class RecordingEchoHandler : IEngineIOHandler
+{
+    public ConcurrentQueue<string> Events { get; } = new();
+
+    public Channel<(EngineIOConnection Connection, EngineIOCloseReason Reason)> Closed { get; } = Channel.CreateUnbounded<(EngineIOConnection, EngineIOCloseReason)>();
+
+    public ValueTask OnOpenAsync(EngineIOConnection connection)
+    {
+        Events.Enqueue("open " + connection.Transport);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask OnTextAsync(EngineIOConnection connection, ReadOnlyMemory<byte> utf8)
+    {
+        Events.Enqueue("text " + Encoding.UTF8.GetString(utf8.Span));
+        connection.TrySend(EngineIOMessage.Text(utf8.ToArray()));
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask OnBinaryAsync(EngineIOConnection connection, ReadOnlyMemory<byte> data)
+    {
+        Events.Enqueue("binary " + Convert.ToHexString(data.Span));
+        connection.TrySend(EngineIOMessage.Binary(data.ToArray()));
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask OnCloseAsync(EngineIOConnection connection, EngineIOCloseReason reason)
+    {
+        Closed.Writer.TryWrite((connection, reason));
+        return ValueTask.CompletedTask;
+    }
+
+    public async Task<EngineIOCloseReason> WaitClosedAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        return (await Closed.Reader.ReadAsync(timeout.Token)).Reason;
+    }
+}
+
+/// <summary>A real Kestrel server on 127.0.0.1 with an ephemeral port, serving one Engine.IO endpoint.</summary>
+public sealed class EngineIOTestServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private EngineIOTestServer(WebApplication app, RecordingEchoHandler handler, Uri baseUri, EngineIOServer engine)
+    {
+        _app = app;
+        Engine = engine;
+        Handler = handler;
+        BaseUri = baseUri;
+        Http = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(15) };
+    }
+
+    public RecordingEchoHandler Handler { get; }
+
+    public EngineIOServer Engine { get; }
+
+    public Uri BaseUri { get; }
+
+    public HttpClient Http { get; }
+
+    public static async Task<EngineIOTestServer> StartAsync(Action<EngineIOOptions>? configure = null)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        WebApplication app = builder.Build();
+        var handler = new RecordingEchoHandler();
+        var options = new EngineIOOptions();
+        configure?.Invoke(options);
+        EngineIOEndpointRouteBuilderExtensions.MapEngineIO(app, "/engine.io/", handler, options, out EngineIOServer engine);
+        await app.StartAsync();
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new EngineIOTestServer(app, handler, new Uri(address), engine);
+    }
+
+    public Uri WebSocketUri(string query) => new($"ws://{BaseUri.Authority}/engine.io/?{query}");
+
+    /// <summary>Opens a polling session and returns its sid.</summary>
+    public async Task<string> HandshakePollingAsync()
+    {
+        string body = await Http.GetStringAsync("/engine.io/?EIO=4&transport=polling");
+        Assert.StartsWith("0{", body, StringComparison.Ordinal);
+        using var doc = System.Text.Json.JsonDocument.Parse(body[1..]);
+        return doc.RootElement.GetProperty("sid").GetString()!;
+    }
+
+    public async Task<string> PollAsync(string sid)
+    {
+        using HttpResponseMessage response = await Http.GetAsync($"/engine.io/?EIO=4&transport=polling&sid={sid}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    public async Task<HttpResponseMessage> PostAsync(string sid, string payload)
+    {
+        using var content = new StringContent(payload, Encoding.UTF8, "text/plain");
+        return await Http.PostAsync($"/engine.io/?EIO=4&transport=polling&sid={sid}", content);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Http.Dispose();
+    }
+}
+
+public static class WebSocketTestExtensions
+{
+    public static async Task SendTextAsync(this WebSocket socket, string text)
+        => await socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    public static async Task<(WebSocketMessageType Type, byte[] Data)> ReceiveMessageAsync(this WebSocket socket)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var buffer = new byte[64 * 1024];
+        using var ms = new MemoryStream();
+        while (true)
+        {
+            WebSocketReceiveResult result = await socket.ReceiveAsync(buffer, timeout.Token);
+            ms.Write(buffer, 0, result.Count);
+            if (result.EndOfMessage || result.MessageType == WebSocketMessageType.Close)
+            {
+                return (result.MessageType, ms.ToArray());
+            }
+        }
+    }
+
+    public static async Task<string> ReceiveTextAsync(this WebSocket socket)
+    {
+        (WebSocketMessageType type, byte[] data) = await socket.ReceiveMessageAsync();
+        Assert.Equal(WebSocketMessageType.Text, type);
+        return Encoding.UTF8.GetString(data);
+    }
+}

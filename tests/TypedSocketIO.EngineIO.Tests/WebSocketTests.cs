@@ -1,0 +1,159 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+
+namespace TypedSocketIO.EngineIO.Tests;
+
+public sealed class WebSocketTests
+{
+    [Fact]
+    public async Task DirectWebSocket_HandshakeAndEchoOfTextAndBinary()
+    {
+        await using var server = await EngineIOTestServer.StartAsync();
+        using var ws = new ClientWebSocket();
+        await ws.ConnectAsync(server.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
+
+        string open = await ws.ReceiveTextAsync();
+        Assert.Equal('0', open[0]);
+        using (var doc = JsonDocument.Parse(open[1..]))
+        {
+            Assert.Equal("[]", doc.RootElement.GetProperty("upgrades").GetRawText());
+        }
+
+        await ws.SendTextAsync("4héllo");
+        Assert.Equal("4héllo", await ws.ReceiveTextAsync());
+
+        await ws.SendAsync(new byte[] { 1, 2, 3 }, WebSocketMessageType.Binary, true, CancellationToken.None);
+        (WebSocketMessageType type, byte[] data) = await ws.ReceiveMessageAsync();
+        Assert.Equal(WebSocketMessageType.Binary, type);
+        Assert.Equal(new byte[] { 1, 2, 3 }, data);
+        Assert.Equal(1, server.Engine.CountByTransport("websocket"));
+
+        await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+        Assert.Equal("transport close", (await server.Handler.WaitClosedAsync()).Reason);
+        Assert.Equal(0, server.Engine.SessionCount);
+    }
+
+    [Fact]
+    public async Task Upgrade_FromPolling_ProbeNoopAndNoMessageLost()
+    {
+        await using var server = await EngineIOTestServer.StartAsync();
+        string sid = await server.HandshakePollingAsync();
+        Task<string> pendingPoll = server.PollAsync(sid);
+        await Task.Delay(50);
+
+        using var ws = new ClientWebSocket();
+        await ws.ConnectAsync(server.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
+        await ws.SendTextAsync("2probe");
+        Assert.Equal("3probe", await ws.ReceiveTextAsync());
+        Assert.Equal("6", await pendingPoll);
+
+        // Sent while the upgrade is not complete yet: must arrive over the WebSocket once it is.
+        Assert.True(server.Engine.TryGetConnection(sid, out EngineIOConnection? connection));
+        Assert.True(connection.TrySend(EngineIOMessage.Text("during"u8.ToArray())));
+        await ws.SendTextAsync("5");
+        Assert.Equal("4during", await ws.ReceiveTextAsync());
+        Assert.Equal("websocket", connection.Transport);
+
+        await ws.SendTextAsync("4after");
+        Assert.Equal("4after", await ws.ReceiveTextAsync());
+        Assert.Equal(1, server.Engine.CountByTransport("websocket"));
+        Assert.Equal(0, server.Engine.CountByTransport("polling"));
+
+        // Polling is over for this session.
+        using HttpResponseMessage poll = await server.Http.GetAsync($"/engine.io/?EIO=4&transport=polling&sid={sid}");
+        Assert.Equal(400, (int)poll.StatusCode);
+    }
+
+    [Fact]
+    public async Task Heartbeat_OverWebSocket_PongKeepsAliveAndSilenceTimesOut()
+    {
+        await using var server = await EngineIOTestServer.StartAsync(o =>
+        {
+            o.PingInterval = TimeSpan.FromMilliseconds(100);
+            o.PingTimeout = TimeSpan.FromMilliseconds(150);
+        });
+        using var ws = new ClientWebSocket();
+        await ws.ConnectAsync(server.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
+        await ws.ReceiveTextAsync();
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal("2", await ws.ReceiveTextAsync());
+            await ws.SendTextAsync("3");
+        }
+
+        Assert.Equal("2", await ws.ReceiveTextAsync());
+        Assert.Equal("ping timeout", (await server.Handler.WaitClosedAsync()).Reason);
+    }
+
+    [Fact]
+    public async Task OversizeMessage_ClosesWith1009_AndOtherSessionsKeepWorking()
+    {
+        await using var server = await EngineIOTestServer.StartAsync(o => o.MaxHttpBufferSize = 1000);
+        using var healthy = new ClientWebSocket();
+        await healthy.ConnectAsync(server.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
+        await healthy.ReceiveTextAsync();
+
+        using var attacker = new ClientWebSocket();
+        await attacker.ConnectAsync(server.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
+        await attacker.ReceiveTextAsync();
+        await attacker.SendTextAsync("4" + new string('x', 5000));
+        (WebSocketMessageType type, _) = await attacker.ReceiveMessageAsync();
+        Assert.Equal(WebSocketMessageType.Close, type);
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, attacker.CloseStatus);
+        Assert.Equal("transport error", (await server.Handler.WaitClosedAsync()).Reason);
+
+        await healthy.SendTextAsync("4fine");
+        Assert.Equal("4fine", await healthy.ReceiveTextAsync());
+    }
+
+    [Fact]
+    public async Task TooManyFragments_ClosesTheSession()
+    {
+        await using var server = await EngineIOTestServer.StartAsync(o => o.MaxWebSocketFragments = 8);
+        using var ws = new ClientWebSocket();
+        await ws.ConnectAsync(server.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
+        await ws.ReceiveTextAsync();
+        await ws.SendAsync("4"u8.ToArray(), WebSocketMessageType.Text, false, CancellationToken.None);
+        for (int i = 0; i < 20; i++)
+        {
+            await ws.SendAsync(ReadOnlyMemory<byte>.Empty, WebSocketMessageType.Text, false, CancellationToken.None);
+        }
+
+        Assert.Equal("transport error", (await server.Handler.WaitClosedAsync()).Reason);
+    }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("")]
+    [InlineData("0{}")]
+    public async Task GarbageText_ClosesWithParseError(string frame)
+    {
+        await using var server = await EngineIOTestServer.StartAsync();
+        using var ws = new ClientWebSocket();
+        await ws.ConnectAsync(server.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
+        await ws.ReceiveTextAsync();
+        await ws.SendAsync(Encoding.UTF8.GetBytes(frame), WebSocketMessageType.Text, true, CancellationToken.None);
+        Assert.Equal("parse error", (await server.Handler.WaitClosedAsync()).Reason);
+    }
+
+    [Fact]
+    public async Task ServerShutdown_ClosesSessionsWithServerShuttingDown()
+    {
+        var server = await EngineIOTestServer.StartAsync();
+        using var ws = new ClientWebSocket();
+        await ws.ConnectAsync(server.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
+        await ws.ReceiveTextAsync();
+        string sid = await server.HandshakePollingAsync();
+        Task<string> poll = server.PollAsync(sid);
+        await Task.Delay(50);
+
+        Task stopping = server.DisposeAsync().AsTask();
+        Assert.Equal("1", await poll);
+        (WebSocketMessageType type, _) = await ws.ReceiveMessageAsync();
+        Assert.Equal(WebSocketMessageType.Close, type);
+        await stopping;
+        Assert.Equal("server shutting down", (await server.Handler.WaitClosedAsync()).Reason);
+        Assert.Equal("server shutting down", (await server.Handler.WaitClosedAsync()).Reason);
+    }
+}
