@@ -60,9 +60,14 @@ public sealed class WebSocketTests
         Assert.Equal(1, server.Engine.CountByTransport("websocket"));
         Assert.Equal(0, server.Engine.CountByTransport("polling"));
 
-        // Polling is over for this session.
+        // Polling is over for this session, and a second WebSocket is closed at once.
         using HttpResponseMessage poll = await server.Http.GetAsync($"/engine.io/?EIO=4&transport=polling&sid={sid}");
         Assert.Equal(400, (int)poll.StatusCode);
+        using var second = new ClientWebSocket();
+        await second.ConnectAsync(server.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
+        Assert.Equal(WebSocketMessageType.Close, (await second.ReceiveMessageAsync()).Type);
+        await ws.SendTextAsync("4still");
+        Assert.Equal("4still", await ws.ReceiveTextAsync());
     }
 
     [Fact]

@@ -70,6 +70,18 @@ public sealed partial class EngineIOConnection
         }
     }
 
+    /// <summary>Whether the session is gone for good (not even flushing its last messages).</summary>
+    internal bool IsFinished
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _state == ConnectionState.Closed;
+            }
+        }
+    }
+
     /// <summary>Cancelled when the session closes.</summary>
     public CancellationToken Closed => _closed.Token;
 
@@ -241,7 +253,8 @@ public sealed partial class EngineIOConnection
                 }
                 else if (now >= _nextPingAt)
                 {
-                    _pongDeadline = now + (long)_server.Options.PingTimeout.TotalMilliseconds;
+                    // Measured from when the ping was due, so that a late tick does not lengthen the timeout.
+                    _pongDeadline = _nextPingAt + (long)_server.Options.PingTimeout.TotalMilliseconds;
                     _queue.Enqueue(new OutgoingPacket(EngineIOPacketType.Ping, ReadOnlyMemory<byte>.Empty, false));
                     _queuedBytes += 1;
                     SignalUnderLock();

@@ -55,7 +55,9 @@ public sealed class EngineIOServer : IAsyncDisposable
             description: "Open Engine.IO sessions, by transport.");
 
         // One timer for every session's heartbeat, upgrade and closing deadlines (no timer per session).
-        long tick = Math.Clamp((long)Math.Min(options.PingInterval.TotalMilliseconds, options.PingTimeout.TotalMilliseconds) / 10, 5, 500);
+        // Its period is a fiftieth of the shortest heartbeat delay (2 ms to 250 ms), and requests check their session's deadlines on
+        // arrival, so that a ping timeout is never observed late by a client.
+        long tick = Math.Clamp((long)Math.Min(options.PingInterval.TotalMilliseconds, options.PingTimeout.TotalMilliseconds) / 50, 2, 250);
         _ticker = new Timer(static s => ((EngineIOServer)s!).Tick(), this, tick, tick);
     }
 
@@ -112,7 +114,12 @@ public sealed class EngineIOServer : IAsyncDisposable
         string? sid = request.Query["sid"];
         if (sid is not null)
         {
-            if (!_sessions.TryGetValue(sid, out EngineIOConnection? connection))
+            if (_sessions.TryGetValue(sid, out EngineIOConnection? connection))
+            {
+                connection.OnTick(Environment.TickCount64);
+            }
+
+            if (connection is null || connection.IsFinished)
             {
                 await RefuseAsync(context, EngineIOErrorCode.UnknownSid, null).ConfigureAwait(false);
                 return;
@@ -121,13 +128,20 @@ public sealed class EngineIOServer : IAsyncDisposable
             string current = connection.Transport;
             if (transport == EngineIOTransports.WebSocket)
             {
-                if (!isWebSocket || current != EngineIOProtocol.PollingTransport || !Options.AllowUpgrades)
+                if (!isWebSocket || !Options.AllowUpgrades)
                 {
                     await RefuseAsync(context, EngineIOErrorCode.BadRequest, null).ConfigureAwait(false);
                     return;
                 }
 
                 WebSocket socket = await AcceptWebSocketAsync(context).ConfigureAwait(false);
+                if (current != EngineIOProtocol.PollingTransport)
+                {
+                    // Already upgraded: as the official server does, the WebSocket is accepted and closed at once.
+                    await CloseRefusedWebSocketAsync(socket).ConfigureAwait(false);
+                    return;
+                }
+
                 await connection.RunUpgradeAsync(socket).ConfigureAwait(false);
                 return;
             }
@@ -253,6 +267,19 @@ public sealed class EngineIOServer : IAsyncDisposable
     private static async Task<WebSocket> AcceptWebSocketAsync(HttpContext context)
     {
         return await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { DangerousEnableCompression = false }).ConfigureAwait(false);
+    }
+
+    private static async Task CloseRefusedWebSocketAsync(WebSocket socket)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await socket.CloseAsync(WebSocketCloseStatus.PolicyViolation, "session already upgraded", timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+        {
+            socket.Abort();
+        }
     }
 
     /// <summary>A session id: 15 random bytes from a CSPRNG as 20 URL-safe base64 characters, like the official server's.</summary>
