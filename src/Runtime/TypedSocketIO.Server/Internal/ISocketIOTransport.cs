@@ -1,0 +1,26 @@
+using TypedSocketIO.EngineIO;
+using TypedSocketIO.SocketIO;
+
+namespace TypedSocketIO.Server;
+
+/// <summary>
+/// What a Socket.IO client object needs from its Engine.IO session. The production implementation wraps an
+/// <see cref="EngineIOConnection"/>; tests use an in-memory one, so the Socket.IO layer is tested without HTTP.
+/// </summary>
+internal interface ISocketIOTransport
+{
+    /// <summary>The Engine.IO session id (a bearer token: never logged above Debug).</summary>
+    string Id { get; }
+
+    /// <summary>Whether the session is still open.</summary>
+    bool IsOpen { get; }
+
+    /// <summary>Cancelled when the session closes.</summary>
+    CancellationToken Closed { get; }
+
+    /// <summary>Queues a packet (text frame then its attachments, consecutively); false when closed or a volatile packet was dropped.</summary>
+    bool TrySend(SocketIOEncodedPacket packet, bool isVolatile);
+
+    /// <summary>Closes the session; the handler's close callback still runs once.</summary>
+    ValueTask CloseAsync(EngineIOCloseReason reason);
+}

@@ -1,0 +1,83 @@
+using TypedSocketIO.SocketIO;
+
+namespace TypedSocketIO.Server;
+
+/// <summary>Waits for one socket's acknowledgement of one emit, with an optional timeout and cancellation.</summary>
+internal sealed class SingleAck : IPendingAck
+{
+    private readonly TaskCompletionSource<SocketIOArguments> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SocketIOSocket _socket;
+    private readonly long _id;
+    private readonly string _eventName;
+    private readonly TimeSpan _timeout;
+    private ITimer? _timer;
+    private CancellationTokenRegistration _cancellation;
+
+    public SingleAck(SocketIOSocket socket, long id, string eventName, TimeSpan? timeout)
+    {
+        _socket = socket;
+        _id = id;
+        _eventName = eventName;
+        _timeout = timeout ?? Timeout.InfiniteTimeSpan;
+    }
+
+    public Task<SocketIOArguments> Task => _completion.Task;
+
+    /// <summary>Starts the timer and the cancellation; called once the entry is in the table.</summary>
+    public void Start(TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (_timeout != Timeout.InfiniteTimeSpan)
+        {
+            _timer = time.CreateTimer(static s => ((SingleAck)s!).OnTimeout(), this, _timeout, Timeout.InfiniteTimeSpan);
+        }
+
+        if (cancellationToken.CanBeCanceled)
+        {
+            _cancellation = cancellationToken.UnsafeRegister(static (s, token) => ((SingleAck)s!).OnCancelled(token), this);
+        }
+    }
+
+    public void OnResponse(SocketIOSocket socket, SocketIOArguments arguments)
+    {
+        Cleanup();
+        _completion.TrySetResult(arguments);
+    }
+
+    public void OnSocketClosed(SocketIOSocket socket, string reason)
+    {
+        Cleanup();
+        _completion.TrySetException(SocketIODisconnectedException.ForReason(reason));
+    }
+
+    /// <summary>Fails the waiter without touching the table (the entry never made it in, or was removed by the caller).</summary>
+    public void Fail(Exception exception)
+    {
+        Cleanup();
+        _completion.TrySetException(exception);
+    }
+
+    private void OnTimeout()
+    {
+        // Remove first: a late answer must not find the entry, and the table must not keep it (socket.io #4984).
+        if (_socket.TryRemoveAck(_id, out _))
+        {
+            Cleanup();
+            _completion.TrySetException(new SocketIOAckTimeoutException(_eventName, _timeout, [], -1));
+        }
+    }
+
+    private void OnCancelled(CancellationToken token)
+    {
+        if (_socket.TryRemoveAck(_id, out _))
+        {
+            Cleanup();
+            _completion.TrySetCanceled(token);
+        }
+    }
+
+    private void Cleanup()
+    {
+        _timer?.Dispose();
+        _cancellation.Dispose();
+    }
+}

@@ -1,0 +1,335 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using TypedSocketIO.EngineIO;
+using TypedSocketIO.SocketIO;
+
+namespace TypedSocketIO.Server;
+
+/// <summary>
+/// The Socket.IO client object of one Engine.IO connection (the official <c>Client</c>): it decodes packets, multiplexes the
+/// namespaces joined over the connection, enforces the connect timeout, and closes the connection on any protocol error.
+/// Inbound calls (<see cref="OnTextAsync"/>, <see cref="OnBinaryAsync"/>, <see cref="OnCloseAsync"/>) are sequential; the
+/// other members are called from any thread.
+/// </summary>
+internal sealed class SocketIOClientConnection
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, SocketIOSocket> _sockets = new(StringComparer.Ordinal);
+    private readonly SocketIOPacketDecoder _decoder;
+    private readonly ISocketIOTransport _transport;
+    private ITimer? _connectTimer;
+    private int _closing;
+
+    public SocketIOClientConnection(SocketIOServer server, ISocketIOTransport transport, SocketIOConnectionInfo info)
+    {
+        Server = server;
+        _transport = transport;
+        Info = info;
+        ParserOptions = server.ParserOptions;
+        _decoder = new SocketIOPacketDecoder(ParserOptions);
+    }
+
+    public SocketIOServer Server { get; }
+
+    public SocketIOConnectionInfo Info { get; }
+
+    public SocketIOParserOptions ParserOptions { get; }
+
+    public string TransportId => _transport.Id;
+
+    /// <summary>Whether a binary packet is half received (read from the diagnostics thread: a racy but harmless snapshot).</summary>
+    public bool HasPendingBinaryPacket => _decoder.HasPendingBinaryPacket;
+
+    public int SocketCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _sockets.Count;
+            }
+        }
+    }
+
+    public void Open()
+    {
+        Server.AddClient(this);
+        // One timer per connection, disposed at the first namespace CONNECT (the official connectTimeout).
+        _connectTimer = Server.TimeProvider.CreateTimer(
+            static s => ((SocketIOClientConnection)s!).OnConnectTimeout(), this, Server.Options.ConnectTimeout, Timeout.InfiniteTimeSpan);
+    }
+
+    public ValueTask OnTextAsync(ReadOnlyMemory<byte> utf8)
+    {
+        if (Volatile.Read(ref _closing) != 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        SocketIOPacket? packet;
+        try
+        {
+            packet = _decoder.DecodeText(utf8.Span);
+        }
+        catch (SocketIOProtocolException ex)
+        {
+            return ProtocolErrorAsync(ex.Message);
+        }
+
+        return packet is null ? ValueTask.CompletedTask : OnPacketAsync(packet);
+    }
+
+    public ValueTask OnBinaryAsync(ReadOnlyMemory<byte> data)
+    {
+        if (Volatile.Read(ref _closing) != 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        SocketIOPacket? packet;
+        try
+        {
+            packet = _decoder.DecodeBinary(data.Span);
+        }
+        catch (SocketIOProtocolException ex)
+        {
+            return ProtocolErrorAsync(ex.Message);
+        }
+
+        return packet is null ? ValueTask.CompletedTask : OnPacketAsync(packet);
+    }
+
+    public ValueTask OnCloseAsync(EngineIOCloseReason reason)
+    {
+        Interlocked.Exchange(ref _closing, 1);
+        _connectTimer?.Dispose();
+        CloseSockets(reason.Reason);
+        _decoder.Reset();
+        Server.RemoveClient(this);
+        return ValueTask.CompletedTask;
+    }
+
+    public bool TrySend(SocketIOEncodedPacket packet, bool isVolatile) => _transport.TrySend(packet, isVolatile);
+
+    /// <summary>Disconnects every socket (each told with a DISCONNECT packet) and closes the connection (<c>socket.disconnect(true)</c>).</summary>
+    public void DisconnectAll()
+    {
+        foreach (SocketIOSocket socket in SnapshotSockets())
+        {
+            socket.Disconnect(close: false);
+        }
+
+        _ = CloseTransportAsync(EngineIOCloseReason.ForcedClose);
+    }
+
+    /// <summary>Closes the connection from the server side: every socket gets <paramref name="reason"/>.</summary>
+    public void Abort(string reason, string? description)
+    {
+        Interlocked.Exchange(ref _closing, 1);
+        CloseSockets(reason);
+        _ = CloseTransportAsync(new EngineIOCloseReason(EngineIOCloseReason.ForcedClose.Reason, description));
+    }
+
+    /// <summary>Server shutdown: sockets get <c>server shutting down</c>, then the connection closes.</summary>
+    public ValueTask ShutdownAsync()
+    {
+        Interlocked.Exchange(ref _closing, 1);
+        CloseSockets(SocketIODisconnectReason.ServerShuttingDown);
+        return new ValueTask(CloseTransportAsync(EngineIOCloseReason.ServerShuttingDown));
+    }
+
+    public void RemoveSocket(SocketIOSocket socket)
+    {
+        lock (_gate)
+        {
+            if (_sockets.TryGetValue(socket.Namespace.Name, out SocketIOSocket? current) && ReferenceEquals(current, socket))
+            {
+                _sockets.Remove(socket.Namespace.Name);
+            }
+        }
+    }
+
+    private SocketIOSocket[] SnapshotSockets()
+    {
+        lock (_gate)
+        {
+            return [.. _sockets.Values];
+        }
+    }
+
+    private void CloseSockets(string reason)
+    {
+        foreach (SocketIOSocket socket in SnapshotSockets())
+        {
+            socket.Close(reason);
+        }
+    }
+
+    private async Task CloseTransportAsync(EngineIOCloseReason reason)
+    {
+        try
+        {
+            await _transport.CloseAsync(reason).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            SocketIOServerLog.CloseFailed(Server.Logger, ex);
+        }
+    }
+
+    private ValueTask OnPacketAsync(SocketIOPacket packet)
+    {
+        SocketIOSocket? socket;
+        lock (_gate)
+        {
+            _sockets.TryGetValue(packet.Namespace, out socket);
+        }
+
+        switch (packet.Type)
+        {
+            case SocketIOPacketType.Connect:
+                // A second CONNECT for a joined namespace closes the session (stricter than socket.io 4.8.4 on purpose).
+                return socket is null ? ConnectAsync(packet) : ProtocolErrorAsync("CONNECT for a namespace already joined");
+
+            case SocketIOPacketType.Disconnect:
+                if (socket is null)
+                {
+                    return ProtocolErrorAsync("DISCONNECT for a namespace not joined");
+                }
+
+                socket.Close(SocketIODisconnectReason.ClientNamespaceDisconnect);
+                return ValueTask.CompletedTask;
+
+            case SocketIOPacketType.Event or SocketIOPacketType.BinaryEvent:
+                if (socket is null)
+                {
+                    return ProtocolErrorAsync("EVENT for a namespace not joined");
+                }
+
+                SocketIOArguments arguments = SocketIOArguments.FromEvent(packet, out string eventName);
+                if (SocketIOSocket.IsReservedEventName(eventName))
+                {
+                    return ProtocolErrorAsync("reserved event name");
+                }
+
+                return socket.OnEventAsync(eventName, arguments, packet.AckId);
+
+            case SocketIOPacketType.Ack or SocketIOPacketType.BinaryAck:
+                if (socket is null)
+                {
+                    return ProtocolErrorAsync("ACK for a namespace not joined");
+                }
+
+                socket.OnAck(packet.AckId, SocketIOArguments.FromAck(packet));
+                return ValueTask.CompletedTask;
+
+            default:
+                // CONNECT_ERROR is only sent by servers.
+                return ProtocolErrorAsync("unexpected packet type " + (int)packet.Type);
+        }
+    }
+
+    private async ValueTask ConnectAsync(SocketIOPacket packet)
+    {
+        string name = packet.Namespace;
+        if (!Server.TryGetNamespace(name, out SocketIONamespace? ns))
+        {
+            _transport.TrySend(SocketIOEncodedPacket.ConnectError(name, "Invalid namespace"), isVolatile: false);
+            return;
+        }
+
+        var socket = new SocketIOSocket(ns, this, new SocketIOHandshake(Info, packet.Payload), CreateSocketId());
+        try
+        {
+            await ns.RunMiddlewareAsync(socket, _transport.Closed).ConfigureAwait(false);
+        }
+        catch (SocketIOConnectionRejectedException ex)
+        {
+            socket.Close(SocketIODisconnectReason.ServerNamespaceDisconnect);
+            SocketIOServerLog.ConnectionRejected(Server.Logger, name, ex.Message);
+            _transport.TrySend(SocketIOEncodedPacket.ConnectError(name, ex.Message, ex.DataJson.Span), isVolatile: false);
+            return;
+        }
+        catch (OperationCanceledException) when (!_transport.IsOpen)
+        {
+            socket.Close(SocketIODisconnectReason.TransportClose);
+            return;
+        }
+        catch (Exception ex)
+        {
+            // Never leak an unexpected exception's message to the client.
+            socket.Close(SocketIODisconnectReason.ServerNamespaceDisconnect);
+            SocketIOServerLog.MiddlewareFailed(Server.Logger, name, ex);
+            _transport.TrySend(SocketIOEncodedPacket.ConnectError(name, "Internal server error"), isVolatile: false);
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (Volatile.Read(ref _closing) != 0 || !_transport.IsOpen)
+            {
+                socket.Close(SocketIODisconnectReason.TransportClose);
+                return;
+            }
+
+            _sockets.Add(name, socket);
+            socket.MarkConnected();
+        }
+
+        _connectTimer?.Dispose();
+        ns.Add(socket);
+        _transport.TrySend(SocketIOEncodedPacket.Connect(name, BuildSidPayload(socket.Id)), isVolatile: false);
+        SocketIOServerLog.SocketConnected(Server.Logger, name);
+        ns.RaiseConnection(socket);
+    }
+
+    private ValueTask ProtocolErrorAsync(string detail)
+    {
+        if (Interlocked.Exchange(ref _closing, 1) != 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        // One line per connection; the Engine.IO sid is a bearer token and stays out of the log (socket.io #3416).
+        SocketIOServerLog.ProtocolError(Server.Logger, Info.RemoteAddress?.ToString() ?? "unknown", detail);
+        Server.Counters.ProtocolError();
+        _connectTimer?.Dispose();
+        CloseSockets(SocketIODisconnectReason.ParseError);
+        _decoder.Reset();
+        return new ValueTask(CloseTransportAsync(new EngineIOCloseReason(EngineIOCloseReason.ParseError.Reason, detail)));
+    }
+
+    private void OnConnectTimeout()
+    {
+        bool joined;
+        lock (_gate)
+        {
+            joined = _sockets.Count != 0;
+        }
+
+        if (!joined && _transport.IsOpen)
+        {
+            SocketIOServerLog.ConnectTimeout(Server.Logger, Server.Options.ConnectTimeout.TotalMilliseconds);
+            Abort(SocketIODisconnectReason.ForcedServerClose, "connect timeout");
+        }
+    }
+
+    private static byte[] BuildSidPayload(string sid)
+    {
+        // {"sid":"…"}: the id is base64url, so it needs no escaping.
+        byte[] json = new byte[sid.Length + 10];
+        "{\"sid\":\""u8.CopyTo(json);
+        Encoding.ASCII.GetBytes(sid, json.AsSpan(8));
+        "\"}"u8.CopyTo(json.AsSpan(8 + sid.Length));
+        return json;
+    }
+
+    /// <summary>A socket id from a CSPRNG (CVE-2017-16031): 15 random bytes as 20 base64url characters, as base64id does.</summary>
+    internal static string CreateSocketId()
+    {
+        Span<byte> bytes = stackalloc byte[15];
+        RandomNumberGenerator.Fill(bytes);
+        return Base64Url.EncodeToString(bytes);
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+
+namespace TypedSocketIO.Server;
+
+/// <summary>Log messages of the Socket.IO server. EventIds 300–399.</summary>
+internal static partial class SocketIOServerLog
+{
+    [LoggerMessage(301, LogLevel.Information, "Socket.IO connection from {RemoteAddress} closed: protocol error ({Detail}).", EventName = "ProtocolError")]
+    public static partial void ProtocolError(ILogger logger, string remoteAddress, string detail);
+
+    [LoggerMessage(302, LogLevel.Debug, "Socket connected to namespace {Namespace}.", EventName = "SocketConnected")]
+    public static partial void SocketConnected(ILogger logger, string @namespace);
+
+    [LoggerMessage(303, LogLevel.Debug, "Socket disconnected from namespace {Namespace}: {Reason}.", EventName = "SocketDisconnected")]
+    public static partial void SocketDisconnected(ILogger logger, string @namespace, string reason);
+
+    [LoggerMessage(304, LogLevel.Debug, "Socket refused by the middleware of namespace {Namespace}: {Message}.", EventName = "ConnectionRejected")]
+    public static partial void ConnectionRejected(ILogger logger, string @namespace, string message);
+
+    [LoggerMessage(305, LogLevel.Error, "A middleware of namespace {Namespace} failed; the socket was refused with \"Internal server error\".", EventName = "MiddlewareFailed")]
+    public static partial void MiddlewareFailed(ILogger logger, string @namespace, Exception exception);
+
+    [LoggerMessage(306, LogLevel.Error, "A handler of \"{EventName}\" in namespace {Namespace} failed.", EventName = "HandlerFailed")]
+    public static partial void HandlerFailed(ILogger logger, string @namespace, string eventName, Exception exception);
+
+    [LoggerMessage(307, LogLevel.Debug, "Acknowledgement {AckId} in namespace {Namespace} matches no waiting emit (late or unknown); ignored.", EventName = "UnknownAck")]
+    public static partial void UnknownAck(ILogger logger, string @namespace, long ackId);
+
+    [LoggerMessage(308, LogLevel.Information, "Socket.IO connection closed: a socket of namespace {Namespace} left {Limit} acknowledgements unanswered (SocketIOServerOptions.MaxPendingAcksPerSocket).", EventName = "TooManyPendingAcks")]
+    public static partial void TooManyPendingAcks(ILogger logger, string @namespace, int limit);
+
+    [LoggerMessage(309, LogLevel.Debug, "Socket.IO connection closed: no namespace joined within {ConnectTimeoutMs} ms (SocketIOServerOptions.ConnectTimeout).", EventName = "ConnectTimeout")]
+    public static partial void ConnectTimeout(ILogger logger, double connectTimeoutMs);
+
+    [LoggerMessage(310, LogLevel.Debug, "Closing a Socket.IO connection failed.", EventName = "CloseFailed")]
+    public static partial void CloseFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(311, LogLevel.Information, "Socket.IO server shutting down: {ConnectionCount} connections closed.", EventName = "ShuttingDown")]
+    public static partial void ShuttingDown(ILogger logger, int connectionCount);
+}

@@ -1,0 +1,206 @@
+using System.Collections.Immutable;
+using TypedSocketIO.SocketIO;
+
+namespace TypedSocketIO.Server;
+
+/// <summary>
+/// An immutable selection of sockets in one namespace (rooms, excepted rooms, flags) and what can be done to them: emit
+/// (encoded once), emit with acknowledgements, fetch, make join or leave rooms, disconnect. Every method that narrows the
+/// selection returns a new operator. Usable from anywhere (resolve <see cref="SocketIOServer"/> from DI).
+/// </summary>
+public sealed class SocketIOBroadcastOperator : ISocketIOEmitter
+{
+    private readonly ImmutableHashSet<string> _rooms;
+    private readonly ImmutableHashSet<string> _except;
+    private readonly SocketIOBroadcastFlags _flags;
+    private readonly TimeSpan? _timeout;
+
+    internal SocketIOBroadcastOperator(SocketIONamespace ns)
+        : this(ns, ImmutableHashSet.Create<string>(StringComparer.Ordinal), ImmutableHashSet.Create<string>(StringComparer.Ordinal), SocketIOBroadcastFlags.None, null)
+    {
+    }
+
+    private SocketIOBroadcastOperator(
+        SocketIONamespace ns, ImmutableHashSet<string> rooms, ImmutableHashSet<string> except, SocketIOBroadcastFlags flags, TimeSpan? timeout)
+    {
+        Namespace = ns;
+        _rooms = rooms;
+        _except = except;
+        _flags = flags;
+        _timeout = timeout;
+    }
+
+    /// <summary>The namespace the selection is in.</summary>
+    public SocketIONamespace Namespace { get; }
+
+    /// <summary>The selection as the adapter receives it.</summary>
+    public SocketIOBroadcastOptions Options => new() { Rooms = _rooms, Except = _except, Flags = _flags, Timeout = _timeout };
+
+    /// <summary>The same selection, volatile: dropped for clients whose transport is not writable right now.</summary>
+    public SocketIOBroadcastOperator Volatile => new(Namespace, _rooms, _except, _flags | SocketIOBroadcastFlags.Volatile, _timeout);
+
+    /// <summary>The same selection, restricted to the sockets of this server.</summary>
+    public SocketIOBroadcastOperator Local => new(Namespace, _rooms, _except, _flags | SocketIOBroadcastFlags.Local, _timeout);
+
+    /// <summary>Adds a room to the selection (sockets in any selected room are selected, each once).</summary>
+    /// <param name="room">The room.</param>
+    /// <returns>The new selection.</returns>
+    public SocketIOBroadcastOperator To(string room)
+    {
+        ArgumentNullException.ThrowIfNull(room);
+        return new(Namespace, _rooms.Add(room), _except, _flags, _timeout);
+    }
+
+    /// <summary>Adds rooms to the selection.</summary>
+    /// <param name="rooms">The rooms.</param>
+    /// <returns>The new selection.</returns>
+    public SocketIOBroadcastOperator To(IEnumerable<string> rooms)
+    {
+        ArgumentNullException.ThrowIfNull(rooms);
+        return new(Namespace, _rooms.Union(rooms), _except, _flags, _timeout);
+    }
+
+    /// <summary>Same as <see cref="To(string)"/>.</summary>
+    /// <param name="room">The room.</param>
+    /// <returns>The new selection.</returns>
+    public SocketIOBroadcastOperator In(string room) => To(room);
+
+    /// <summary>Same as <see cref="To(IEnumerable{string})"/>.</summary>
+    /// <param name="rooms">The rooms.</param>
+    /// <returns>The new selection.</returns>
+    public SocketIOBroadcastOperator In(IEnumerable<string> rooms) => To(rooms);
+
+    /// <summary>Leaves out the sockets in a room (a socket id leaves out that socket).</summary>
+    /// <param name="room">The room.</param>
+    /// <returns>The new selection.</returns>
+    public SocketIOBroadcastOperator Except(string room)
+    {
+        ArgumentNullException.ThrowIfNull(room);
+        return new(Namespace, _rooms, _except.Add(room), _flags, _timeout);
+    }
+
+    /// <summary>Leaves out the sockets in any of several rooms.</summary>
+    /// <param name="rooms">The rooms.</param>
+    /// <returns>The new selection.</returns>
+    public SocketIOBroadcastOperator Except(IEnumerable<string> rooms)
+    {
+        ArgumentNullException.ThrowIfNull(rooms);
+        return new(Namespace, _rooms, _except.Union(rooms), _flags, _timeout);
+    }
+
+    /// <summary>Sets how long <see cref="EmitWithAckAsync(string, object?[])"/> waits for the acknowledgements.</summary>
+    /// <param name="timeout">The timeout.</param>
+    /// <returns>The new selection.</returns>
+    public SocketIOBroadcastOperator Timeout(TimeSpan timeout) =>
+        new(Namespace, _rooms, _except, _flags, SocketIOSocketEmitter.CheckTimeout(timeout));
+
+    /// <inheritdoc/>
+    public bool Emit(string eventName, params object?[] arguments)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        return Emit(eventName, arguments, SocketIOSocket.WriteUntyped);
+    }
+
+    /// <inheritdoc/>
+    public bool Emit<TState>(string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments)
+    {
+        SocketIOSocket.ValidateEventName(eventName);
+        ArgumentNullException.ThrowIfNull(writeArguments);
+        SocketIOEncodedPacket packet;
+        using (SocketIOPacketWriter writer = Namespace.CreateWriter())
+        {
+            writer.StartEvent(eventName);
+            writeArguments(writer, state);
+            packet = writer.Build(Namespace.Name);
+        }
+
+        return EmitPacket(packet);
+    }
+
+    /// <inheritdoc/>
+    public bool EmitPacket(SocketIOEncodedPacket packet)
+    {
+        ArgumentNullException.ThrowIfNull(packet);
+        Namespace.Adapter.Broadcast(packet, Options);
+        return true;
+    }
+
+    /// <summary>
+    /// Sends an event to every selected socket and collects their acknowledgements. Requires <see cref="Timeout(TimeSpan)"/>.
+    /// </summary>
+    /// <param name="eventName">The event name; reserved names are refused.</param>
+    /// <param name="arguments">The arguments.</param>
+    /// <returns>
+    /// One response per socket that answered (sockets that disconnect meanwhile are not waited for). Fails with
+    /// <see cref="SocketIOAckTimeoutException"/> (holding the responses that arrived) when some did not answer in time.
+    /// </returns>
+    public Task<IReadOnlyList<SocketIOArguments>> EmitWithAckAsync(string eventName, params object?[] arguments)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        return EmitWithAckAsync(eventName, arguments, SocketIOSocket.WriteUntyped);
+    }
+
+    /// <summary>Sends an event whose arguments are written by a callback to every selected socket and collects their acknowledgements.</summary>
+    /// <typeparam name="TState">The state passed to <paramref name="writeArguments"/>.</typeparam>
+    /// <param name="eventName">The event name; reserved names are refused.</param>
+    /// <param name="state">The state.</param>
+    /// <param name="writeArguments">Writes the arguments after the event name.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>One response per socket that answered.</returns>
+    public Task<IReadOnlyList<SocketIOArguments>> EmitWithAckAsync<TState>(
+        string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments, CancellationToken cancellationToken = default)
+    {
+        SocketIOSocket.ValidateEventName(eventName);
+        ArgumentNullException.ThrowIfNull(writeArguments);
+        if (_timeout is null)
+        {
+            throw new InvalidOperationException(
+                "A broadcast with acknowledgements needs a timeout: call Timeout(TimeSpan) before EmitWithAckAsync.");
+        }
+
+        long id = Namespace.NextAckId();
+        SocketIOEncodedPacket packet;
+        using (SocketIOPacketWriter writer = Namespace.CreateWriter())
+        {
+            writer.StartEvent(eventName);
+            writeArguments(writer, state);
+            packet = writer.Build(Namespace.Name, id);
+        }
+
+        return Namespace.Adapter.BroadcastWithAckAsync(packet, id, eventName, Options, cancellationToken);
+    }
+
+    /// <summary>Returns the selected sockets.</summary>
+    /// <param name="cancellationToken">Stops waiting (for remote servers, with a scale-out adapter).</param>
+    /// <returns>The sockets.</returns>
+    public ValueTask<IReadOnlyList<SocketIOSocket>> FetchSocketsAsync(CancellationToken cancellationToken = default) =>
+        Namespace.Adapter.FetchSocketsAsync(Options, cancellationToken);
+
+    /// <summary>Makes the selected sockets join a room.</summary>
+    /// <param name="room">The room.</param>
+    public void SocketsJoin(string room) => SocketsJoin([room]);
+
+    /// <summary>Makes the selected sockets join rooms.</summary>
+    /// <param name="rooms">The rooms.</param>
+    public void SocketsJoin(IEnumerable<string> rooms)
+    {
+        ArgumentNullException.ThrowIfNull(rooms);
+        Namespace.Adapter.AddSockets(Options, [.. rooms]);
+    }
+
+    /// <summary>Makes the selected sockets leave a room.</summary>
+    /// <param name="room">The room.</param>
+    public void SocketsLeave(string room) => SocketsLeave([room]);
+
+    /// <summary>Makes the selected sockets leave rooms.</summary>
+    /// <param name="rooms">The rooms.</param>
+    public void SocketsLeave(IEnumerable<string> rooms)
+    {
+        ArgumentNullException.ThrowIfNull(rooms);
+        Namespace.Adapter.DeleteSockets(Options, [.. rooms]);
+    }
+
+    /// <summary>Disconnects the selected sockets (<c>server namespace disconnect</c>).</summary>
+    /// <param name="close">Whether to close their whole underlying connections.</param>
+    public void DisconnectSockets(bool close = false) => Namespace.Adapter.DisconnectSockets(Options, close);
+}

@@ -1,0 +1,224 @@
+using System.Collections.Concurrent;
+using TypedSocketIO.SocketIO;
+
+namespace TypedSocketIO.Server;
+
+/// <summary>
+/// A Socket.IO namespace (<c>io.of("/chat")</c>): its middleware, its connection handlers, its sockets and rooms (through
+/// its <see cref="Adapter"/>). Broadcasting from the namespace reaches every socket in it. Safe to use from any thread.
+/// </summary>
+public sealed class SocketIONamespace : ISocketIOEmitter
+{
+    private readonly ConcurrentDictionary<string, SocketIOSocket> _sockets = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private SocketIOMiddleware[] _middlewares = [];
+    private Func<SocketIOSocket, ValueTask>[] _connectionHandlers = [];
+    private long _nextAckId = -1;
+
+    internal SocketIONamespace(SocketIOServer server, string name, ISocketIOAdapterFactory adapterFactory)
+    {
+        Server = server;
+        Name = name;
+        Adapter = adapterFactory.Create(this);
+    }
+
+    /// <summary>The namespace name, starting with <c>/</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The server.</summary>
+    public SocketIOServer Server { get; }
+
+    /// <summary>The adapter holding the rooms of this namespace.</summary>
+    public ISocketIOAdapter Adapter { get; }
+
+    /// <summary>The sockets of this server connected to the namespace, by id.</summary>
+    public IReadOnlyDictionary<string, SocketIOSocket> Sockets => _sockets;
+
+    /// <summary>Selects every socket of the namespace, volatile.</summary>
+    public SocketIOBroadcastOperator Volatile => CreateOperator().Volatile;
+
+    /// <summary>Selects every socket of the namespace on this server only.</summary>
+    public SocketIOBroadcastOperator Local => CreateOperator().Local;
+
+    /// <summary>Adds a middleware, run in the order added for each socket that connects to the namespace.</summary>
+    /// <param name="middleware">The middleware; throw <see cref="SocketIOConnectionRejectedException"/> in it to refuse the socket.</param>
+    /// <returns>This namespace.</returns>
+    public SocketIONamespace Use(SocketIOMiddleware middleware)
+    {
+        ArgumentNullException.ThrowIfNull(middleware);
+        lock (_gate)
+        {
+            _middlewares = [.. _middlewares, middleware];
+        }
+
+        return this;
+    }
+
+    /// <summary>
+    /// Adds a handler called for each socket that connected (after its middleware, once the client received its sid). It runs
+    /// before any event of that socket is dispatched; register the socket's event handlers in it.
+    /// </summary>
+    /// <param name="handler">The handler.</param>
+    /// <returns>This namespace.</returns>
+    public SocketIONamespace OnConnection(Func<SocketIOSocket, ValueTask> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (_gate)
+        {
+            _connectionHandlers = [.. _connectionHandlers, handler];
+        }
+
+        return this;
+    }
+
+    /// <summary>Adds a synchronous connection handler.</summary>
+    /// <param name="handler">The handler.</param>
+    /// <returns>This namespace.</returns>
+    public SocketIONamespace OnConnection(Action<SocketIOSocket> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return OnConnection(socket =>
+        {
+            handler(socket);
+            return ValueTask.CompletedTask;
+        });
+    }
+
+    /// <summary>Selects the sockets in a room.</summary>
+    /// <param name="room">The room.</param>
+    /// <returns>The selection.</returns>
+    public SocketIOBroadcastOperator To(string room) => CreateOperator().To(room);
+
+    /// <summary>Selects the sockets in any of several rooms (each once).</summary>
+    /// <param name="rooms">The rooms.</param>
+    /// <returns>The selection.</returns>
+    public SocketIOBroadcastOperator To(IEnumerable<string> rooms) => CreateOperator().To(rooms);
+
+    /// <summary>Same as <see cref="To(string)"/>.</summary>
+    /// <param name="room">The room.</param>
+    /// <returns>The selection.</returns>
+    public SocketIOBroadcastOperator In(string room) => To(room);
+
+    /// <summary>Same as <see cref="To(IEnumerable{string})"/>.</summary>
+    /// <param name="rooms">The rooms.</param>
+    /// <returns>The selection.</returns>
+    public SocketIOBroadcastOperator In(IEnumerable<string> rooms) => To(rooms);
+
+    /// <summary>Selects every socket except those in a room.</summary>
+    /// <param name="room">The room.</param>
+    /// <returns>The selection.</returns>
+    public SocketIOBroadcastOperator Except(string room) => CreateOperator().Except(room);
+
+    /// <summary>Selects every socket except those in any of several rooms.</summary>
+    /// <param name="rooms">The rooms.</param>
+    /// <returns>The selection.</returns>
+    public SocketIOBroadcastOperator Except(IEnumerable<string> rooms) => CreateOperator().Except(rooms);
+
+    /// <summary>Selects every socket, waiting at most <paramref name="timeout"/> for acknowledgements.</summary>
+    /// <param name="timeout">The timeout.</param>
+    /// <returns>The selection.</returns>
+    public SocketIOBroadcastOperator Timeout(TimeSpan timeout) => CreateOperator().Timeout(timeout);
+
+    /// <summary>Sends an event to every socket of the namespace.</summary>
+    /// <param name="eventName">The event name; reserved names are refused.</param>
+    /// <param name="arguments">The arguments.</param>
+    /// <returns><see langword="true"/>.</returns>
+    public bool Emit(string eventName, params object?[] arguments) => CreateOperator().Emit(eventName, arguments);
+
+    /// <inheritdoc/>
+    public bool Emit<TState>(string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments) =>
+        CreateOperator().Emit(eventName, state, writeArguments);
+
+    /// <inheritdoc/>
+    public bool EmitPacket(SocketIOEncodedPacket packet) => CreateOperator().EmitPacket(packet);
+
+    /// <summary>Returns every socket of the namespace.</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The sockets.</returns>
+    public ValueTask<IReadOnlyList<SocketIOSocket>> FetchSocketsAsync(CancellationToken cancellationToken = default) =>
+        CreateOperator().FetchSocketsAsync(cancellationToken);
+
+    /// <summary>Makes every socket of the namespace join a room.</summary>
+    /// <param name="room">The room.</param>
+    public void SocketsJoin(string room) => CreateOperator().SocketsJoin(room);
+
+    /// <summary>Makes every socket of the namespace join rooms.</summary>
+    /// <param name="rooms">The rooms.</param>
+    public void SocketsJoin(IEnumerable<string> rooms) => CreateOperator().SocketsJoin(rooms);
+
+    /// <summary>Makes every socket of the namespace leave a room.</summary>
+    /// <param name="room">The room.</param>
+    public void SocketsLeave(string room) => CreateOperator().SocketsLeave(room);
+
+    /// <summary>Makes every socket of the namespace leave rooms.</summary>
+    /// <param name="rooms">The rooms.</param>
+    public void SocketsLeave(IEnumerable<string> rooms) => CreateOperator().SocketsLeave(rooms);
+
+    /// <summary>Disconnects every socket of the namespace (<c>server namespace disconnect</c>).</summary>
+    /// <param name="close">Whether to close their whole underlying connections.</param>
+    public void DisconnectSockets(bool close = false) => CreateOperator().DisconnectSockets(close);
+
+    internal SocketIOBroadcastOperator CreateOperator() => new(this);
+
+    internal SocketIOPacketWriter CreateWriter() => new(Server.Options.JsonSerializerOptions);
+
+    /// <summary>Acknowledgement ids are unique per namespace, so that one broadcast can share one id across sockets (as socket.io does).</summary>
+    internal long NextAckId() => Interlocked.Increment(ref _nextAckId) & SocketIOProtocol.MaxAckId;
+
+    /// <summary>Runs the middleware in order; throws what a middleware throws.</summary>
+    internal async ValueTask RunMiddlewareAsync(SocketIOSocket socket, CancellationToken cancellationToken)
+    {
+        foreach (SocketIOMiddleware middleware in System.Threading.Volatile.Read(ref _middlewares))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await middleware(socket, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    internal void Add(SocketIOSocket socket)
+    {
+        _sockets[socket.Id] = socket;
+        Adapter.AddAll(socket.Id, [socket.Id]);
+    }
+
+    internal void Remove(SocketIOSocket socket)
+    {
+        Adapter.DeleteAll(socket.Id);
+        _sockets.TryRemove(new KeyValuePair<string, SocketIOSocket>(socket.Id, socket));
+    }
+
+    /// <summary>Calls the connection handlers in order; a handler still running does not hold the connection back.</summary>
+    internal void RaiseConnection(SocketIOSocket socket)
+    {
+        foreach (Func<SocketIOSocket, ValueTask> handler in System.Threading.Volatile.Read(ref _connectionHandlers))
+        {
+            ValueTask task;
+            try
+            {
+                task = handler(socket);
+            }
+            catch (Exception ex)
+            {
+                SocketIOServerLog.HandlerFailed(Server.Logger, Name, "connection", ex);
+                continue;
+            }
+
+            if (!task.IsCompletedSuccessfully)
+            {
+                _ = ObserveAsync(task);
+            }
+        }
+    }
+
+    private async Task ObserveAsync(ValueTask task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            SocketIOServerLog.HandlerFailed(Server.Logger, Name, "connection", ex);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using TypedSocketIO.EngineIO;
+
+namespace TypedSocketIO.Server;
+
+/// <summary>
+/// Settings of the Socket.IO server. Defaults are those of the official <c>socket.io</c> server, plus the limits of this
+/// project (see RELIABILITY-ADVISORIES, "Limits and their defaults"). Every limit closes only the connection that crosses it.
+/// </summary>
+public sealed class SocketIOServerOptions
+{
+    /// <summary>The default of <see cref="Path"/>: <c>/socket.io/</c>.</summary>
+    public const string DefaultPath = "/socket.io/";
+
+    /// <summary>The default of <see cref="ConnectTimeout"/>: 45 seconds.</summary>
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromMilliseconds(45_000);
+
+    /// <summary>The default of <see cref="MaxPendingAcksPerSocket"/>: 1 000.</summary>
+    public const int DefaultMaxPendingAcksPerSocket = 1_000;
+
+    /// <summary>The default of <see cref="MaxPendingEventsPerSocket"/>: 128.</summary>
+    public const int DefaultMaxPendingEventsPerSocket = 128;
+
+    /// <summary>The default of <see cref="MaxAttachments"/>: 10 (socket-io-parser 4.2.6, CVE-2026-33151).</summary>
+    public const int DefaultMaxAttachments = 10;
+
+    /// <summary>The default of <see cref="MaxJsonDepth"/>: 64 (CVE-2026-45591).</summary>
+    public const int DefaultMaxJsonDepth = 64;
+
+    /// <summary>The URL path the Engine.IO endpoint is mapped at by <c>MapSocketIO</c>. Defaults to <c>/socket.io/</c>.</summary>
+    public string Path { get; set; } = DefaultPath;
+
+    /// <summary>
+    /// How long a new connection may stay without joining any namespace before it is closed. Defaults to 45 seconds.
+    /// </summary>
+    public TimeSpan ConnectTimeout { get; set; } = DefaultConnectTimeout;
+
+    /// <summary>
+    /// The most server→client acknowledgements one socket may have waiting. A client that leaves more unanswered has its
+    /// connection closed (<c>forced server close</c>) and every waiting acknowledgement fails. Defaults to 1 000.
+    /// </summary>
+    public int MaxPendingAcksPerSocket { get; set; } = DefaultMaxPendingAcksPerSocket;
+
+    /// <summary>
+    /// The most events of one socket whose handlers may still be running (awaiting) before the server stops reading that
+    /// connection until one of them completes. Acknowledgements are still read while handlers wait only if they arrive
+    /// before the pause, so a handler that awaits a client acknowledgement should use a timeout. Defaults to 128.
+    /// </summary>
+    public int MaxPendingEventsPerSocket { get; set; } = DefaultMaxPendingEventsPerSocket;
+
+    /// <summary>The most binary attachments one packet may announce; more closes the connection (<c>parse error</c>). Defaults to 10.</summary>
+    public int MaxAttachments { get; set; } = DefaultMaxAttachments;
+
+    /// <summary>The deepest JSON nesting accepted in a packet; deeper closes the connection (<c>parse error</c>). Defaults to 64.</summary>
+    public int MaxJsonDepth { get; set; } = DefaultMaxJsonDepth;
+
+    /// <summary>
+    /// Options used by the untyped API (<c>Emit("name", args…)</c>, <c>SocketIOAck.Send(args…)</c>) to serialize argument
+    /// types other than primitives, strings, byte arrays and JSON DOM values, through <see cref="JsonSerializerOptions.GetTypeInfo(Type)"/>
+    /// (give it a source-generated <c>TypeInfoResolver</c> to stay AOT-safe). Defaults to <see langword="null"/>.
+    /// </summary>
+    public JsonSerializerOptions? JsonSerializerOptions { get; set; }
+
+    /// <summary>Settings of the Engine.IO endpoint under the Socket.IO server (heartbeat, transports, payload limits).</summary>
+    public EngineIOOptions EngineIO { get; } = new();
+}

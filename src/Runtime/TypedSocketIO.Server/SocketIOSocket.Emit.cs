@@ -1,0 +1,157 @@
+using TypedSocketIO.SocketIO;
+
+namespace TypedSocketIO.Server;
+
+public sealed partial class SocketIOSocket
+{
+    /// <summary>Sends the next emits of this socket as volatile: dropped rather than queued when the transport is not writable.</summary>
+    public SocketIOSocketEmitter Volatile => new(this, isVolatile: true, timeout: null);
+
+    /// <summary>Selects every socket of the namespace except this one.</summary>
+    public SocketIOBroadcastOperator Broadcast => Namespace.CreateOperator().Except(Id);
+
+    /// <summary>Waits at most <paramref name="timeout"/> for the acknowledgements of the next emits of this socket.</summary>
+    /// <param name="timeout">The timeout; when it elapses the emit fails with <see cref="SocketIOAckTimeoutException"/>.</param>
+    /// <returns>An emitter to this socket with the timeout.</returns>
+    public SocketIOSocketEmitter Timeout(TimeSpan timeout) => new(this, isVolatile: false, timeout: SocketIOSocketEmitter.CheckTimeout(timeout));
+
+    /// <summary>Selects the sockets in a room, except this one.</summary>
+    /// <param name="room">The room.</param>
+    /// <returns>The selection.</returns>
+    public SocketIOBroadcastOperator To(string room) => Broadcast.To(room);
+
+    /// <summary>Selects the sockets in any of several rooms (each once), except this one.</summary>
+    /// <param name="rooms">The rooms.</param>
+    /// <returns>The selection.</returns>
+    public SocketIOBroadcastOperator To(IEnumerable<string> rooms) => Broadcast.To(rooms);
+
+    /// <summary>Same as <see cref="To(string)"/>.</summary>
+    /// <param name="room">The room.</param>
+    /// <returns>The selection.</returns>
+    public SocketIOBroadcastOperator In(string room) => To(room);
+
+    /// <summary>Selects every socket of the namespace except this one and those in a room.</summary>
+    /// <param name="room">The room to leave out.</param>
+    /// <returns>The selection.</returns>
+    public SocketIOBroadcastOperator Except(string room) => Broadcast.Except(room);
+
+    /// <summary>Selects every socket of the namespace except this one and those in any of several rooms.</summary>
+    /// <param name="rooms">The rooms to leave out.</param>
+    /// <returns>The selection.</returns>
+    public SocketIOBroadcastOperator Except(IEnumerable<string> rooms) => Broadcast.Except(rooms);
+
+    /// <summary>Sends an event to this client.</summary>
+    /// <param name="eventName">The event name; reserved names are refused.</param>
+    /// <param name="arguments">The arguments.</param>
+    /// <returns>Whether the packet was queued (false when disconnected).</returns>
+    public bool Emit(string eventName, params object?[] arguments) => new SocketIOSocketEmitter(this, false, null).Emit(eventName, arguments);
+
+    /// <inheritdoc/>
+    public bool Emit<TState>(string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments) =>
+        new SocketIOSocketEmitter(this, false, null).Emit(eventName, state, writeArguments);
+
+    /// <inheritdoc/>
+    public bool EmitPacket(SocketIOEncodedPacket packet) => new SocketIOSocketEmitter(this, false, null).EmitPacket(packet);
+
+    /// <summary>Sends an event and waits for the client's acknowledgement (no timeout: see <see cref="Timeout(TimeSpan)"/>).</summary>
+    /// <param name="eventName">The event name; reserved names are refused.</param>
+    /// <param name="arguments">The arguments.</param>
+    /// <returns>The arguments of the acknowledgement; fails with <see cref="SocketIODisconnectedException"/> if the socket disconnects first.</returns>
+    public Task<SocketIOArguments> EmitWithAckAsync(string eventName, params object?[] arguments) =>
+        new SocketIOSocketEmitter(this, false, null).EmitWithAckAsync(eventName, arguments);
+
+    /// <summary>Sends an event whose arguments are written by a callback, and waits for the client's acknowledgement.</summary>
+    /// <typeparam name="TState">The state passed to <paramref name="writeArguments"/>.</typeparam>
+    /// <param name="eventName">The event name; reserved names are refused.</param>
+    /// <param name="state">The state.</param>
+    /// <param name="writeArguments">Writes the arguments after the event name.</param>
+    /// <param name="cancellationToken">Stops waiting (the acknowledgement is then ignored).</param>
+    /// <returns>The arguments of the acknowledgement.</returns>
+    public Task<SocketIOArguments> EmitWithAckAsync<TState>(
+        string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments, CancellationToken cancellationToken = default) =>
+        new SocketIOSocketEmitter(this, false, null).EmitWithAckAsync(eventName, state, writeArguments, cancellationToken);
+
+    internal static void WriteUntyped(SocketIOPacketWriter writer, object?[] arguments)
+    {
+        foreach (object? argument in arguments)
+        {
+            writer.WriteArgument(argument);
+        }
+    }
+
+    internal SocketIOPacketWriter CreateWriter() => new(Server.Options.JsonSerializerOptions);
+
+    /// <summary>Queues an EVENT packet to this client, after the outgoing catch-all listeners saw it.</summary>
+    internal bool SendEventPacket(SocketIOEncodedPacket packet, bool isVolatile)
+    {
+        if (!Connected)
+        {
+            return false;
+        }
+
+        SocketIOAnyListener[] listeners = System.Threading.Volatile.Read(ref _anyOutgoingHandlers);
+        if (listeners.Length != 0)
+        {
+            NotifyOutgoing(listeners, packet);
+        }
+
+        return Client.TrySend(packet, isVolatile);
+    }
+
+    internal bool SendAck<TState>(long id, TState state, SocketIOArgumentsWriter<TState> writeArguments)
+    {
+        if (!Connected)
+        {
+            return false;
+        }
+
+        SocketIOEncodedPacket packet;
+        using (SocketIOPacketWriter writer = CreateWriter())
+        {
+            writer.StartAck();
+            writeArguments(writer, state);
+            packet = writer.Build(Namespace.Name, id);
+        }
+
+        return Client.TrySend(packet, isVolatile: false);
+    }
+
+    private void NotifyOutgoing(SocketIOAnyListener[] listeners, SocketIOEncodedPacket packet)
+    {
+        // Rare (debugging aid): decode our own packet once so that listeners see the same view as incoming events.
+        string eventName;
+        SocketIOArguments arguments;
+        try
+        {
+            var decoder = new SocketIOPacketDecoder(Client.ParserOptions);
+            SocketIOPacket? decoded = decoder.DecodeText(packet.Text.Span);
+            foreach (ReadOnlyMemory<byte> attachment in packet.Attachments)
+            {
+                decoded = decoder.DecodeBinary(attachment.Span);
+            }
+
+            if (decoded is null)
+            {
+                return;
+            }
+
+            arguments = SocketIOArguments.FromEvent(decoded, out eventName);
+        }
+        catch (SocketIOProtocolException)
+        {
+            return;
+        }
+
+        foreach (SocketIOAnyListener listener in listeners)
+        {
+            try
+            {
+                listener(eventName, arguments);
+            }
+            catch (Exception ex)
+            {
+                SocketIOServerLog.HandlerFailed(Server.Logger, Namespace.Name, eventName, ex);
+            }
+        }
+    }
+}

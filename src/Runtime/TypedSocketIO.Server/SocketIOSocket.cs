@@ -1,0 +1,456 @@
+using Microsoft.Extensions.Logging;
+using TypedSocketIO.SocketIO;
+
+namespace TypedSocketIO.Server;
+
+/// <summary>
+/// One client in one namespace (the server-side <c>socket</c> of Socket.IO). Several sockets of different namespaces
+/// share one Engine.IO connection. Members are safe to call from any thread.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Reliability", "CA1001:Types that own disposable fields should be disposable",
+    Justification = "The socket's lifetime ends in Close(); its semaphore never creates a wait handle and its token source has no timer, so the GC reclaims both.")]
+public sealed partial class SocketIOSocket : ISocketIOEmitter
+{
+    private const int StateConnecting = 0;
+    private const int StateConnected = 1;
+    private const int StateClosed = 2;
+
+    private static readonly string[] ReservedEventNames =
+        ["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"];
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<long, IPendingAck> _acks = [];
+    private readonly SemaphoreSlim _pendingEvents;
+    private readonly CancellationTokenSource _closed = new();
+    private Dictionary<string, SocketIOEventListener[]> _handlers = new(StringComparer.Ordinal);
+    private SocketIOAnyListener[] _anyHandlers = [];
+    private SocketIOAnyListener[] _anyOutgoingHandlers = [];
+    private int _state;
+    private string? _closeReason;
+
+    internal SocketIOSocket(SocketIONamespace ns, SocketIOClientConnection client, SocketIOHandshake handshake, string id)
+    {
+        Namespace = ns;
+        Client = client;
+        Handshake = handshake;
+        Id = id;
+        _pendingEvents = new SemaphoreSlim(ns.Server.Options.MaxPendingEventsPerSocket);
+    }
+
+    /// <summary>The socket id: random (CSPRNG), unique, specific to this namespace. The socket is always in the room of this name.</summary>
+    public string Id { get; }
+
+    /// <summary>The namespace the socket belongs to.</summary>
+    public SocketIONamespace Namespace { get; }
+
+    /// <summary>The server.</summary>
+    public SocketIOServer Server => Namespace.Server;
+
+    /// <summary>The request facts and the <c>auth</c> payload the socket connected with.</summary>
+    public SocketIOHandshake Handshake { get; }
+
+    /// <summary>Per-socket state of the application (the official <c>socket.data</c>). Middleware may set it.</summary>
+    public object? Data { get; set; }
+
+    /// <summary>Whether the socket is connected (after its middleware accepted it and before it disconnects).</summary>
+    public bool Connected => System.Threading.Volatile.Read(ref _state) == StateConnected;
+
+    /// <summary>The disconnect reason once disconnected; otherwise <see langword="null"/>.</summary>
+    public string? DisconnectReason => System.Threading.Volatile.Read(ref _closeReason);
+
+    /// <summary>Cancelled when the socket disconnects.</summary>
+    public CancellationToken DisconnectedToken => _closed.Token;
+
+    /// <summary>The rooms the socket is in, including its own id room (a snapshot).</summary>
+    public IReadOnlyCollection<string> Rooms => Namespace.Adapter.GetSocketRooms(Id);
+
+    /// <summary>
+    /// Raised once when the socket starts to disconnect, while it is still in its rooms, with the reason (one of
+    /// <see cref="SocketIODisconnectReason"/>). Exceptions thrown by handlers are logged.
+    /// </summary>
+    public event Action<SocketIOSocket, string>? Disconnecting;
+
+    /// <summary>
+    /// Raised once after the socket disconnected and left its rooms, with the reason (one of <see cref="SocketIODisconnectReason"/>).
+    /// Exceptions thrown by handlers are logged.
+    /// </summary>
+    public event Action<SocketIOSocket, string>? Disconnected;
+
+    internal SocketIOClientConnection Client { get; }
+
+    internal int PendingAckCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _acks.Count;
+            }
+        }
+    }
+
+    /// <summary>Adds the socket to a room.</summary>
+    /// <param name="room">The room.</param>
+    public void Join(string room)
+    {
+        ArgumentNullException.ThrowIfNull(room);
+        if (System.Threading.Volatile.Read(ref _state) != StateClosed)
+        {
+            Namespace.Adapter.AddAll(Id, [room]);
+        }
+    }
+
+    /// <summary>Adds the socket to several rooms.</summary>
+    /// <param name="rooms">The rooms.</param>
+    public void Join(IEnumerable<string> rooms)
+    {
+        ArgumentNullException.ThrowIfNull(rooms);
+        if (System.Threading.Volatile.Read(ref _state) != StateClosed)
+        {
+            Namespace.Adapter.AddAll(Id, rooms);
+        }
+    }
+
+    /// <summary>Removes the socket from a room.</summary>
+    /// <param name="room">The room.</param>
+    public void Leave(string room)
+    {
+        ArgumentNullException.ThrowIfNull(room);
+        Namespace.Adapter.Delete(Id, room);
+    }
+
+    /// <summary>Listens to an event from the client. Several handlers of one event run in the order they were added.</summary>
+    /// <param name="eventName">The event name; reserved names (<c>connect</c>, <c>disconnect</c>, …) are refused.</param>
+    /// <param name="handler">The handler; it receives the arguments and the acknowledgement responder.</param>
+    public void On(string eventName, SocketIOEventListener handler)
+    {
+        ValidateEventName(eventName);
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (_gate)
+        {
+            var copy = new Dictionary<string, SocketIOEventListener[]>(_handlers, StringComparer.Ordinal);
+            copy[eventName] = copy.TryGetValue(eventName, out SocketIOEventListener[]? existing) ? [.. existing, handler] : [handler];
+            _handlers = copy;
+        }
+    }
+
+    /// <summary>Listens to an event from the client with a synchronous handler that does not acknowledge.</summary>
+    /// <param name="eventName">The event name; reserved names are refused.</param>
+    /// <param name="handler">The handler.</param>
+    public void On(string eventName, Action<SocketIOArguments> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        On(eventName, (args, _) =>
+        {
+            handler(args);
+            return ValueTask.CompletedTask;
+        });
+    }
+
+    /// <summary>Removes every handler of an event.</summary>
+    /// <param name="eventName">The event name.</param>
+    /// <returns>Whether there was any.</returns>
+    public bool Off(string eventName)
+    {
+        lock (_gate)
+        {
+            if (!_handlers.ContainsKey(eventName))
+            {
+                return false;
+            }
+
+            var copy = new Dictionary<string, SocketIOEventListener[]>(_handlers, StringComparer.Ordinal);
+            copy.Remove(eventName);
+            _handlers = copy;
+            return true;
+        }
+    }
+
+    /// <summary>Adds a catch-all listener, called for every event from the client before its handlers.</summary>
+    /// <param name="handler">The listener.</param>
+    public void OnAny(SocketIOAnyListener handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (_gate)
+        {
+            _anyHandlers = [.. _anyHandlers, handler];
+        }
+    }
+
+    /// <summary>Removes a catch-all listener, or all of them when <paramref name="handler"/> is <see langword="null"/>.</summary>
+    /// <param name="handler">The listener to remove.</param>
+    public void OffAny(SocketIOAnyListener? handler = null)
+    {
+        lock (_gate)
+        {
+            _anyHandlers = handler is null ? [] : Array.FindAll(_anyHandlers, h => h != handler);
+        }
+    }
+
+    /// <summary>Adds a catch-all listener for outgoing events, called for every event sent to this client (broadcasts included).</summary>
+    /// <param name="handler">The listener.</param>
+    public void OnAnyOutgoing(SocketIOAnyListener handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (_gate)
+        {
+            _anyOutgoingHandlers = [.. _anyOutgoingHandlers, handler];
+        }
+    }
+
+    /// <summary>Removes an outgoing catch-all listener, or all of them when <paramref name="handler"/> is <see langword="null"/>.</summary>
+    /// <param name="handler">The listener to remove.</param>
+    public void OffAnyOutgoing(SocketIOAnyListener? handler = null)
+    {
+        lock (_gate)
+        {
+            _anyOutgoingHandlers = handler is null ? [] : Array.FindAll(_anyOutgoingHandlers, h => h != handler);
+        }
+    }
+
+    /// <summary>
+    /// Disconnects the socket from its namespace: the client receives a DISCONNECT packet and the reason is
+    /// <c>server namespace disconnect</c>. With <paramref name="close"/>, every socket of the connection is disconnected
+    /// and the connection is closed.
+    /// </summary>
+    /// <param name="close">Whether to close the whole underlying connection.</param>
+    public void Disconnect(bool close = false)
+    {
+        if (close)
+        {
+            Client.DisconnectAll();
+            return;
+        }
+
+        if (Connected)
+        {
+            Client.TrySend(SocketIOEncodedPacket.Disconnect(Namespace.Name), isVolatile: false);
+        }
+
+        Close(SocketIODisconnectReason.ServerNamespaceDisconnect);
+    }
+
+    internal static bool IsReservedEventName(string eventName) => Array.IndexOf(ReservedEventNames, eventName) >= 0;
+
+    internal static void ValidateEventName(string eventName)
+    {
+        ArgumentNullException.ThrowIfNull(eventName);
+        if (IsReservedEventName(eventName))
+        {
+            throw new ArgumentException($"\"{eventName}\" is a reserved event name.", nameof(eventName));
+        }
+    }
+
+    internal bool MarkConnected() => Interlocked.CompareExchange(ref _state, StateConnected, StateConnecting) == StateConnecting;
+
+    /// <summary>Dispatches an EVENT/BINARY_EVENT packet: catch-all listeners, then the handlers; waits while too many handlers run.</summary>
+    internal async ValueTask OnEventAsync(string eventName, SocketIOArguments arguments, long ackId)
+    {
+        if (!Connected)
+        {
+            return;
+        }
+
+        SocketIOAck ack = ackId >= 0 ? new SocketIOAck(this, ackId) : SocketIOAck.None;
+        foreach (SocketIOAnyListener any in System.Threading.Volatile.Read(ref _anyHandlers))
+        {
+            try
+            {
+                any(eventName, arguments);
+            }
+            catch (Exception ex)
+            {
+                SocketIOServerLog.HandlerFailed(Server.Logger, Namespace.Name, eventName, ex);
+            }
+        }
+
+        if (!System.Threading.Volatile.Read(ref _handlers).TryGetValue(eventName, out SocketIOEventListener[]? handlers))
+        {
+            return;
+        }
+
+        // Back-pressure: the connection is not read further while MaxPendingEventsPerSocket handlers are still running.
+        if (!_pendingEvents.Wait(0))
+        {
+            try
+            {
+                await _pendingEvents.WaitAsync(_closed.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
+        List<Task>? running = null;
+        foreach (SocketIOEventListener handler in handlers)
+        {
+            ValueTask task;
+            try
+            {
+                task = handler(arguments, ack);
+            }
+            catch (Exception ex)
+            {
+                SocketIOServerLog.HandlerFailed(Server.Logger, Namespace.Name, eventName, ex);
+                continue;
+            }
+
+            if (!task.IsCompletedSuccessfully)
+            {
+                (running ??= []).Add(task.AsTask());
+            }
+        }
+
+        if (running is null)
+        {
+            _pendingEvents.Release();
+        }
+        else
+        {
+            _ = TrackHandlersAsync(running, eventName);
+        }
+    }
+
+    private async Task TrackHandlersAsync(List<Task> running, string eventName)
+    {
+        foreach (Task task in running)
+        {
+            try
+            {
+                await task.ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                SocketIOServerLog.HandlerFailed(Server.Logger, Namespace.Name, eventName, ex);
+            }
+        }
+
+        _pendingEvents.Release();
+    }
+
+    /// <summary>Completes the waiter of an ACK/BINARY_ACK packet; an unknown id (late, or never sent) is ignored as the official server does.</summary>
+    internal void OnAck(long ackId, SocketIOArguments arguments)
+    {
+        if (TryRemoveAck(ackId, out IPendingAck? pending))
+        {
+            pending.OnResponse(this, arguments);
+        }
+        else
+        {
+            SocketIOServerLog.UnknownAck(Server.Logger, Namespace.Name, ackId);
+        }
+    }
+
+    /// <summary>Adds an acknowledgement waiter; false (and the connection closed) when the socket is over its limit or gone.</summary>
+    internal bool TryAddAck(long id, IPendingAck pending, out Exception? error)
+    {
+        lock (_gate)
+        {
+            if (_state == StateClosed)
+            {
+                error = SocketIODisconnectedException.ForReason(_closeReason);
+                return false;
+            }
+
+            if (_acks.Count >= Server.Options.MaxPendingAcksPerSocket)
+            {
+                error = null;
+            }
+            else
+            {
+                _acks.Add(id, pending);
+                Server.Counters.AddPendingAcks(1);
+                error = null;
+                return true;
+            }
+        }
+
+        // Over the limit: the client leaves acknowledgements unanswered. Close this one connection (principle 5).
+        SocketIOServerLog.TooManyPendingAcks(Server.Logger, Namespace.Name, Server.Options.MaxPendingAcksPerSocket);
+        error = new InvalidOperationException(
+            $"The socket has {Server.Options.MaxPendingAcksPerSocket} acknowledgements waiting (SocketIOServerOptions.MaxPendingAcksPerSocket); its connection was closed.");
+        Client.Abort(SocketIODisconnectReason.ForcedServerClose, "too many pending acknowledgements");
+        return false;
+    }
+
+    internal bool TryRemoveAck(long id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IPendingAck? pending)
+    {
+        lock (_gate)
+        {
+            if (_acks.Remove(id, out pending))
+            {
+                Server.Counters.AddPendingAcks(-1);
+                return true;
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Disconnects the socket once: <see cref="Disconnecting"/> (still in its rooms), leaves the rooms and the namespace,
+    /// fails the acknowledgements still awaited, then <see cref="Disconnected"/>.
+    /// </summary>
+    internal void Close(string reason)
+    {
+        int previous;
+        KeyValuePair<long, IPendingAck>[] acks;
+        lock (_gate)
+        {
+            previous = _state;
+            if (previous == StateClosed)
+            {
+                return;
+            }
+
+            _state = StateClosed;
+            _closeReason = reason;
+            acks = [.. _acks];
+            _acks.Clear();
+            Server.Counters.AddPendingAcks(-acks.Length);
+        }
+
+        if (previous == StateConnected)
+        {
+            Raise(Disconnecting, reason, "disconnecting");
+        }
+
+        // Always: a middleware may have joined rooms before it refused the socket.
+        Namespace.Remove(this);
+
+        Client.RemoveSocket(this);
+        foreach (KeyValuePair<long, IPendingAck> ack in acks)
+        {
+            ack.Value.OnSocketClosed(this, reason);
+        }
+
+        _closed.Cancel();
+        if (previous == StateConnected)
+        {
+            SocketIOServerLog.SocketDisconnected(Server.Logger, Namespace.Name, reason);
+            Raise(Disconnected, reason, "disconnect");
+        }
+    }
+
+    private void Raise(Action<SocketIOSocket, string>? handlers, string reason, string name)
+    {
+        if (handlers is null)
+        {
+            return;
+        }
+
+        foreach (Action<SocketIOSocket, string> handler in handlers.GetInvocationList().Cast<Action<SocketIOSocket, string>>())
+        {
+            try
+            {
+                handler(this, reason);
+            }
+            catch (Exception ex)
+            {
+                SocketIOServerLog.HandlerFailed(Server.Logger, Namespace.Name, name, ex);
+            }
+        }
+    }
+}

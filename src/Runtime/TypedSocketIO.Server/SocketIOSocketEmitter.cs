@@ -1,0 +1,159 @@
+using TypedSocketIO.SocketIO;
+
+namespace TypedSocketIO.Server;
+
+/// <summary>Emits to one socket with flags (<see cref="SocketIOSocket.Volatile"/>, <see cref="SocketIOSocket.Timeout(TimeSpan)"/>); cheap to create.</summary>
+public readonly struct SocketIOSocketEmitter : ISocketIOEmitter, IEquatable<SocketIOSocketEmitter>
+{
+    private readonly SocketIOSocket _socket;
+    private readonly bool _isVolatile;
+    private readonly TimeSpan? _timeout;
+
+    internal SocketIOSocketEmitter(SocketIOSocket socket, bool isVolatile, TimeSpan? timeout)
+    {
+        _socket = socket;
+        _isVolatile = isVolatile;
+        _timeout = timeout;
+    }
+
+    /// <summary>The socket emitted to.</summary>
+    public SocketIOSocket Socket => _socket;
+
+    /// <summary>Whether packets are dropped rather than queued when the transport is not writable.</summary>
+    public bool IsVolatile => _isVolatile;
+
+    /// <summary>The acknowledgement timeout, or <see langword="null"/> for none.</summary>
+    public TimeSpan? AckTimeout => _timeout;
+
+    /// <summary>The same emitter, volatile.</summary>
+    public SocketIOSocketEmitter Volatile => new(_socket, true, _timeout);
+
+    /// <summary>The same emitter with an acknowledgement timeout.</summary>
+    /// <param name="timeout">The timeout; when it elapses the emit fails with <see cref="SocketIOAckTimeoutException"/>.</param>
+    /// <returns>The emitter.</returns>
+    public SocketIOSocketEmitter Timeout(TimeSpan timeout) => new(_socket, _isVolatile, CheckTimeout(timeout));
+
+    /// <inheritdoc/>
+    public bool Emit(string eventName, params object?[] arguments)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        return Emit(eventName, arguments, SocketIOSocket.WriteUntyped);
+    }
+
+    /// <inheritdoc/>
+    public bool Emit<TState>(string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments)
+    {
+        SocketIOSocket.ValidateEventName(eventName);
+        ArgumentNullException.ThrowIfNull(writeArguments);
+        if (!_socket.Connected)
+        {
+            return false;
+        }
+
+        SocketIOEncodedPacket packet;
+        using (SocketIOPacketWriter writer = _socket.CreateWriter())
+        {
+            writer.StartEvent(eventName);
+            writeArguments(writer, state);
+            packet = writer.Build(_socket.Namespace.Name);
+        }
+
+        return _socket.SendEventPacket(packet, _isVolatile);
+    }
+
+    /// <inheritdoc/>
+    public bool EmitPacket(SocketIOEncodedPacket packet)
+    {
+        ArgumentNullException.ThrowIfNull(packet);
+        return _socket.SendEventPacket(packet, _isVolatile);
+    }
+
+    /// <summary>Sends an event and waits for the client's acknowledgement (within <see cref="AckTimeout"/> when set).</summary>
+    /// <param name="eventName">The event name; reserved names are refused.</param>
+    /// <param name="arguments">The arguments.</param>
+    /// <returns>The arguments of the acknowledgement.</returns>
+    public Task<SocketIOArguments> EmitWithAckAsync(string eventName, params object?[] arguments)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        return EmitWithAckAsync(eventName, arguments, SocketIOSocket.WriteUntyped);
+    }
+
+    /// <summary>Sends an event whose arguments are written by a callback and waits for the client's acknowledgement.</summary>
+    /// <typeparam name="TState">The state passed to <paramref name="writeArguments"/>.</typeparam>
+    /// <param name="eventName">The event name; reserved names are refused.</param>
+    /// <param name="state">The state.</param>
+    /// <param name="writeArguments">Writes the arguments after the event name.</param>
+    /// <param name="cancellationToken">Stops waiting (the acknowledgement is then ignored).</param>
+    /// <returns>
+    /// The arguments of the acknowledgement. Fails with <see cref="SocketIOAckTimeoutException"/> after the timeout, with
+    /// <see cref="SocketIODisconnectedException"/> when the socket is or becomes disconnected.
+    /// </returns>
+    public Task<SocketIOArguments> EmitWithAckAsync<TState>(
+        string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments, CancellationToken cancellationToken = default)
+    {
+        SocketIOSocket.ValidateEventName(eventName);
+        ArgumentNullException.ThrowIfNull(writeArguments);
+        if (!_socket.Connected)
+        {
+            return Task.FromException<SocketIOArguments>(SocketIODisconnectedException.ForReason(_socket.DisconnectReason));
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        long id = _socket.Namespace.NextAckId();
+        SocketIOEncodedPacket packet;
+        using (SocketIOPacketWriter writer = _socket.CreateWriter())
+        {
+            writer.StartEvent(eventName);
+            writeArguments(writer, state);
+            packet = writer.Build(_socket.Namespace.Name, id);
+        }
+
+        var pending = new SingleAck(_socket, id, eventName, _timeout);
+        if (!_socket.TryAddAck(id, pending, out Exception? error))
+        {
+            return Task.FromException<SocketIOArguments>(error!);
+        }
+
+        pending.Start(_socket.Server.TimeProvider, cancellationToken);
+        if (!_socket.SendEventPacket(packet, _isVolatile) && _socket.TryRemoveAck(id, out _))
+        {
+            pending.Fail(_isVolatile && _socket.Connected
+                ? new SocketIOAckTimeoutException(eventName, TimeSpan.Zero, [], -1)
+                : SocketIODisconnectedException.ForReason(_socket.DisconnectReason));
+        }
+
+        return pending.Task;
+    }
+
+    /// <inheritdoc/>
+    public bool Equals(SocketIOSocketEmitter other) =>
+        ReferenceEquals(_socket, other._socket) && _isVolatile == other._isVolatile && _timeout == other._timeout;
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => obj is SocketIOSocketEmitter other && Equals(other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(_socket, _isVolatile, _timeout);
+
+    /// <summary>Compares two emitters.</summary>
+    /// <param name="left">The first.</param>
+    /// <param name="right">The second.</param>
+    /// <returns>Whether they are equal.</returns>
+    public static bool operator ==(SocketIOSocketEmitter left, SocketIOSocketEmitter right) => left.Equals(right);
+
+    /// <summary>Compares two emitters.</summary>
+    /// <param name="left">The first.</param>
+    /// <param name="right">The second.</param>
+    /// <returns>Whether they differ.</returns>
+    public static bool operator !=(SocketIOSocketEmitter left, SocketIOSocketEmitter right) => !left.Equals(right);
+
+    internal static TimeSpan CheckTimeout(TimeSpan timeout)
+    {
+        if (timeout <= TimeSpan.Zero || timeout.TotalMilliseconds > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The acknowledgement timeout must be positive and at most int.MaxValue milliseconds.");
+        }
+
+        return timeout;
+    }
+}
