@@ -1,0 +1,78 @@
+using TypedSocketIO.Interop.Tests.Infrastructure;
+
+namespace TypedSocketIO.Interop.Tests;
+
+/// <summary>
+/// Proves the scenarios themselves: each one passes against the official Node socket.io server
+/// (tests/interop-node/reference-server.mjs), so a failure against our server is our server's.
+/// </summary>
+public sealed class ReferenceServerTests(ReferenceServerTests.Fixture fixture) : IClassFixture<ReferenceServerTests.Fixture>
+{
+    [Theory]
+    [MemberData(nameof(Scenarios.All), MemberType = typeof(Scenarios))]
+    public async Task Scenario_passes_against_the_official_server(string scenario, string transports)
+    {
+        var server = await fixture.GetAsync();
+        var result = await Scenarios.RunClientAsync(scenario, server.BaseAddress, transports);
+        Assert.True(result.ExitCode == 0 && !result.TimedOut, result.Describe() + "\n" + server.Process.Describe());
+        result.AssertSuccess();
+
+        if (scenario == "ping-timeout")
+        {
+            var id = result.One("socket").GetProperty("id").GetString();
+            var reason = await WaitForDisconnectReasonAsync(server.Process, id!);
+            Assert.Equal("ping timeout", reason);
+        }
+    }
+
+    private static async Task<string?> WaitForDisconnectReasonAsync(NodeProcess process, string id)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var match = process.Events("server-disconnect").FirstOrDefault(e => e.GetProperty("id").GetString() == id);
+            if (match.ValueKind != System.Text.Json.JsonValueKind.Undefined)
+            {
+                return match.GetProperty("reason").GetString();
+            }
+            await Task.Delay(50);
+        }
+        return null;
+    }
+
+    public sealed record Running(NodeProcess Process, string BaseAddress);
+
+    /// <summary>One reference server for the class, on a free loopback port.</summary>
+    public sealed class Fixture : IAsyncDisposable
+    {
+        private readonly SemaphoreSlim _gate = new(1, 1);
+        private Running? _running;
+
+        public async Task<Running> GetAsync()
+        {
+            await _gate.WaitAsync();
+            try
+            {
+                if (_running is null)
+                {
+                    var (process, ready) = await NodeProcess.StartAsync(
+                        "reference-server.mjs", ["0"], "listening", TimeSpan.FromSeconds(20), TimeSpan.FromMinutes(10));
+                    _running = new Running(process, $"http://127.0.0.1:{ready.GetProperty("port").GetInt32()}");
+                }
+                return _running;
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_running is not null)
+            {
+                await _running.Process.DisposeAsync();
+            }
+            _gate.Dispose();
+        }
+    }
+}
