@@ -166,7 +166,7 @@ public sealed class PollingTests
         await using var server = await EngineIOTestServer.StartAsync(o =>
         {
             o.PingInterval = TimeSpan.FromMilliseconds(100);
-            o.PingTimeout = TimeSpan.FromMilliseconds(100);
+            o.PingTimeout = TimeSpan.FromMilliseconds(1000);
         });
         string sid = await server.HandshakePollingAsync();
         Assert.Equal("2", await server.PollAsync(sid));

@@ -76,7 +76,7 @@ public sealed class WebSocketTests
         await using var server = await EngineIOTestServer.StartAsync(o =>
         {
             o.PingInterval = TimeSpan.FromMilliseconds(100);
-            o.PingTimeout = TimeSpan.FromMilliseconds(150);
+            o.PingTimeout = TimeSpan.FromMilliseconds(1000);
         });
         using var ws = new ClientWebSocket();
         await ws.ConnectAsync(server.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
