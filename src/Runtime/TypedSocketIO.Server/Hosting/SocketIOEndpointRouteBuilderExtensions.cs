@@ -1,0 +1,76 @@
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using TypedSocketIO.Server;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the Socket.IO endpoint.</summary>
+public static class SocketIOEndpointRouteBuilderExtensions
+{
+    private static readonly ConditionalWeakTable<IEndpointRouteBuilder, IEndpointConventionBuilder> Mapped = [];
+    private static readonly Lock MapGate = new();
+
+    /// <summary>
+    /// Maps the Engine.IO endpoint of the Socket.IO server at <see cref="SocketIOServerOptions.Path"/> (default <c>/socket.io/</c>).
+    /// Mapping twice on one route builder returns the first endpoint. Requires <c>services.AddSocketIO()</c>.
+    /// </summary>
+    /// <param name="endpoints">The route builder.</param>
+    /// <returns>A builder to add conventions (CORS with <c>RequireCors</c>, authorization) to the endpoint.</returns>
+    public static IEndpointConventionBuilder MapSocketIO(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        SocketIOServer server = GetServer(endpoints);
+        lock (MapGate)
+        {
+            if (Mapped.TryGetValue(endpoints, out IEndpointConventionBuilder? existing))
+            {
+                return existing;
+            }
+
+            IEndpointConventionBuilder builder = EngineIOEndpointRouteBuilderExtensions.MapEngineIO(
+                endpoints, server.Options.Path, server.CreateEngineIOHandler(), server.Options.EngineIO, out _);
+            if (endpoints.ServiceProvider.GetService<IHostApplicationLifetime>() is { } lifetime)
+            {
+                // Registered after the Engine.IO endpoint's own callback, so it runs first (callbacks run last-in first-out):
+                // sockets learn "server shutting down" and pending acknowledgements fail before the sessions go.
+                lifetime.ApplicationStopping.Register(static s =>
+                {
+                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                    ((SocketIOServer)s!).ShutdownAsync(timeout.Token).GetAwaiter().GetResult();
+                }, server);
+            }
+
+            Mapped.Add(endpoints, builder);
+            return builder;
+        }
+    }
+
+    /// <summary>
+    /// Configures a namespace (middleware, connection handlers) and maps the Socket.IO endpoint if it is not mapped yet.
+    /// </summary>
+    /// <param name="endpoints">The route builder.</param>
+    /// <param name="ns">The namespace, e.g. <c>/</c> or <c>/chat</c>.</param>
+    /// <param name="configure">Configures the namespace.</param>
+    /// <returns>The endpoint's convention builder.</returns>
+    public static IEndpointConventionBuilder MapSocketIO(this IEndpointRouteBuilder endpoints, string ns, Action<SocketIONamespace> configure)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(ns);
+        ArgumentNullException.ThrowIfNull(configure);
+        GetServer(endpoints).Of(ns, configure);
+        return endpoints.MapSocketIO();
+    }
+
+    private static SocketIOServer GetServer(IEndpointRouteBuilder endpoints)
+    {
+        if (endpoints.ServiceProvider.GetService<SocketIOMarkerService>() is null)
+        {
+            throw new InvalidOperationException(
+                "Unable to find the Socket.IO services. Call 'builder.Services.AddSocketIO()' before building the application, then 'app.MapSocketIO(...)'.");
+        }
+
+        return endpoints.ServiceProvider.GetRequiredService<SocketIOServer>();
+    }
+}

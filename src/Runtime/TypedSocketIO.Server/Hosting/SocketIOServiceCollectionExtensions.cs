@@ -1,0 +1,40 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TypedSocketIO.Server;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the Socket.IO server.</summary>
+public static class SocketIOServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="SocketIOServer"/> (a singleton, the <c>io</c> object), its options with their defaults and startup
+    /// validation, and the in-memory adapter (unless another <see cref="ISocketIOAdapterFactory"/> is registered). Safe to call twice.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Adjusts the options; runs after the defaults.</param>
+    /// <returns>A builder for further registrations.</returns>
+    public static ISocketIOServerBuilder AddSocketIO(this IServiceCollection services, Action<SocketIOServerOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<SocketIOMarkerService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<SocketIOServerOptions>, SocketIOServerOptionsSetup>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SocketIOServerOptions>, SocketIOServerOptionsValidator>());
+        services.AddOptions<SocketIOServerOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        services.TryAddSingleton<ISocketIOAdapterFactory, InMemorySocketIOAdapterFactory>();
+        services.TryAddSingleton(static sp => new SocketIOServer(
+            sp.GetRequiredService<IOptions<SocketIOServerOptions>>().Value,
+            sp.GetService<ILoggerFactory>(),
+            sp.GetRequiredService<ISocketIOAdapterFactory>(),
+            sp.GetService<IMeterFactory>(),
+            sp.GetService<TimeProvider>()));
+        return new SocketIOServerBuilder(services);
+    }
+}
