@@ -71,7 +71,6 @@ public sealed class SocketIOEncodedPacket
                 }
                 catch (JsonException e)
                 {
-                    // WriteRawValue reports invalid input as an ArgumentException with a JsonException inside.
                     throw new ArgumentException("The CONNECT_ERROR data must be valid JSON.", nameof(dataJson), e);
                 }
             }

@@ -224,7 +224,15 @@ public sealed class SocketIOPacketWriter : IDisposable
     public void WriteRawJson(ReadOnlySpan<byte> utf8Json)
     {
         EnsureStarted();
-        _json.WriteRawValue(utf8Json, skipInputValidation: false);
+        try
+        {
+            // Validated before anything is written, so a rejected value leaves the packet intact.
+            _json.WriteRawValue(utf8Json, skipInputValidation: false);
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException("The input is not one valid JSON value.", nameof(utf8Json), e);
+        }
     }
 
     /// <summary>
