@@ -273,12 +273,23 @@ public sealed class SocketIOHostileInputTests
                 var decoder = new SocketIOPacketDecoder();
                 Exception? thrown = Record.Exception(() =>
                 {
-                    if (decoder.DecodeText(mutated) is null)
+                    SocketIOPacket? packet = decoder.DecodeText(mutated);
+                    while (packet is null && decoder.HasPendingBinaryPacket)
                     {
-                        while (decoder.HasPendingBinaryPacket)
-                        {
-                            decoder.DecodeBinary(new byte[] { 1 });
-                        }
+                        packet = decoder.DecodeBinary(new byte[] { 1 });
+                    }
+
+                    // Whatever the decoder accepts, the arguments view reads without throwing.
+                    SocketIOArguments? args = packet?.Type switch
+                    {
+                        SocketIOPacketType.Event => SocketIOArguments.FromEvent(packet, out _),
+                        SocketIOPacketType.Ack => SocketIOArguments.FromAck(packet),
+                        _ => null,
+                    };
+                    for (int i = 0; i < (args?.Count ?? 0); i++)
+                    {
+                        _ = args!.GetElement(i);
+                        _ = args.IsBinary(i) ? args.GetBinary(i) : args.GetRawJson(i);
                     }
                 });
                 if (thrown is not null)

@@ -296,7 +296,8 @@ public sealed class SocketIOPacketWriterTests
 
         using var writer = new SocketIOPacketWriter();
         writer.StartEvent("deep");
-        Assert.ThrowsAny<Exception>(() => writer.WriteArgument(root));
+        var error = Assert.Throws<InvalidOperationException>(() => writer.WriteArgument(root));
+        Assert.Contains("maximum allowed depth of 65", error.Message, StringComparison.Ordinal);
         writer.StartEvent("after");
         Assert.Equal("2[\"after\"]", Utf8.Text(writer.Build("/").Text));
     }
@@ -309,6 +310,16 @@ public sealed class SocketIOPacketWriterTests
         writer.StartEvent("deep");
         writer.WriteArgument(element); // 63 + the outer array = 64: allowed
         Assert.StartsWith("2[\"deep\",[[[", Utf8.Text(writer.Build("/").Text), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Strings_EscapedAsUnsafeRelaxedJsonEscaping()
+    {
+        // JSON.stringify writes these raw; ours are escaped (equal after parsing). See the writer's remarks.
+        using var writer = new SocketIOPacketWriter();
+        writer.StartEvent("e");
+        writer.WriteArgument("😀\u0001\u2028<é>");
+        Assert.Equal("2[\"e\",\"\\uD83D\\uDE00\\u0001\\u2028<é>\"]", Utf8.Text(writer.Build("/").Text));
     }
 
     [Fact]

@@ -15,8 +15,9 @@ namespace TypedSocketIO.SocketIO;
 /// Usage: <see cref="StartEvent"/> (or <see cref="StartAck"/>), the arguments, then <see cref="Build"/>; the writer can
 /// then be reused. Not thread-safe. If writing an argument throws, the packet under construction is abandoned: start
 /// again. Strings are escaped as <c>JavaScriptEncoder.UnsafeRelaxedJsonEscaping</c> does (unless the options name an
-/// encoder), which matches <c>JSON.stringify</c> for all text except control characters (same meaning, other escape)
-/// and characters outside the Basic Multilingual Plane, which are escaped as <c>\uXXXX</c> pairs (valid JSON either way).
+/// encoder). That matches <c>JSON.stringify</c> byte for byte for ASCII and most of the Basic Multilingual Plane; a few
+/// characters <c>JSON.stringify</c> writes raw are escaped here: those outside the BMP (emoji, as <c>\uD83D\uDE00</c>
+/// pairs), U+2028/U+2029 and unassigned code points. Both forms parse to the same string.
 /// </remarks>
 public sealed class SocketIOPacketWriter : IDisposable
 {
