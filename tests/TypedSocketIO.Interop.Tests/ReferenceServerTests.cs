@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using TypedSocketIO.Interop.Tests.Infrastructure;
 
 namespace TypedSocketIO.Interop.Tests;
@@ -6,7 +7,7 @@ namespace TypedSocketIO.Interop.Tests;
 /// Proves the scenarios themselves: each one passes against the official Node socket.io server
 /// (tests/interop-node/reference-server.mjs), so a failure against our server is our server's.
 /// </summary>
-public sealed class ReferenceServerTests(ReferenceServerTests.Fixture fixture) : IClassFixture<ReferenceServerTests.Fixture>
+public sealed class ReferenceServerTests(ReferenceServerTests.Fixture fixture, ITestOutputHelper output) : IClassFixture<ReferenceServerTests.Fixture>
 {
     [Theory]
     [MemberData(nameof(Scenarios.All), MemberType = typeof(Scenarios))]
@@ -14,6 +15,7 @@ public sealed class ReferenceServerTests(ReferenceServerTests.Fixture fixture) :
     {
         var server = await fixture.GetAsync();
         var result = await Scenarios.RunClientAsync(scenario, server.BaseAddress, transports);
+        output.WriteLine(result.StdOut);
         Assert.True(result.ExitCode == 0 && !result.TimedOut, result.Describe() + "\n" + server.Process.Describe());
         result.AssertSuccess();
 

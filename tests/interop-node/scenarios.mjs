@@ -45,7 +45,7 @@ export const scenarios = {
 
     const args = ["hello", 42, { a: [1, true, null], b: "é✓ \"quoted\"", c: -0.5 }];
     const back = await ctx.ask(s, "echo", ...args);
-    observe("ack", { event: "echo", args: back });
+    observe("ack", { name: "echo", args: back });
     same(back, args, "ack of echo");
 
     const noArgs = await ctx.ask(s, "echo");
@@ -54,13 +54,13 @@ export const scenarios = {
     const notified = ctx.once(s, "notified");
     s.emit("notify", "fire", 1.5);
     const got = await notified;
-    observe("event", { event: "notified", args: got });
+    observe("event", { name: "notified", args: got });
     same(got, ["fire", 1.5], "notified");
 
     const answered = ctx.once(s, "answered");
     s.emit("ask");
     const answer = await answered;
-    observe("event", { event: "answered", args: answer });
+    observe("event", { name: "answered", args: answer });
     same(answer, ["q!", 14], "server-side view of the client's ack");
 
     await ctx.checkTransport(s);
@@ -84,7 +84,7 @@ export const scenarios = {
     };
     const extra = Buffer.from([0, 255, 128, 10, 30]);
     const back = await ctx.ask(s, "echo-binary", payload, extra);
-    observe("ack", { event: "echo-binary", args: back });
+    observe("ack", { name: "echo-binary", args: back });
     same(back, [payload, extra], "ack of echo-binary");
     ctx.assert(Buffer.isBuffer(back[1]) && Buffer.isBuffer(back[0].buf) && Buffer.isBuffer(back[0].nested.list[0]),
       "binary in the ack arrives as Buffer");
@@ -92,14 +92,14 @@ export const scenarios = {
     const binary = ctx.once(s, "binary");
     s.emit("send-binary");
     const got = await binary;
-    observe("event", { event: "binary", args: got });
+    observe("event", { name: "binary", args: got });
     same(got, [Buffer.from([1, 2, 3]), { data: Buffer.from([255, 0, 127]), n: 1 }], "binary event from the server");
     ctx.assert(Buffer.isBuffer(got[0]) && Buffer.isBuffer(got[1].data), "binary in the event arrives as Buffer");
 
     const answered = ctx.once(s, "answered-binary");
     s.emit("ask-binary");
     const answer = await answered;
-    observe("event", { event: "answered-binary", args: answer });
+    observe("event", { name: "answered-binary", args: answer });
     same(answer, [Buffer.from([9, 8, 7]), { more: Buffer.from([6, 0, 255]) }], "server-side view of the client's binary ack");
 
     // a large attachment, over polling this is base64 inside a payload
@@ -108,7 +108,7 @@ export const scenarios = {
     big[big.length - 1] = 2;
     const bigBack = await ctx.ask(s, "echo-binary", { buf: big, nested: { ab: new ArrayBuffer(0), list: [] }, text: "" }, Buffer.from([1]));
     ctx.assert(Buffer.isBuffer(bigBack[0].buf) && bigBack[0].buf.equals(big), "100 kB attachment round trip");
-    observe("ack", { event: "echo-binary", size: bigBack[0].buf.length });
+    observe("ack", { name: "echo-binary", size: bigBack[0].buf.length });
 
     await ctx.checkTransport(s);
   },
@@ -206,7 +206,7 @@ export const scenarios = {
     const handshake = ctx.once(good, "handshake");
     await ctx.waitConnected(good, "good");
     const [info] = await handshake;
-    observe("event", { event: "handshake", args: [info] });
+    observe("event", { name: "handshake", args: [info] });
     same(info, { token: "secret", q: "1" }, "what the middleware saw of the handshake");
     await ctx.checkTransport(good);
   },

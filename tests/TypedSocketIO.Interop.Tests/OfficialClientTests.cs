@@ -1,0 +1,84 @@
+using Xunit.Abstractions;
+using TypedSocketIO.Interop.Tests.Infrastructure;
+
+namespace TypedSocketIO.Interop.Tests;
+
+/// <summary>
+/// The official socket.io-client (npm, pinned) against our server, over WebSocket only, polling
+/// only and the default polling → WebSocket upgrade (tests/interop-node/SCENARIOS.md).
+/// </summary>
+public sealed class OfficialClientTests(OfficialClientTests.Fixture fixture, ITestOutputHelper output) : IClassFixture<OfficialClientTests.Fixture>
+{
+    [Theory]
+    [MemberData(nameof(Scenarios.All), MemberType = typeof(Scenarios))]
+    public async Task Scenario_passes_against_our_server(string scenario, string transports)
+    {
+        var server = await fixture.GetAsync();
+        var result = await Scenarios.RunClientAsync(scenario, server.Host.BaseAddress, transports);
+        output.WriteLine(result.StdOut);
+        Assert.True(result.ExitCode == 0 && !result.TimedOut && result.Events("done").Count == 1,
+            result.Describe() + "\n--- server log (tail) ---\n" + server.Host.Logs.Tail());
+        Assert.Empty(server.HandlerErrors);
+
+        switch (scenario)
+        {
+            case "ping-timeout":
+            {
+                var id = result.One("socket").GetProperty("id").GetString()!;
+                var reason = await server.WaitForDisconnectReasonAsync("/", id, TimeSpan.FromSeconds(5));
+                Assert.Equal("ping timeout", reason);
+                break;
+            }
+            case "server-disconnect":
+            {
+                var id = result.One("socket").GetProperty("id").GetString()!;
+                var reason = await server.WaitForDisconnectReasonAsync("/", id, TimeSpan.FromSeconds(5));
+                Assert.Equal("server namespace disconnect", reason);
+                break;
+            }
+            case "middleware":
+            {
+                var error = result.One("connect_error");
+                Assert.Equal("not authorized", error.GetProperty("message").GetString());
+                Assert.Equal(401, error.GetProperty("data").GetProperty("code").GetInt32());
+                break;
+            }
+            default:
+                break;
+        }
+
+        if (transports == "default")
+        {
+            Assert.Equal("websocket", result.Events("upgraded")[0].GetProperty("transport").GetString());
+        }
+    }
+
+    /// <summary>One server for the class, started on first use.</summary>
+    public sealed class Fixture : IAsyncDisposable
+    {
+        private readonly SemaphoreSlim _gate = new(1, 1);
+        private InteropServer? _server;
+
+        public async Task<InteropServer> GetAsync()
+        {
+            await _gate.WaitAsync();
+            try
+            {
+                return _server ??= await InteropServer.StartAsync();
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_server is not null)
+            {
+                await _server.DisposeAsync();
+            }
+            _gate.Dispose();
+        }
+    }
+}
