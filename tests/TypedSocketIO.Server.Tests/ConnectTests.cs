@@ -14,10 +14,10 @@ public sealed class ConnectTests
         fixture.Server.OnConnection(socket => connected = socket);
         TestClient client = fixture.CreateClient();
 
-        await client.SendAsync("0");
+        await client.SendAsync("40");
         string answer = await client.ReceiveAsync();
 
-        Match match = Regex.Match(answer, "^0\\{\"sid\":\"([A-Za-z0-9_-]{20})\"\\}$");
+        Match match = Regex.Match(answer, "^40\\{\"sid\":\"([A-Za-z0-9_-]{20})\"\\}$");
         Assert.True(match.Success, answer);
         Assert.NotNull(connected);
         Assert.Equal(match.Groups[1].Value, connected.Id);
@@ -34,9 +34,9 @@ public sealed class ConnectTests
         fixture.Server.Of("/chat", ns => ns.OnConnection(s => token = s.Handshake.Auth.GetProperty("token").GetString()));
         TestClient client = fixture.CreateClient();
 
-        await client.SendAsync("0/chat,{\"token\":\"abc\"}");
+        await client.SendAsync("40/chat,{\"token\":\"abc\"}");
 
-        Assert.Matches("^0/chat,\\{\"sid\":\"[A-Za-z0-9_-]{20}\"\\}$", await client.ReceiveAsync());
+        Assert.Matches("^40/chat,\\{\"sid\":\"[A-Za-z0-9_-]{20}\"\\}$", await client.ReceiveAsync());
         Assert.Equal("abc", token);
     }
 
@@ -56,9 +56,9 @@ public sealed class ConnectTests
         using var fixture = new ServerFixture();
         TestClient client = fixture.CreateClient();
 
-        await client.SendAsync("0/nope,");
+        await client.SendAsync("40/nope,");
 
-        Assert.Equal("4/nope,{\"message\":\"Invalid namespace\"}", await client.ReceiveAsync());
+        Assert.Equal("44/nope,{\"message\":\"Invalid namespace\"}", await client.ReceiveAsync());
         Assert.True(client.IsOpen);
         await client.ConnectAsync("/");
     }
@@ -88,7 +88,7 @@ public sealed class ConnectTests
         string? reason = null;
         socket.Disconnected += (_, r) => reason = r;
 
-        await client.SendAsync("0");
+        await client.SendAsync("40");
 
         Assert.False(client.IsOpen);
         Assert.Equal("parse error", (await client.Transport.CloseReason).Reason);

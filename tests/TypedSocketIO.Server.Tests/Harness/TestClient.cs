@@ -21,8 +21,16 @@ internal sealed partial class TestClient
 
     public bool IsOpen => Transport.IsOpen;
 
-    /// <summary>Pushes a text packet as the Engine.IO layer would (without the Engine.IO <c>4</c>).</summary>
-    public async Task SendAsync(string packet) => await Connection.OnTextAsync(Encoding.UTF8.GetBytes(packet));
+    /// <summary>Pushes an Engine.IO message packet as written on the wire (<c>421["join","lobby"]</c>); the handler gets it without the <c>4</c>.</summary>
+    public async Task SendAsync(string message)
+    {
+        if (!message.StartsWith('4'))
+        {
+            throw new ArgumentException("An Engine.IO message packet starts with '4'.", nameof(message));
+        }
+
+        await Connection.OnTextAsync(Encoding.UTF8.GetBytes(message[1..]));
+    }
 
     public async Task SendBinaryAsync(byte[] data) => await Connection.OnBinaryAsync(data);
 
@@ -30,7 +38,7 @@ internal sealed partial class TestClient
     public async Task<string> ReceiveAsync()
     {
         SentFrame frame = await Transport.ReadFrameAsync();
-        return frame.Text ?? throw new InvalidOperationException("Expected a text frame, got a binary one.");
+        return "4" + (frame.Text ?? throw new InvalidOperationException("Expected a text frame, got a binary one."));
     }
 
     public async Task<byte[]> ReceiveBinaryAsync()
@@ -45,7 +53,7 @@ internal sealed partial class TestClient
     /// <summary>Connects to a namespace and returns the sid from <c>0/nsp,{"sid":"…"}</c>.</summary>
     public async Task<string> ConnectAsync(string ns = "/", string? auth = null)
     {
-        string prefix = ns == "/" ? "0" : "0" + ns + ",";
+        string prefix = ns == "/" ? "40" : "40" + ns + ",";
         await SendAsync(prefix + (auth ?? string.Empty));
         string answer = await ReceiveAsync();
         Match match = SidPattern().Match(answer);
@@ -60,6 +68,6 @@ internal sealed partial class TestClient
     /// <summary>The Engine.IO session closes under the client (as on a ping timeout or a lost connection).</summary>
     public ValueTask CloseFromEngineAsync(string reason) => Transport.CloseFromEngineAsync(new EngineIOCloseReason(reason));
 
-    [GeneratedRegex("^0(?:/[^,]*,)?\\{\"sid\":\"([A-Za-z0-9_-]+)\"\\}$")]
+    [GeneratedRegex("^40(?:/[^,]*,)?\\{\"sid\":\"([A-Za-z0-9_-]+)\"\\}$")]
     private static partial Regex SidPattern();
 }
