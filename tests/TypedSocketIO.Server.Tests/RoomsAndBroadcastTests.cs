@@ -1,0 +1,270 @@
+using TypedSocketIO.Server.Tests.Harness;
+using TypedSocketIO.SocketIO;
+
+namespace TypedSocketIO.Server.Tests;
+
+public sealed class RoomsAndBroadcastTests
+{
+    private static async Task<(ServerFixture Fixture, (TestClient Client, SocketIOSocket Socket)[] Peers)> ThreePeersAsync()
+    {
+        var fixture = new ServerFixture();
+        var peers = new (TestClient, SocketIOSocket)[3];
+        for (int i = 0; i < peers.Length; i++)
+        {
+            peers[i] = await fixture.ConnectAsync();
+        }
+
+        return (fixture, peers);
+    }
+
+    [Fact]
+    public async Task Join_AddsRoom_SocketAlwaysInItsOwnIdRoom()
+    {
+        using var fixture = new ServerFixture();
+        var (_, socket) = await fixture.ConnectAsync();
+
+        socket.Join("lobby");
+        socket.Join(["a", "b"]);
+        socket.Leave("a");
+
+        Assert.Equal(new[] { socket.Id, "b", "lobby" }.Order(), socket.Rooms.Order());
+    }
+
+    [Fact]
+    public async Task To_Room_ReachesOnlyMembers()
+    {
+        var (fixture, p) = await ThreePeersAsync();
+        using (fixture)
+        {
+            p[0].Socket.Join("lobby");
+            p[2].Socket.Join("lobby");
+
+            fixture.Server.To("lobby").Emit("news", 1);
+
+            Assert.Equal("42[\"news\",1]", await p[0].Client.ReceiveAsync());
+            Assert.Equal("42[\"news\",1]", await p[2].Client.ReceiveAsync());
+            Assert.True(p[1].Client.HasNothingToReceive());
+        }
+    }
+
+    [Fact]
+    public async Task To_SeveralRooms_ReachesEachSocketOnce()
+    {
+        var (fixture, p) = await ThreePeersAsync();
+        using (fixture)
+        {
+            p[0].Socket.Join(["a", "b"]);
+            p[1].Socket.Join("b");
+
+            fixture.Server.To("a").To("b").Emit("once");
+
+            Assert.Equal("42[\"once\"]", await p[0].Client.ReceiveAsync());
+            Assert.True(p[0].Client.HasNothingToReceive());
+            Assert.Equal("42[\"once\"]", await p[1].Client.ReceiveAsync());
+            Assert.True(p[2].Client.HasNothingToReceive());
+        }
+    }
+
+    [Fact]
+    public async Task Broadcast_EncodesOncePerEmit_SameBytesToEverySocket()
+    {
+        var (fixture, p) = await ThreePeersAsync();
+        using (fixture)
+        {
+            fixture.Server.Emit("all", "x");
+
+            SocketIOEncodedPacket first = p[0].Client.Transport.SentPackets[^1];
+            Assert.Same(first, p[1].Client.Transport.SentPackets[^1]);
+            Assert.Same(first, p[2].Client.Transport.SentPackets[^1]);
+        }
+    }
+
+    [Fact]
+    public async Task Except_LeavesOutRoomMembers()
+    {
+        var (fixture, p) = await ThreePeersAsync();
+        using (fixture)
+        {
+            p[1].Socket.Join("muted");
+
+            fixture.Server.Except("muted").Emit("hi");
+
+            Assert.Equal("42[\"hi\"]", await p[0].Client.ReceiveAsync());
+            Assert.Equal("42[\"hi\"]", await p[2].Client.ReceiveAsync());
+            Assert.True(p[1].Client.HasNothingToReceive());
+        }
+    }
+
+    [Fact]
+    public async Task SocketBroadcast_ReachesAllButTheSender_AndSocketTo_LeavesOutTheSender()
+    {
+        var (fixture, p) = await ThreePeersAsync();
+        using (fixture)
+        {
+            p[0].Socket.Broadcast.Emit("b");
+            p[0].Socket.Join("r");
+            p[1].Socket.Join("r");
+            p[0].Socket.To("r").Emit("t");
+
+            Assert.True(p[0].Client.HasNothingToReceive());
+            Assert.Equal("42[\"b\"]", await p[1].Client.ReceiveAsync());
+            Assert.Equal("42[\"t\"]", await p[1].Client.ReceiveAsync());
+            Assert.Equal("42[\"b\"]", await p[2].Client.ReceiveAsync());
+            Assert.True(p[2].Client.HasNothingToReceive());
+        }
+    }
+
+    [Fact]
+    public async Task ToSocketId_ReachesThatSocket()
+    {
+        var (fixture, p) = await ThreePeersAsync();
+        using (fixture)
+        {
+            fixture.Server.To(p[1].Socket.Id).Emit("private");
+
+            Assert.Equal("42[\"private\"]", await p[1].Client.ReceiveAsync());
+            Assert.True(p[0].Client.HasNothingToReceive());
+        }
+    }
+
+    [Fact]
+    public async Task Broadcast_StaysInItsNamespace()
+    {
+        using var fixture = new ServerFixture();
+        fixture.Server.Of("/chat");
+        var (main, _) = await fixture.ConnectAsync();
+        var (chat, _) = await fixture.ConnectAsync("/chat");
+
+        fixture.Server.Of("/chat").Emit("n");
+
+        Assert.Equal("42/chat,[\"n\"]", await chat.ReceiveAsync());
+        Assert.True(main.HasNothingToReceive());
+    }
+
+    [Fact]
+    public async Task Volatile_DroppedForClientsNotWritable()
+    {
+        var (fixture, p) = await ThreePeersAsync();
+        using (fixture)
+        {
+            p[1].Client.Transport.Writable = false;
+
+            fixture.Server.Volatile.Emit("tick");
+            Assert.False(p[1].Socket.Volatile.Emit("tick"));
+
+            Assert.Equal("42[\"tick\"]", await p[0].Client.ReceiveAsync());
+            Assert.True(p[1].Client.HasNothingToReceive());
+            Assert.True(p[1].Client.IsOpen);
+        }
+    }
+
+    [Fact]
+    public async Task FetchSockets_SocketsJoin_SocketsLeave_OnSelections()
+    {
+        var (fixture, p) = await ThreePeersAsync();
+        using (fixture)
+        {
+            p[0].Socket.Join("a");
+            p[1].Socket.Join("a");
+
+            fixture.Server.In("a").SocketsJoin("b");
+            IReadOnlyList<SocketIOSocket> inB = await fixture.Server.In("b").FetchSocketsAsync();
+            fixture.Server.SocketsLeave("a");
+            IReadOnlyList<SocketIOSocket> all = await fixture.Server.FetchSocketsAsync();
+
+            Assert.Equal(new[] { p[0].Socket.Id, p[1].Socket.Id }.Order(), inB.Select(s => s.Id).Order());
+            Assert.Equal(3, all.Count);
+            Assert.Empty(await fixture.Server.In("a").FetchSocketsAsync());
+        }
+    }
+
+    [Fact]
+    public async Task DisconnectSockets_OnRoom_DisconnectsOnlyMembers()
+    {
+        var (fixture, p) = await ThreePeersAsync();
+        using (fixture)
+        {
+            p[2].Socket.Join("kick");
+
+            fixture.Server.In("kick").DisconnectSockets();
+
+            Assert.Equal("41", await p[2].Client.ReceiveAsync());
+            Assert.False(p[2].Socket.Connected);
+            Assert.Equal("server namespace disconnect", p[2].Socket.DisconnectReason);
+            Assert.True(p[2].Client.IsOpen);
+            Assert.True(p[0].Socket.Connected);
+            Assert.Equal(2, fixture.Server.MainNamespace.Sockets.Count);
+        }
+    }
+
+    [Fact]
+    public async Task BroadcastWithAck_CollectsEveryResponse()
+    {
+        var (fixture, p) = await ThreePeersAsync();
+        using (fixture)
+        {
+            Task<IReadOnlyList<SocketIOArguments>> pending = fixture.Server.Timeout(TimeSpan.FromSeconds(30)).EmitWithAckAsync("vote");
+            for (int i = 0; i < 3; i++)
+            {
+                Assert.Equal("420[\"vote\"]", await p[i].Client.ReceiveAsync());
+                await p[i].Client.SendAsync($"430[{i}]");
+            }
+
+            IReadOnlyList<SocketIOArguments> responses = await pending;
+            Assert.Equal([0, 1, 2], responses.Select(r => r.GetElement(0).GetInt32()).Order());
+            Assert.Equal(0, fixture.Server.Diagnostics.PendingAckCount);
+        }
+    }
+
+    [Fact]
+    public async Task BroadcastWithAck_Timeout_GivesPartialResponsesAndFreesEveryEntry()
+    {
+        var (fixture, p) = await ThreePeersAsync();
+        using (fixture)
+        {
+            Task<IReadOnlyList<SocketIOArguments>> pending = fixture.Server.Timeout(TimeSpan.FromMilliseconds(50)).EmitWithAckAsync("vote");
+            await p[0].Client.ReceiveAsync();
+            await p[0].Client.SendAsync("430[\"yes\"]");
+
+            var error = await Assert.ThrowsAsync<SocketIOAckTimeoutException>(() => pending);
+
+            Assert.Single(error.Responses);
+            Assert.Equal(0, fixture.Server.Diagnostics.PendingAckCount);
+        }
+    }
+
+    [Fact]
+    public async Task BroadcastWithAck_SocketLeaves_IsNotWaitedFor()
+    {
+        var (fixture, p) = await ThreePeersAsync();
+        using (fixture)
+        {
+            Task<IReadOnlyList<SocketIOArguments>> pending = fixture.Server.Timeout(TimeSpan.FromSeconds(30)).EmitWithAckAsync("vote");
+            await p[0].Client.SendAsync("430[1]");
+            await p[1].Client.SendAsync("430[2]");
+            await p[2].Client.CloseFromEngineAsync("transport close");
+
+            Assert.Equal(2, (await pending).Count);
+        }
+    }
+
+    [Fact]
+    public async Task BroadcastWithAck_WithoutTimeout_IsRefused()
+    {
+        using var fixture = new ServerFixture();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => fixture.Server.MainNamespace.To("x").EmitWithAckAsync("q"));
+    }
+
+    [Fact]
+    public async Task Rooms_DisappearWhenEmpty()
+    {
+        using var fixture = new ServerFixture();
+        var (client, socket) = await fixture.ConnectAsync();
+        socket.Join("lobby");
+        Assert.Equal(2, fixture.Server.Diagnostics.GetRoomCount("/"));
+
+        await client.SendAsync("41");
+
+        Assert.Equal(0, fixture.Server.Diagnostics.GetRoomCount("/"));
+    }
+}
