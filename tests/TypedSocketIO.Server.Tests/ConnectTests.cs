@@ -151,4 +151,29 @@ public sealed class ConnectTests
         Assert.Equal(0, d.PendingAckCount);
         Assert.Equal(0, d.PendingBinaryPacketCount);
     }
+
+    [Fact]
+    public async Task Connect_EventRightAfterConnectWithAsyncMiddleware_IsDispatchedAfterTheConnection()
+    {
+        // socket.io 4.8.4 closes the session when "40␞42[…]" arrive together; here the EVENT waits for the CONNECT.
+        using var fixture = new ServerFixture();
+        var events = new List<string>();
+        fixture.Server.Use(async (_, ct) =>
+        {
+            await Task.Delay(10, ct);
+            events.Add("middleware");
+        });
+        fixture.Server.OnConnection(socket =>
+        {
+            events.Add("connection");
+            socket.On("x", _ => events.Add("x"));
+        });
+        TestClient client = fixture.CreateClient();
+
+        await client.SendAsync("40");
+        await client.SendAsync("42[\"x\"]");
+
+        Assert.Equal(["middleware", "connection", "x"], events);
+        Assert.True(client.IsOpen);
+    }
 }

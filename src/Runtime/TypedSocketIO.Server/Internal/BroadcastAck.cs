@@ -43,15 +43,16 @@ internal sealed class BroadcastAck : IPendingAck
     /// <summary>All targets are known: starts the timer; completes at once when every target answered or left already.</summary>
     public void Start(TimeProvider time, CancellationToken cancellationToken)
     {
-        lock (_gate)
-        {
-            _expected = _targets.Count;
-        }
-
+        // Timer and cancellation first: once _expected is set, an answer may complete (and clean up) at any moment.
         _timer = time.CreateTimer(static s => ((BroadcastAck)s!).OnTimeout(), this, _timeout, Timeout.InfiniteTimeSpan);
         if (cancellationToken.CanBeCanceled)
         {
             _cancellation = cancellationToken.UnsafeRegister(static (s, token) => ((BroadcastAck)s!).OnCancelled(token), this);
+        }
+
+        lock (_gate)
+        {
+            _expected = _targets.Count;
         }
 
         TryComplete();
