@@ -117,6 +117,38 @@ public sealed partial class HostingTests
         Assert.Equal(0, app.Services.GetRequiredService<SocketIOServer>().Diagnostics.SocketCount);
     }
 
+    [Fact]
+    public async Task WebSocket_ProtocolError_ClosesThatConnectionOnly_ThroughTheRealEndpoint()
+    {
+        await using WebApplication app = await StartAsync(io => io.OnConnection(socket => socket.On("echo", (args, ack) =>
+        {
+            ack.Send(args.GetElement(0).GetString());
+            return ValueTask.CompletedTask;
+        })));
+        var uri = new UriBuilder(new Uri(BaseAddress(app), "/socket.io/?EIO=4&transport=websocket")) { Scheme = "ws" }.Uri;
+        using var bad = new ClientWebSocket();
+        using var good = new ClientWebSocket();
+        await bad.ConnectAsync(uri, CancellationToken.None);
+        await good.ConnectAsync(uri, CancellationToken.None);
+        await ReceiveAsync(bad);
+        await ReceiveAsync(good);
+        await SendAsync(bad, "40");
+        await SendAsync(good, "40");
+        await ReceiveAsync(bad);
+        await ReceiveAsync(good);
+
+        await SendAsync(bad, "42[\"x\"," + new string('[', 500) + new string(']', 500) + "]");
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        WebSocketReceiveResult closing = await bad.ReceiveAsync(new byte[256], cts.Token);
+        Assert.Equal(WebSocketMessageType.Close, closing.MessageType);
+        await SendAsync(good, "421[\"echo\",\"ok\"]");
+        Assert.Equal("431[\"ok\"]", await ReceiveAsync(good));
+        SocketIOServerDiagnostics diagnostics = app.Services.GetRequiredService<SocketIOServer>().Diagnostics;
+        Assert.Equal(1, diagnostics.ProtocolErrorCount);
+        Assert.Equal(1, diagnostics.SocketCount);
+    }
+
     private static async Task<WebApplication> StartAsync(Action<SocketIOServer> configure)
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder();

@@ -95,10 +95,7 @@ public sealed partial class SocketIOSocket : ISocketIOEmitter
     public void Join(string room)
     {
         ArgumentNullException.ThrowIfNull(room);
-        if (System.Threading.Volatile.Read(ref _state) != StateClosed)
-        {
-            Namespace.Adapter.AddAll(Id, [room]);
-        }
+        Join([room]);
     }
 
     /// <summary>Adds the socket to several rooms.</summary>
@@ -106,9 +103,16 @@ public sealed partial class SocketIOSocket : ISocketIOEmitter
     public void Join(IEnumerable<string> rooms)
     {
         ArgumentNullException.ThrowIfNull(rooms);
-        if (System.Threading.Volatile.Read(ref _state) != StateClosed)
+        if (System.Threading.Volatile.Read(ref _state) == StateClosed)
         {
-            Namespace.Adapter.AddAll(Id, rooms);
+            return;
+        }
+
+        Namespace.Adapter.AddAll(Id, rooms);
+        if (System.Threading.Volatile.Read(ref _state) == StateClosed)
+        {
+            // Raced with Close(): its DeleteAll may have run before AddAll.
+            Namespace.Adapter.DeleteAll(Id);
         }
     }
 

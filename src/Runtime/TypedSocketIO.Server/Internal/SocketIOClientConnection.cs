@@ -15,6 +15,7 @@ namespace TypedSocketIO.Server;
 internal sealed class SocketIOClientConnection
 {
     private readonly Lock _gate = new();
+    private readonly Lock _decoderGate = new();
     private readonly Dictionary<string, SocketIOSocket> _sockets = new(StringComparer.Ordinal);
     private readonly SocketIOPacketDecoder _decoder;
     private readonly ISocketIOTransport _transport;
@@ -39,7 +40,16 @@ internal sealed class SocketIOClientConnection
     public string TransportId => _transport.Id;
 
     /// <summary>Whether a binary packet is half received (read from the diagnostics thread: a racy but harmless snapshot).</summary>
-    public bool HasPendingBinaryPacket => _decoder.HasPendingBinaryPacket;
+    public bool HasPendingBinaryPacket
+    {
+        get
+        {
+            lock (_decoderGate)
+            {
+                return _decoder.HasPendingBinaryPacket;
+            }
+        }
+    }
 
     public int SocketCount
     {
@@ -70,7 +80,11 @@ internal sealed class SocketIOClientConnection
         SocketIOPacket? packet;
         try
         {
-            packet = _decoder.DecodeText(utf8.Span);
+            // The decoder is not thread-safe, and a close (connect timeout, server-side close) may come from another thread.
+            lock (_decoderGate)
+            {
+                packet = _decoder.DecodeText(utf8.Span);
+            }
         }
         catch (SocketIOProtocolException ex)
         {
@@ -90,7 +104,10 @@ internal sealed class SocketIOClientConnection
         SocketIOPacket? packet;
         try
         {
-            packet = _decoder.DecodeBinary(data.Span);
+            lock (_decoderGate)
+            {
+                packet = _decoder.DecodeBinary(data.Span);
+            }
         }
         catch (SocketIOProtocolException ex)
         {
@@ -105,7 +122,7 @@ internal sealed class SocketIOClientConnection
         Interlocked.Exchange(ref _closing, 1);
         _connectTimer?.Dispose();
         CloseSockets(reason.Reason);
-        _decoder.Reset();
+        ResetDecoder();
         Server.RemoveClient(this);
         return ValueTask.CompletedTask;
     }
@@ -147,6 +164,15 @@ internal sealed class SocketIOClientConnection
             {
                 _sockets.Remove(socket.Namespace.Name);
             }
+        }
+    }
+
+    /// <summary>Frees a half-received binary packet (python-socketio 5.16.2 leaked it on disconnect).</summary>
+    private void ResetDecoder()
+    {
+        lock (_decoderGate)
+        {
+            _decoder.Reset();
         }
     }
 
@@ -279,6 +305,13 @@ internal sealed class SocketIOClientConnection
 
         _connectTimer?.Dispose();
         ns.Add(socket);
+        if (!socket.Connected)
+        {
+            // The connection closed between the two steps: Close() may have run before Add().
+            ns.Remove(socket);
+            return;
+        }
+
         _transport.TrySend(SocketIOEncodedPacket.Connect(name, BuildSidPayload(socket.Id)), isVolatile: false);
         SocketIOServerLog.SocketConnected(Server.Logger, name);
         ns.RaiseConnection(socket);
@@ -296,7 +329,7 @@ internal sealed class SocketIOClientConnection
         Server.Counters.ProtocolError();
         _connectTimer?.Dispose();
         CloseSockets(SocketIODisconnectReason.ParseError);
-        _decoder.Reset();
+        ResetDecoder();
         return new ValueTask(CloseTransportAsync(new EngineIOCloseReason(EngineIOCloseReason.ParseError.Reason, detail)));
     }
 
