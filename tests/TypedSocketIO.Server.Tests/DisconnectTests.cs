@@ -126,4 +126,17 @@ public sealed class DisconnectTests
 
         Assert.True(socket.DisconnectedToken.IsCancellationRequested);
     }
+
+    [Fact]
+    public async Task AfterShutdown_NewConnectIsClosed()
+    {
+        using var fixture = new ServerFixture();
+        await fixture.Server.ShutdownAsync();
+        TestClient client = fixture.CreateClient();
+
+        await client.SendAsync("40");
+
+        Assert.Equal("server shutting down", (await client.Transport.CloseReason).Reason);
+        Assert.Empty(fixture.Server.MainNamespace.Sockets);
+    }
 }

@@ -259,6 +259,13 @@ internal sealed class SocketIOClientConnection
     private async ValueTask ConnectAsync(SocketIOPacket packet)
     {
         string name = packet.Namespace;
+        if (Server.IsShuttingDown)
+        {
+            Interlocked.Exchange(ref _closing, 1);
+            await CloseTransportAsync(EngineIOCloseReason.ServerShuttingDown).ConfigureAwait(false);
+            return;
+        }
+
         if (!Server.TryGetNamespace(name, out SocketIONamespace? ns))
         {
             _transport.TrySend(SocketIOEncodedPacket.ConnectError(name, "Invalid namespace"), isVolatile: false);
