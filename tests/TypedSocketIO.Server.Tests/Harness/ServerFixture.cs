@@ -10,13 +10,13 @@ namespace TypedSocketIO.Server.Tests.Harness;
 /// <summary>A Socket.IO server with no HTTP under it, and a factory of in-memory clients.</summary>
 internal sealed class ServerFixture : IDisposable
 {
-    public ServerFixture(Action<SocketIOServerOptions>? configure = null)
+    public ServerFixture(Action<SocketIOServerOptions>? configure = null, ISocketIOAdapterFactory? adapterFactory = null)
     {
         var options = new SocketIOServerOptions();
         configure?.Invoke(options);
         Logs = new TestLoggerProvider();
         LoggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddProvider(Logs).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug));
-        Server = new SocketIOServer(options, LoggerFactory);
+        Server = new SocketIOServer(options, LoggerFactory, adapterFactory);
     }
 
     public SocketIOServer Server { get; }

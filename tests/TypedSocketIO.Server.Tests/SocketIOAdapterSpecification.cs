@@ -3,11 +3,20 @@ using TypedSocketIO.SocketIO;
 
 namespace TypedSocketIO.Server.Tests;
 
-public sealed class RoomsAndBroadcastTests
+/// <summary>
+/// The behaviour every adapter must have (rooms, selections, broadcasts, acknowledgements), run through the server as a
+/// user sees it. Each adapter inherits it: <see cref="InMemorySocketIOAdapterTests"/> now, a Redis adapter later.
+/// </summary>
+public abstract class SocketIOAdapterSpecification
 {
-    private static async Task<(ServerFixture Fixture, (TestClient Client, SocketIOSocket Socket)[] Peers)> ThreePeersAsync()
+    /// <summary>Creates the factory of the adapter under test.</summary>
+    protected abstract ISocketIOAdapterFactory CreateAdapterFactory();
+
+    private ServerFixture NewFixture() => new(adapterFactory: CreateAdapterFactory());
+
+    private async Task<(ServerFixture Fixture, (TestClient Client, SocketIOSocket Socket)[] Peers)> ThreePeersAsync()
     {
-        var fixture = new ServerFixture();
+        var fixture = NewFixture();
         var peers = new (TestClient, SocketIOSocket)[3];
         for (int i = 0; i < peers.Length; i++)
         {
@@ -20,7 +29,7 @@ public sealed class RoomsAndBroadcastTests
     [Fact]
     public async Task Join_AddsRoom_SocketAlwaysInItsOwnIdRoom()
     {
-        using var fixture = new ServerFixture();
+        using var fixture = NewFixture();
         var (_, socket) = await fixture.ConnectAsync();
 
         socket.Join("lobby");
@@ -130,7 +139,7 @@ public sealed class RoomsAndBroadcastTests
     [Fact]
     public async Task Broadcast_StaysInItsNamespace()
     {
-        using var fixture = new ServerFixture();
+        using var fixture = NewFixture();
         fixture.Server.Of("/chat");
         var (main, _) = await fixture.ConnectAsync();
         var (chat, _) = await fixture.ConnectAsync("/chat");
@@ -251,14 +260,14 @@ public sealed class RoomsAndBroadcastTests
     [Fact]
     public async Task BroadcastWithAck_WithoutTimeout_IsRefused()
     {
-        using var fixture = new ServerFixture();
+        using var fixture = NewFixture();
         await Assert.ThrowsAsync<InvalidOperationException>(() => fixture.Server.MainNamespace.To("x").EmitWithAckAsync("q"));
     }
 
     [Fact]
     public async Task Rooms_DisappearWhenEmpty()
     {
-        using var fixture = new ServerFixture();
+        using var fixture = NewFixture();
         var (client, socket) = await fixture.ConnectAsync();
         socket.Join("lobby");
         Assert.Equal(2, fixture.Server.Diagnostics.GetRoomCount("/"));
