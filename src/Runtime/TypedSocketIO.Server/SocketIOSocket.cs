@@ -430,7 +430,16 @@ public sealed partial class SocketIOSocket : ISocketIOEmitter
             ack.Value.OnSocketClosed(this, reason);
         }
 
-        _closed.Cancel();
+        try
+        {
+            _closed.Cancel();
+        }
+        catch (AggregateException ex)
+        {
+            // A callback registered on DisconnectedToken threw: the cleanup goes on.
+            SocketIOServerLog.HandlerFailed(Server.Logger, Namespace.Name, "disconnect", ex);
+        }
+
         if (previous == StateConnected)
         {
             SocketIOServerLog.SocketDisconnected(Server.Logger, Namespace.Name, reason);
