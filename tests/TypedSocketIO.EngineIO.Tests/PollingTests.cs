@@ -139,12 +139,28 @@ public sealed class PollingTests
     }
 
     [Fact]
-    public async Task ClosePacket_ClosesWithTransportClose()
+    public async Task ClosePacket_ReleasesPendingPollWithNoop_AndClosesWithTransportClose()
+    {
+        await using var server = await EngineIOTestServer.StartAsync();
+        string sid = await server.HandshakePollingAsync();
+        Task<string> poll = server.PollAsync(sid);
+        await Task.Delay(50);
+        using HttpResponseMessage post = await server.PostAsync(sid, "1");
+        Assert.Equal("6", await poll);
+        Assert.Equal("transport close", (await server.Handler.WaitClosedAsync()).Reason);
+        using HttpResponseMessage after = await server.Http.GetAsync($"/engine.io/?EIO=4&transport=polling&sid={sid}");
+        await AssertErrorAsync(after, 400, 1, "Session ID unknown");
+    }
+
+    [Fact]
+    public async Task ClosePacket_PollArrivingJustAfter_IsReleasedWithNoop()
     {
         await using var server = await EngineIOTestServer.StartAsync();
         string sid = await server.HandshakePollingAsync();
         using HttpResponseMessage post = await server.PostAsync(sid, "1");
-        Assert.Equal("transport close", (await server.Handler.WaitClosedAsync()).Reason);
+        Assert.Equal("6", await server.PollAsync(sid));
+        using HttpResponseMessage after = await server.Http.GetAsync($"/engine.io/?EIO=4&transport=polling&sid={sid}");
+        await AssertErrorAsync(after, 400, 1, "Session ID unknown");
     }
 
     [Fact]
@@ -177,18 +193,29 @@ public sealed class PollingTests
     }
 
     [Fact]
-    public async Task ServerClose_IsSeenByThePendingPollAsClosePacket()
+    public async Task ServerClose_QueuedMessagesThenClosePacketReachTheNextPoll()
+    {
+        await using var server = await EngineIOTestServer.StartAsync();
+        string sid = await server.HandshakePollingAsync();
+        Assert.True(server.Engine.TryGetConnection(sid, out EngineIOConnection? connection));
+        connection.TrySend(EngineIOMessage.Text("bye"u8.ToArray()));
+        await connection.CloseAsync();
+        Assert.False(connection.TrySend(EngineIOMessage.Text("late"u8.ToArray())));
+        Assert.Equal("forced close", (await server.Handler.WaitClosedAsync()).Reason);
+        Assert.Equal("4bye\u001e1", await server.PollAsync(sid));
+        Assert.Equal(0, server.Engine.SessionCount);
+    }
+
+    [Fact]
+    public async Task ServerClose_ReleasesThePendingPollWithClosePacket()
     {
         await using var server = await EngineIOTestServer.StartAsync();
         string sid = await server.HandshakePollingAsync();
         Task<string> poll = server.PollAsync(sid);
         await Task.Delay(50);
         Assert.True(server.Engine.TryGetConnection(sid, out EngineIOConnection? connection));
-        connection.TrySend(EngineIOMessage.Text("bye"u8.ToArray()));
         await connection.CloseAsync();
-        string body = await poll;
-        Assert.Equal("4bye\u001e1", body);
-        Assert.Equal("forced close", (await server.Handler.WaitClosedAsync()).Reason);
+        Assert.Equal("1", await poll);
         Assert.Equal(0, server.Engine.SessionCount);
     }
 

@@ -33,6 +33,7 @@ public sealed partial class EngineIOConnection
 
         List<OutgoingPacket> packets = new();
         bool close = false;
+        bool upgraded = false;
         try
         {
             while (true)
@@ -42,9 +43,16 @@ public sealed partial class EngineIOConnection
                 {
                     if (_transport != EngineIOProtocol.PollingTransport)
                     {
-                        // Upgraded while this GET was pending: release it, everything else goes over the WebSocket.
-                        packets.Add(new OutgoingPacket(EngineIOPacketType.Noop, ReadOnlyMemory<byte>.Empty, false));
+                        // Upgraded while this GET was pending. A client that upgrades pauses polling first, so this GET is
+                        // answered as any polling request after the upgrade is: 400, everything goes over the WebSocket.
+                        upgraded = true;
                         break;
+                    }
+
+                    if (_noopDue != 0 && Environment.TickCount64 >= _noopDue)
+                    {
+                        _noopPending = true;
+                        _noopDue = Environment.TickCount64 + NoopIntervalMilliseconds;
                     }
 
                     if (_queue.Count > 0 || _state != ConnectionState.Open || _noopPending)
@@ -59,6 +67,12 @@ public sealed partial class EngineIOConnection
                         }
 
                         close = _state != ConnectionState.Open;
+                        if (close && _closedByClient)
+                        {
+                            // The client sent a close packet: its pending poll is released with a noop, as the official server does.
+                            packets.Add(new OutgoingPacket(EngineIOPacketType.Noop, ReadOnlyMemory<byte>.Empty, false));
+                        }
+
                         break;
                     }
 
@@ -78,7 +92,13 @@ public sealed partial class EngineIOConnection
                 }
             }
 
-            if (close)
+            if (upgraded)
+            {
+                await EngineIOServer.WriteErrorAsync(context, EngineIOErrorCode.BadRequest, null).ConfigureAwait(false);
+                return;
+            }
+
+            if (close && !_closedByClient)
             {
                 packets.Add(new OutgoingPacket(EngineIOPacketType.Close, ReadOnlyMemory<byte>.Empty, false));
             }

@@ -11,7 +11,9 @@ public sealed partial class EngineIOConnection
     private WebSocket? _webSocket;
     private WebSocket? _probeSocket;
     private bool _upgrading;
+    private const long NoopIntervalMilliseconds = 100;
     private bool _noopPending;
+    private long _noopDue;
     private long _upgradeDeadline;
     private WebSocketCloseStatus _webSocketCloseStatus = WebSocketCloseStatus.NormalClosure;
 
@@ -60,9 +62,9 @@ public sealed partial class EngineIOConnection
                     await SendFrameAsync(socket, EngineIOPacketType.Pong, ProbeData, isBinary: false).ConfigureAwait(false);
                     lock (_lock)
                     {
-                        // Release a pending GET so that the client can pause polling.
-                        _noopPending = true;
-                        SignalUnderLock();
+                        // A pending GET is released with a noop, as the official server does: on its 100 ms check, not at
+                        // once, so that an upgrade packet right behind the probe completes the upgrade first.
+                        _noopDue = Environment.TickCount64 + NoopIntervalMilliseconds;
                     }
                 }
                 else if (packet.Type == EngineIOPacketType.Upgrade)
@@ -78,6 +80,7 @@ public sealed partial class EngineIOConnection
                         _probeSocket = null;
                         _upgrading = false;
                         _noopPending = false;
+                        _noopDue = 0;
                         _transport = EngineIOProtocol.WebSocketTransport;
                         _webSocket = socket;
 
@@ -114,6 +117,7 @@ public sealed partial class EngineIOConnection
                 _probeSocket = null;
                 _upgrading = false;
                 _noopPending = false;
+                _noopDue = 0;
             }
         }
 

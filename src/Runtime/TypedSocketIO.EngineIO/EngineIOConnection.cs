@@ -179,7 +179,7 @@ public sealed partial class EngineIOConnection
                 _queuedBytes = 0;
             }
 
-            _closingDeadline = Environment.TickCount64 + ClosingGraceMilliseconds;
+            _closingDeadline = Environment.TickCount64 + (_closedByClient ? ClientClosedGraceMilliseconds : ClosingGraceMilliseconds);
             SignalUnderLock();
         }
 
@@ -198,7 +198,12 @@ public sealed partial class EngineIOConnection
         }
     }
 
+    /// <summary>How long a session closed by the server waits for a poll to deliver its last packets and the close packet.</summary>
     private const long ClosingGraceMilliseconds = 10_000;
+
+    /// <summary>How long a polling session closed by the client waits for the poll that its close packet releases.</summary>
+    private const long ClientClosedGraceMilliseconds = 1_000;
+    private bool _closedByClient;
     private long _closingDeadline;
 
     internal void EnqueueOpenPacket(byte[] handshakeJson)
@@ -260,12 +265,21 @@ public sealed partial class EngineIOConnection
                     SignalUnderLock();
                 }
 
+                if (_noopDue != 0 && now >= _noopDue && _getPending)
+                {
+                    // While a probe is answered, a pending poll is released every 100 ms so that the client can pause polling.
+                    _noopPending = true;
+                    _noopDue = now + NoopIntervalMilliseconds;
+                    SignalUnderLock();
+                }
+
                 if (_probeSocket is not null && now >= _upgradeDeadline)
                 {
                     expiredProbe = _probeSocket;
                     _probeSocket = null;
                     _upgrading = false;
                     _noopPending = false;
+                    _noopDue = 0;
                 }
             }
         }
@@ -328,7 +342,15 @@ public sealed partial class EngineIOConnection
                 OnPong();
                 return true;
             case EngineIOPacketType.Close:
-                await CloseCoreAsync(EngineIOCloseReason.TransportClose, flush: false).ConfigureAwait(false);
+                bool polling;
+                lock (_lock)
+                {
+                    polling = _transport == EngineIOProtocol.PollingTransport;
+                    _closedByClient = polling;
+                }
+
+                // Over polling the session lingers briefly so that the client's pending (or just sent) poll is released with a noop.
+                await CloseCoreAsync(EngineIOCloseReason.TransportClose, flush: polling).ConfigureAwait(false);
                 return false;
             case EngineIOPacketType.Ping:
                 // In v4 only the server pings (the official server answers "invalid heartbeat direction").
