@@ -53,32 +53,21 @@ public sealed class OfficialClientTests(OfficialClientTests.Fixture fixture, ITe
         }
     }
 
-    /// <summary>One server for the class, started on first use.</summary>
-    public sealed class Fixture : IAsyncDisposable
+    /// <summary>One server for the class.</summary>
+    public sealed class Fixture : IAsyncLifetime
     {
-        private readonly SemaphoreSlim _gate = new(1, 1);
         private InteropServer? _server;
 
-        public async Task<InteropServer> GetAsync()
-        {
-            await _gate.WaitAsync();
-            try
-            {
-                return _server ??= await InteropServer.StartAsync();
-            }
-            finally
-            {
-                _gate.Release();
-            }
-        }
+        public Task<InteropServer> GetAsync() => Task.FromResult(_server!);
 
-        public async ValueTask DisposeAsync()
+        public async Task InitializeAsync() => _server = await InteropServer.StartAsync();
+
+        public async Task DisposeAsync()
         {
             if (_server is not null)
             {
                 await _server.DisposeAsync();
             }
-            _gate.Dispose();
         }
     }
 }

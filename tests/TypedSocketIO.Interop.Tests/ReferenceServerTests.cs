@@ -44,37 +44,25 @@ public sealed class ReferenceServerTests(ReferenceServerTests.Fixture fixture, I
     public sealed record Running(NodeProcess Process, string BaseAddress);
 
     /// <summary>One reference server for the class, on a free loopback port.</summary>
-    public sealed class Fixture : IAsyncDisposable
+    public sealed class Fixture : IAsyncLifetime
     {
-        private readonly SemaphoreSlim _gate = new(1, 1);
         private Running? _running;
 
-        public async Task<Running> GetAsync()
+        public Task<Running> GetAsync() => Task.FromResult(_running!);
+
+        public async Task InitializeAsync()
         {
-            await _gate.WaitAsync();
-            try
-            {
-                if (_running is null)
-                {
-                    var (process, ready) = await NodeProcess.StartAsync(
-                        "reference-server.mjs", ["0"], "listening", TimeSpan.FromSeconds(20), TimeSpan.FromMinutes(10));
-                    _running = new Running(process, $"http://127.0.0.1:{ready.GetProperty("port").GetInt32()}");
-                }
-                return _running;
-            }
-            finally
-            {
-                _gate.Release();
-            }
+            var (process, ready) = await NodeProcess.StartAsync(
+                "reference-server.mjs", ["0"], "listening", TimeSpan.FromSeconds(20), TimeSpan.FromMinutes(10));
+            _running = new Running(process, $"http://127.0.0.1:{ready.GetProperty("port").GetInt32()}");
         }
 
-        public async ValueTask DisposeAsync()
+        public async Task DisposeAsync()
         {
             if (_running is not null)
             {
                 await _running.Process.DisposeAsync();
             }
-            _gate.Dispose();
         }
     }
 }

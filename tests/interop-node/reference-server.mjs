@@ -4,7 +4,7 @@
 //   node reference-server.mjs [port]      (default 0 = any free port; prints {"event":"listening","port":N})
 //
 // Every server-side disconnect is printed as {"event":"server-disconnect","nsp":...,"id":...,"reason":...}.
-// Loopback only. Stops on SIGTERM/SIGINT, or after 10 minutes.
+// Loopback only. Stops on SIGTERM/SIGINT, when stdin closes, or after 10 minutes.
 import { createServer } from "node:http";
 import { Server } from "socket.io";
 
@@ -83,5 +83,9 @@ priv.on("connection", (socket) => {
 httpServer.listen(port, "127.0.0.1", () => print("listening", { port: httpServer.address().port }));
 const stop = () => io.close(() => process.exit(0));
 process.on("SIGTERM", stop);
+// the test host keeps stdin open; when it goes away (even by a crash), so does this server
+process.stdin.on("end", stop);
+process.stdin.on("error", stop);
+process.stdin.resume();
 process.on("SIGINT", stop);
 setTimeout(stop, 10 * 60 * 1000).unref();

@@ -50,7 +50,8 @@ public sealed class NodeProcess : IAsyncDisposable
         };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { node._stderr.Enqueue(e.Data); } };
         process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"node {script} exited before \"{readyEvent}\".\n{node.Describe()}"));
-        NodeRunner.StartOrExplain(process);
+        // stdin stays open: the script exits when it closes, so a crashed test host leaves no orphan.
+        NodeRunner.StartOrExplain(process, keepStdinOpen: true);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try

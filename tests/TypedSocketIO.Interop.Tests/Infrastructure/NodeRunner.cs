@@ -169,12 +169,15 @@ public static class NodeRunner
         return start;
     }
 
-    internal static void StartOrExplain(Process process)
+    internal static void StartOrExplain(Process process, bool keepStdinOpen = false)
     {
         try
         {
             process.Start();
-            process.StandardInput.Close();
+            if (!keepStdinOpen)
+            {
+                process.StandardInput.Close();
+            }
         }
         catch (System.ComponentModel.Win32Exception e)
         {
