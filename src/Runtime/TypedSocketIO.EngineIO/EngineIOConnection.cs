@@ -258,8 +258,10 @@ public sealed partial class EngineIOConnection
                 }
                 else if (now >= _nextPingAt)
                 {
-                    // Measured from when the ping was due, so that a late tick does not lengthen the timeout.
-                    _pongDeadline = _nextPingAt + (long)_server.Options.PingTimeout.TotalMilliseconds;
+                    // Measured from when the ping was due, so that a late tick does not lengthen the timeout; but a client
+                    // always gets at least nine tenths of pingTimeout after the ping is really sent, however late the server is.
+                    long timeout = (long)_server.Options.PingTimeout.TotalMilliseconds;
+                    _pongDeadline = Math.Max(_nextPingAt + timeout, now + timeout - (timeout / 10));
                     _queue.Enqueue(new OutgoingPacket(EngineIOPacketType.Ping, ReadOnlyMemory<byte>.Empty, false));
                     _queuedBytes += 1;
                     SignalUnderLock();
