@@ -50,6 +50,19 @@ public sealed class SocketIOServer : ISocketIOEmitter, IDisposable
     /// <summary>The options.</summary>
     public SocketIOServerOptions Options { get; }
 
+    /// <summary>The application's services, when the server was registered by <c>AddSocketIO</c>; handler classes are created from them.</summary>
+    internal IServiceProvider? Services { get; init; }
+
+    /// <summary>
+    /// A namespace seen through its two contracts, to configure it or to emit from anywhere:
+    /// <c>io.Of&lt;IChatServer, IChatClient&gt;("/").To("lobby").Emit.Message(m)</c>.
+    /// </summary>
+    /// <typeparam name="TReceive">The contract of the events received from clients.</typeparam>
+    /// <typeparam name="TSend">The contract of the events sent to clients.</typeparam>
+    /// <param name="name">The namespace, e.g. <c>/</c>; created if needed.</param>
+    /// <returns>The typed namespace.</returns>
+    public SocketIONamespace<TReceive, TSend> Of<TReceive, TSend>(string name) => new(Of(name), Services);
+
     /// <summary>The main namespace, <c>/</c>.</summary>
     public SocketIONamespace MainNamespace { get; }
 
@@ -257,6 +270,8 @@ public sealed class SocketIOServer : ISocketIOEmitter, IDisposable
             "socketio.server.pending_binary_packets", CountPendingBinaryPackets, "{packet}", "Binary packets whose attachments have not all arrived.");
         _meter.CreateObservableCounter(
             "socketio.server.protocol_errors", () => Counters.ProtocolErrors, "{connection}", "Connections closed because the client sent invalid input.");
+        _meter.CreateObservableCounter(
+            "socketio.server.invalid_arguments", () => Counters.InvalidArguments, "{event}", "Events dropped because an argument did not fit its typed parameter.");
     }
 
     private IEnumerable<Measurement<int>> ObserveSockets() =>

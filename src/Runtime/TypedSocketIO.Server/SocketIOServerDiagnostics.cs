@@ -28,6 +28,12 @@ public sealed class SocketIOServerDiagnostics
     /// <summary>The connections closed because the client sent something invalid, since the server started.</summary>
     public long ProtocolErrorCount => _server.Counters.ProtocolErrors;
 
+    /// <summary>
+    /// The events dropped because an argument did not fit its typed parameter (<see cref="SocketIOArgumentException"/>), since the
+    /// server started. The connection stays open in that case.
+    /// </summary>
+    public long InvalidArgumentCount => _server.Counters.InvalidArguments;
+
     /// <summary>The sockets connected to a namespace (0 when it does not exist).</summary>
     /// <param name="ns">The namespace name.</param>
     /// <returns>The count.</returns>

@@ -61,6 +61,13 @@ public sealed class SocketIOServerOptions
     /// </summary>
     public JsonSerializerOptions? JsonSerializerOptions { get; set; }
 
+    /// <summary>
+    /// Called when a typed handler is not called because an argument of the event did not fit its parameter (contract version skew,
+    /// a buggy client). The event is dropped, logged once per socket and counted; the connection stays open. Defaults to
+    /// <see langword="null"/>.
+    /// </summary>
+    public Action<SocketIOSocket, SocketIOArgumentException>? OnInvalidArguments { get; set; }
+
     /// <summary>Settings of the Engine.IO endpoint under the Socket.IO server (heartbeat, transports, payload limits).</summary>
     public EngineIOOptions EngineIO { get; } = new();
 }

@@ -79,6 +79,15 @@ public sealed partial class SocketIOSocket : ISocketIOEmitter
 
     internal SocketIOClientConnection Client { get; }
 
+    /// <summary>The typed view of this socket (<see cref="As{TReceive, TSend}"/>), created once.</summary>
+    internal object? TypedView;
+
+    /// <summary>This socket seen through two contracts: <c>socket.As&lt;IChatServer, IChatClient&gt;().Emit.Message(…)</c>.</summary>
+    /// <typeparam name="TReceive">The contract of the events received from the client.</typeparam>
+    /// <typeparam name="TSend">The contract of the events sent to the client.</typeparam>
+    /// <returns>The typed view (the same instance each time for the same pair of contracts).</returns>
+    public SocketIOSocket<TReceive, TSend> As<TReceive, TSend>() => SocketIOSocket<TReceive, TSend>.For(this);
+
     internal int PendingAckCount
     {
         get
@@ -256,7 +265,7 @@ public sealed partial class SocketIOSocket : ISocketIOEmitter
             return;
         }
 
-        SocketIOAck ack = ackId >= 0 ? new SocketIOAck(this, ackId) : SocketIOAck.None;
+        SocketIOAck ack = ackId >= 0 ? new Internal.SocketIOServerAck(this, ackId) : SocketIOAck.None;
         foreach (SocketIOAnyListener any in System.Threading.Volatile.Read(ref _anyHandlers))
         {
             try
@@ -265,7 +274,7 @@ public sealed partial class SocketIOSocket : ISocketIOEmitter
             }
             catch (Exception ex)
             {
-                SocketIOServerLog.HandlerFailed(Server.Logger, Namespace.Name, eventName, ex);
+                ReportHandlerFailure(eventName, ex);
             }
         }
 
@@ -297,7 +306,7 @@ public sealed partial class SocketIOSocket : ISocketIOEmitter
             }
             catch (Exception ex)
             {
-                SocketIOServerLog.HandlerFailed(Server.Logger, Namespace.Name, eventName, ex);
+                ReportHandlerFailure(eventName, ex);
                 continue;
             }
 
@@ -317,6 +326,36 @@ public sealed partial class SocketIOSocket : ISocketIOEmitter
         }
     }
 
+    /// <summary>
+    /// A handler failed. An argument that did not fit its typed parameter drops the event: it is counted, logged once per socket and
+    /// shown to <see cref="SocketIOServerOptions.OnInvalidArguments"/>; anything else is logged as a handler error.
+    /// </summary>
+    private void ReportHandlerFailure(string eventName, Exception exception)
+    {
+        if (exception is not SocketIOArgumentException invalid)
+        {
+            SocketIOServerLog.HandlerFailed(Server.Logger, Namespace.Name, eventName, exception);
+            return;
+        }
+
+        Server.Counters.InvalidArgument();
+        if (Interlocked.Exchange(ref _invalidArgumentsLogged, 1) == 0)
+        {
+            SocketIOServerLog.InvalidArguments(Server.Logger, Namespace.Name, invalid.Message);
+        }
+
+        try
+        {
+            Server.Options.OnInvalidArguments?.Invoke(this, invalid);
+        }
+        catch (Exception ex)
+        {
+            SocketIOServerLog.HandlerFailed(Server.Logger, Namespace.Name, eventName, ex);
+        }
+    }
+
+    private int _invalidArgumentsLogged;
+
     private async Task TrackHandlersAsync(List<Task> running, string eventName)
     {
         foreach (Task task in running)
@@ -327,7 +366,7 @@ public sealed partial class SocketIOSocket : ISocketIOEmitter
             }
             catch (Exception ex)
             {
-                SocketIOServerLog.HandlerFailed(Server.Logger, Namespace.Name, eventName, ex);
+                ReportHandlerFailure(eventName, ex);
             }
         }
 

@@ -63,6 +63,25 @@ public static class SocketIOEndpointRouteBuilderExtensions
         return endpoints.MapSocketIO();
     }
 
+    /// <summary>
+    /// Configures a namespace through its two contracts (<c>app.MapSocketIO&lt;IChatServer, IChatClient&gt;("/", ns => …)</c>) and maps the
+    /// Socket.IO endpoint if it is not mapped yet.
+    /// </summary>
+    /// <typeparam name="TReceive">The contract of the events received from clients.</typeparam>
+    /// <typeparam name="TSend">The contract of the events sent to clients.</typeparam>
+    /// <param name="endpoints">The route builder.</param>
+    /// <param name="ns">The namespace, e.g. <c>/</c> or <c>/chat</c>.</param>
+    /// <param name="configure">Configures the namespace: <c>ns.OnConnection(socket => socket.On.Method(…))</c> or <c>ns.UseHandler&lt;THandler&gt;()</c>.</param>
+    /// <returns>The endpoint's convention builder.</returns>
+    public static IEndpointConventionBuilder MapSocketIO<TReceive, TSend>(
+        this IEndpointRouteBuilder endpoints, string ns, Action<SocketIONamespace<TReceive, TSend>> configure)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(configure);
+        IServiceProvider services = endpoints.ServiceProvider;
+        return endpoints.MapSocketIO(ns, untyped => configure(new SocketIONamespace<TReceive, TSend>(untyped, services)));
+    }
+
     private static SocketIOServer GetServer(IEndpointRouteBuilder endpoints)
     {
         if (endpoints.ServiceProvider.GetService<SocketIOMarkerService>() is null)

@@ -34,7 +34,10 @@ public static class SocketIOServiceCollectionExtensions
             sp.GetService<ILoggerFactory>(),
             sp.GetRequiredService<ISocketIOAdapterFactory>(),
             sp.GetService<IMeterFactory>(),
-            sp.GetService<TimeProvider>()));
+            sp.GetService<TimeProvider>())
+        {
+            Services = sp,
+        });
         return new SocketIOServerBuilder(services);
     }
 }

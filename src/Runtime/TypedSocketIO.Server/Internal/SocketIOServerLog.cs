@@ -37,4 +37,7 @@ internal static partial class SocketIOServerLog
 
     [LoggerMessage(311, LogLevel.Information, "Socket.IO server shutting down: {ConnectionCount} connections closed.", EventName = "ShuttingDown")]
     public static partial void ShuttingDown(ILogger logger, int connectionCount);
+
+    [LoggerMessage(312, LogLevel.Warning, "An event of namespace {Namespace} was dropped: {Detail} (logged once per socket).", EventName = "InvalidArguments")]
+    public static partial void InvalidArguments(ILogger logger, string @namespace, string detail);
 }

@@ -1,0 +1,117 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.DependencyInjection;
+using TypedSocketIO.SocketIO;
+
+namespace TypedSocketIO.Server;
+
+/// <summary>
+/// A namespace seen through its two contracts: <c>ns.OnConnection(socket => socket.On.Method(…))</c>, <c>ns.UseHandler&lt;THandler&gt;()</c>
+/// for a handler class, and <c>ns.Emit.Method(…)</c> / <c>ns.To("room").Emit.Method(…)</c> to broadcast.
+/// </summary>
+/// <typeparam name="TReceive">The contract of the events received from clients.</typeparam>
+/// <typeparam name="TSend">The contract of the events sent to clients.</typeparam>
+public sealed class SocketIONamespace<TReceive, TSend> : ISocketIOBroadcastTarget<TSend>, ISocketIOHandlerHost<TReceive>
+{
+    private readonly IServiceProvider? _services;
+
+    /// <summary>Wraps an untyped namespace.</summary>
+    /// <param name="untyped">The namespace.</param>
+    /// <param name="services">Where handler classes are created from; <see langword="null"/> when handler classes are not used.</param>
+    public SocketIONamespace(SocketIONamespace untyped, IServiceProvider? services = null)
+    {
+        ArgumentNullException.ThrowIfNull(untyped);
+        Untyped = untyped;
+        _services = services;
+    }
+
+    /// <summary>The untyped namespace.</summary>
+    public SocketIONamespace Untyped { get; }
+
+    /// <inheritdoc cref="SocketIONamespace.Name"/>
+    public string Name => Untyped.Name;
+
+    /// <summary>Every socket of the namespace, events dropped when a transport is busy.</summary>
+    public SocketIOBroadcastOperator<TSend> Volatile => new(Untyped.Volatile);
+
+    /// <summary>Every socket of the namespace on this server only (with a multi-server adapter).</summary>
+    public SocketIOBroadcastOperator<TSend> Local => new(Untyped.Local);
+
+    /// <summary>Adds a middleware: it runs before a socket is connected and may refuse it (<see cref="SocketIOConnectionRejectedException"/>).</summary>
+    /// <param name="middleware">The middleware.</param>
+    /// <returns>This namespace.</returns>
+    public SocketIONamespace<TReceive, TSend> Use(Func<SocketIOSocket<TReceive, TSend>, CancellationToken, ValueTask> middleware)
+    {
+        ArgumentNullException.ThrowIfNull(middleware);
+        Untyped.Use((socket, cancellationToken) => middleware(SocketIOSocket<TReceive, TSend>.For(socket), cancellationToken));
+        return this;
+    }
+
+    /// <summary>Runs <paramref name="handler"/> for every socket that connects; register the socket's listeners there.</summary>
+    /// <param name="handler">The connection handler.</param>
+    /// <returns>This namespace.</returns>
+    public SocketIONamespace<TReceive, TSend> OnConnection(Action<SocketIOSocket<TReceive, TSend>> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        Untyped.OnConnection(socket => handler(SocketIOSocket<TReceive, TSend>.For(socket)));
+        return this;
+    }
+
+    /// <summary>Runs <paramref name="handler"/> for every socket that connects; register listeners before its first await.</summary>
+    /// <param name="handler">The connection handler.</param>
+    /// <returns>This namespace.</returns>
+    public SocketIONamespace<TReceive, TSend> OnConnection(Func<SocketIOSocket<TReceive, TSend>, ValueTask> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        Untyped.OnConnection(socket => handler(SocketIOSocket<TReceive, TSend>.For(socket)));
+        return this;
+    }
+
+    /// <summary>The sockets in <paramref name="room"/>.</summary>
+    /// <param name="room">The room.</param>
+    /// <returns>The selection.</returns>
+    public SocketIOBroadcastOperator<TSend> To(string room) => new(Untyped.To(room));
+
+    /// <summary>The sockets in any of <paramref name="rooms"/> (each once).</summary>
+    /// <param name="rooms">The rooms.</param>
+    /// <returns>The selection.</returns>
+    public SocketIOBroadcastOperator<TSend> To(IEnumerable<string> rooms) => new(Untyped.To(rooms));
+
+    /// <inheritdoc cref="To(string)"/>
+    public SocketIOBroadcastOperator<TSend> In(string room) => To(room);
+
+    /// <summary>Every socket except those in <paramref name="room"/>.</summary>
+    /// <param name="room">The room.</param>
+    /// <returns>The selection.</returns>
+    public SocketIOBroadcastOperator<TSend> Except(string room) => new(Untyped.Except(room));
+
+    /// <summary>Every socket, with a timeout for the acknowledgements of what is sent through it.</summary>
+    /// <param name="timeout">How long to wait for the acknowledgements.</param>
+    /// <returns>The selection.</returns>
+    public SocketIOBroadcastOperator<TSend> Timeout(TimeSpan timeout) => new(Untyped.Timeout(timeout));
+
+    /// <summary>
+    /// Creates one <typeparamref name="THandler"/> per connected socket, from dependency injection in a scope that lives as long as
+    /// the socket, and dispatches the socket's events to it. A <see cref="SocketHandler{TSend}"/> gets the socket, then
+    /// <see cref="SocketHandler{TSend}.OnConnectedAsync"/>; at disconnection <see cref="SocketHandler{TSend}.OnDisconnectedAsync"/>
+    /// runs and the handler and its scope are disposed.
+    /// </summary>
+    /// <typeparam name="THandler">The handler class.</typeparam>
+    /// <param name="bind">The generated dispatcher of <typeparamref name="TReceive"/>.</param>
+    void ISocketIOHandlerHost<TReceive>.RegisterHandler<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(
+        SocketIOHandlerBinder<TReceive> bind)
+    {
+        ArgumentNullException.ThrowIfNull(bind);
+        IServiceProvider services = _services ?? throw new InvalidOperationException(
+            "Handler classes are created from dependency injection: configure the namespace with app.MapSocketIO<TReceive, TSend>(…) " +
+            "or io.Of<TReceive, TSend>(…) on the SocketIOServer that AddSocketIO() registered.");
+        IServiceScopeFactory scopes = services.GetRequiredService<IServiceScopeFactory>();
+        Untyped.OnConnection(socket => SocketHandlerActivation<TReceive, TSend, THandler>.ActivateAsync(socket, scopes, bind));
+    }
+
+    bool ISocketIOBroadcastTarget<TSend>.Send<TState>(string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments) =>
+        Untyped.Emit(eventName, state, writeArguments);
+
+    Task<IReadOnlyList<SocketIOArguments>> ISocketIOBroadcastTarget<TSend>.SendWithAckAsync<TState>(
+        string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments, CancellationToken cancellationToken) =>
+        Untyped.To([]).EmitWithAckAsync(eventName, state, writeArguments, cancellationToken);
+}
