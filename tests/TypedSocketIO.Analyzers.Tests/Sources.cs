@@ -8,7 +8,6 @@ internal static class Sources
         namespace TypedSocketIO.Server;
 
         public abstract class SocketHandler<TSend>
-            where TSend : class
         {
         }
         """;
