@@ -96,7 +96,7 @@ public sealed class SocketIOPacketWriter : IDisposable
     /// <typeparam name="T">The argument's type.</typeparam>
     /// <param name="value">The value.</param>
     /// <param name="typeInfo">Its metadata, e.g. <c>MyContext.Default.ChatMessage</c>.</param>
-    public void WriteArgument<T>(T value, JsonTypeInfo<T> typeInfo)
+    public void WriteArgument<T>(T? value, JsonTypeInfo<T> typeInfo)
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
         EnsureStarted();
@@ -104,7 +104,7 @@ public sealed class SocketIOPacketWriter : IDisposable
         SocketIOPacketWriter? previous = EnterScope();
         try
         {
-            JsonSerializer.Serialize(_json, value, aware);
+            JsonSerializer.Serialize<T>(_json, value!, aware);
         }
         catch
         {

@@ -26,7 +26,7 @@ public abstract class SocketIOAck
     /// <param name="value">The value the sender's callback receives.</param>
     /// <param name="typeInfo">The metadata to serialize it with.</param>
     /// <returns>Whether it was queued.</returns>
-    public bool Send<T>(T value, JsonTypeInfo<T> typeInfo) =>
+    public bool Send<T>(T? value, JsonTypeInfo<T> typeInfo) =>
         Send((value, typeInfo), static (writer, state) => writer.WriteArgument(state.value, state.typeInfo));
 
     /// <summary>Sends the acknowledgement with untyped arguments (see <see cref="SocketIO.SocketIOPacketWriter.WriteArgument(object?)"/>).</summary>
