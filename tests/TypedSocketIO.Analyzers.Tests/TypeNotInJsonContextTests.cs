@@ -59,7 +59,7 @@ public class TypeNotInJsonContextTests
         Expected(1, "JoinResult", "IChatServer.Rejoin"));
 
     [Fact]
-    public Task CollectionOfCoveredType_NeedsItsOwnEntry() => Test.RunAsync(
+    public Task CollectionOfCoveredType_Object_AndNullableMemory_NeedTheContext() => Test.RunAsync(
         WithContext(
             """
             using System.Collections.Generic;
@@ -72,11 +72,13 @@ public class TypeNotInJsonContextTests
             {
                 void History({|#0:List<ChatMessage> messages|});
                 void Dump({|#1:object state|});
+                void Blob({|#2:System.ReadOnlyMemory<byte>? blob|}, System.ReadOnlyMemory<byte> memory, int? count);
             }
             """,
             "[JsonSerializable(typeof(ChatMessage))]"),
         Expected(0, "List<ChatMessage>", "IChatClient.History"),
-        Expected(1, "object", "IChatClient.Dump"));
+        Expected(1, "object", "IChatClient.Dump"),
+        Expected(2, "ReadOnlyMemory<byte>?", "IChatClient.Blob"));
 
     [Fact]
     public Task CoveredAndPrimitiveTypes_Silent() => Test.RunAsync(WithContext(
@@ -100,7 +102,7 @@ public class TypeNotInJsonContextTests
             Task Leave(string room);
             ValueTask Ping();
             Task<bool> Confirm(string reason);
-            void Primitives(bool a, byte b, short c, ushort d, int e, uint f, long g, ulong h, float i, double j, decimal k, char l);
+            void Primitives(bool a, sbyte z, byte b, short c, ushort d, int e, uint f, long g, ulong h, float i, double j, decimal k, char l);
             void Others(string? s, Guid g, DateTime d, DateTimeOffset o, TimeSpan t, TimeSpan? n, byte[] bytes, ReadOnlyMemory<byte> memory);
             Task<JsonElement> Json(JsonElement element, JsonNode? node);
         }

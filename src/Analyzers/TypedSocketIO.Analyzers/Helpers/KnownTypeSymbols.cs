@@ -92,11 +92,13 @@ internal sealed class KnownTypeSymbols
     /// Whether the runtime serializes <paramref name="type"/> without any user context: the list of
     /// <c>SocketIOPrimitiveTypeInfo</c> in TypedSocketIO.Core, and <see cref="Nullable{T}"/> of its value types.
     /// </summary>
+    /// <remarks>The generator picks the same list (<c>SocketIOGenerator.Parser.GetPrimitiveName</c>); keep them in step.</remarks>
     public bool IsPrimitive(ITypeSymbol type)
     {
         if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
         {
-            type = nullable.TypeArguments[0];
+            // No Nullable<ReadOnlyMemory<byte>> in the runtime's list.
+            return !IsReadOnlyMemoryOfByte(nullable.TypeArguments[0]) && IsPrimitive(nullable.TypeArguments[0]);
         }
 
         switch (type.SpecialType)
@@ -105,6 +107,7 @@ internal sealed class KnownTypeSymbols
             case SpecialType.System_Boolean:
             case SpecialType.System_Char:
             case SpecialType.System_Byte:
+            case SpecialType.System_SByte:
             case SpecialType.System_Int16:
             case SpecialType.System_UInt16:
             case SpecialType.System_Int32:
@@ -123,14 +126,13 @@ internal sealed class KnownTypeSymbols
             return true;
         }
 
-        if (type is INamedTypeSymbol { IsGenericType: true } generic &&
-            SymbolEqualityComparer.Default.Equals(generic.OriginalDefinition, ReadOnlyMemory1))
-        {
-            return generic.TypeArguments[0].SpecialType == SpecialType.System_Byte;
-        }
-
-        return Is(type, Guid) || Is(type, DateTimeOffset) || Is(type, TimeSpan) || Is(type, JsonElement) || Is(type, JsonNode);
+        return IsReadOnlyMemoryOfByte(type) || Is(type, Guid) || Is(type, DateTimeOffset) || Is(type, TimeSpan) || Is(type, JsonElement) || Is(type, JsonNode);
     }
+
+    private bool IsReadOnlyMemoryOfByte(ITypeSymbol type) =>
+        type is INamedTypeSymbol { IsGenericType: true } generic &&
+        Is(generic.OriginalDefinition, ReadOnlyMemory1) &&
+        generic.TypeArguments[0].SpecialType == SpecialType.System_Byte;
 
     /// <summary>The <c>T</c> of a <c>Task&lt;T&gt;</c>/<c>ValueTask&lt;T&gt;</c> return type: the acknowledgement's result.</summary>
     public ITypeSymbol? GetAckResultType(ITypeSymbol returnType) =>
