@@ -327,6 +327,11 @@ public sealed partial class SocketIOGenerator
 
             if (!isAsync)
             {
+                if (e.Ack is not null)
+                {
+                    writer.WriteLine();
+                }
+
                 writer.WriteLine("return default;");
             }
         }
