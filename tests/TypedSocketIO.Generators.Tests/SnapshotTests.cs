@@ -265,6 +265,43 @@ public sealed class SnapshotTests
             """]);
     }
 
+    [Fact]
+    public void ParameterNamesThatClash()
+    {
+        Check(["""
+            using System.Threading.Tasks;
+            using TypedSocketIO;
+
+            namespace Chat.Contracts;
+
+            [SocketIOContract]
+            public interface IChatServer
+            {
+                Task<int> Join(string writer, string state, int ack, int acks, int results, int i, string @event, string cancellationToken);
+                void Send(string handler, string arguments, string result, string target);
+            }
+            """]);
+    }
+
+    [Fact]
+    public void NullableObliviousContract()
+    {
+        Check(["""
+            #nullable disable
+            using System.Threading.Tasks;
+            using TypedSocketIO;
+
+            namespace Legacy.Contracts;
+
+            [SocketIOContract]
+            public interface ILegacyEvents
+            {
+                void Send(string text, int count, int? maybe);
+                Task<string> Ask(string question);
+            }
+            """]);
+    }
+
     private static void Check(string[] sources, [CallerMemberName] string testName = "")
     {
         GeneratorResult result = CompilationHelper.Run(CompilationHelper.CreateCompilation(sources));

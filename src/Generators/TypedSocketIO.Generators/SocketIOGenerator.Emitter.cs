@@ -437,7 +437,7 @@ public sealed partial class SocketIOGenerator
         }
 
         private static string ReadExpression(string arguments, int index, ValueSpec value, string eventName, Names names) =>
-            $"{GeneratedHelpers}.ReadArgument({arguments}, {index}, {names.Metadata}.{value.TypeInfoMember}, {eventName}, optional: {(value.IsNullable ? "true" : "false")})"
+            $"{GeneratedHelpers}.ReadArgument({arguments}, {index}, {names.Metadata}.{value.TypeInfoMember}, {eventName}, optional: {(value.IsOptional ? "true" : "false")})"
             + (value.IsNullable ? string.Empty : "!");
 
         /// <summary>A local name that no parameter of <paramref name="e"/> already uses.</summary>

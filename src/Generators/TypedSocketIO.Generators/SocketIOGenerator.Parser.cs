@@ -302,7 +302,7 @@ public sealed partial class SocketIOGenerator
                 cancellationToken.ThrowIfCancellationRequested();
                 bool isCancellationToken = parameter.Type.Is(_known.CancellationToken);
                 ValueSpec value = isCancellationToken
-                    ? new ValueSpec(parameter.Type.ToFullyQualifiedName(), IsNullable: false, TypeInfoMember: string.Empty)
+                    ? new ValueSpec(parameter.Type.ToFullyQualifiedName(), IsNullable: false, IsOptional: false, TypeInfoMember: string.Empty)
                     : typeInfos.GetValue(parameter.Type);
                 parameters.Add(new ParameterSpec(
                     Name: RoslynExtensions.ToIdentifier(parameter.Name),
@@ -443,9 +443,9 @@ public sealed partial class SocketIOGenerator
                     _ordered.Add(spec);
                 }
 
-                bool isNullable = type.NullableAnnotation == NullableAnnotation.Annotated
-                    || (type.IsReferenceType && type.NullableAnnotation == NullableAnnotation.None);
-                return new ValueSpec(type.ToFullyQualifiedName(), isNullable, spec.MemberName);
+                bool isNullable = type.NullableAnnotation == NullableAnnotation.Annotated;
+                bool isOblivious = type.IsReferenceType && type.NullableAnnotation == NullableAnnotation.None;
+                return new ValueSpec(type.ToFullyQualifiedName(), isNullable, IsOptional: isNullable || isOblivious, spec.MemberName);
             }
 
             public EquatableArray<TypeInfoSpec> ToEquatableArray() => _ordered.ToEquatableArray();
