@@ -14,7 +14,7 @@ namespace TypedSocketIO.Interop.Tests;
 /// Our server configured as tests/interop-node/SCENARIOS.md describes, written with the untyped
 /// server API (and typed arguments where binary is nested in objects).
 /// </summary>
-public sealed class InteropServer : IAsyncDisposable
+public sealed class InteropServer : IScenarioHost
 {
     /// <summary>The heartbeat of the interop server: short, so that the ping-timeout scenario is quick.</summary>
     public static readonly TimeSpan PingInterval = TimeSpan.FromMilliseconds(1000);
@@ -33,6 +33,8 @@ public sealed class InteropServer : IAsyncDisposable
 
     /// <summary>Errors thrown by the handlers of this class (should stay empty).</summary>
     public ConcurrentQueue<Exception> HandlerErrors { get; } = new();
+
+    IReadOnlyCollection<Exception> IScenarioHost.HandlerErrors => HandlerErrors;
 
     public static async Task<InteropServer> StartAsync()
     {

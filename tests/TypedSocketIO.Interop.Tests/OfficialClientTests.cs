@@ -1,5 +1,6 @@
 using Xunit.Abstractions;
 using TypedSocketIO.Interop.Tests.Infrastructure;
+using TypedSocketIO.Interop.Tests.Typed;
 
 namespace TypedSocketIO.Interop.Tests;
 
@@ -11,9 +12,12 @@ public sealed class OfficialClientTests(OfficialClientTests.Fixture fixture, ITe
 {
     [Theory]
     [MemberData(nameof(Scenarios.All), MemberType = typeof(Scenarios))]
-    public async Task Scenario_passes_against_our_server(string scenario, string transports)
+    public async Task Scenario_passes_against_our_server(string scenario, string transports) =>
+        await RunAsync(await fixture.GetAsync(), scenario, transports, output);
+
+    /// <summary>Runs one scenario of client.mjs against <paramref name="server"/> and checks what the server saw.</summary>
+    internal static async Task RunAsync(IScenarioHost server, string scenario, string transports, ITestOutputHelper output)
     {
-        var server = await fixture.GetAsync();
         var result = await Scenarios.RunClientAsync(scenario, server.Host.BaseAddress, transports);
         output.WriteLine(result.StdOut);
         Assert.True(result.ExitCode == 0 && !result.TimedOut && result.Events("done").Count == 1,
@@ -43,6 +47,14 @@ public sealed class OfficialClientTests(OfficialClientTests.Fixture fixture, ITe
                 Assert.Equal(401, error.GetProperty("data").GetProperty("code").GetInt32());
                 break;
             }
+            case "namespaces":
+            {
+                // the client left /admin once: the server saw it go
+                var admin = result.One("engine").GetProperty("admin").GetString()!;
+                var reason = await server.WaitForDisconnectReasonAsync("/admin", admin, TimeSpan.FromSeconds(5));
+                Assert.Equal("client namespace disconnect", reason);
+                break;
+            }
             default:
                 break;
         }
@@ -61,6 +73,36 @@ public sealed class OfficialClientTests(OfficialClientTests.Fixture fixture, ITe
         public Task<InteropServer> GetAsync() => Task.FromResult(_server!);
 
         public async Task InitializeAsync() => _server = await InteropServer.StartAsync();
+
+        public async Task DisposeAsync()
+        {
+            if (_server is not null)
+            {
+                await _server.DisposeAsync();
+            }
+        }
+    }
+}
+
+/// <summary>
+/// The same scenarios × transports against our server with its handlers written through the typed API
+/// (<see cref="TypedInteropServer"/>: generated emitters and listeners, a handler class, typed middleware and rooms).
+/// </summary>
+public sealed class TypedOfficialClientTests(TypedOfficialClientTests.Fixture fixture, ITestOutputHelper output) : IClassFixture<TypedOfficialClientTests.Fixture>
+{
+    [Theory]
+    [MemberData(nameof(Scenarios.All), MemberType = typeof(Scenarios))]
+    public async Task Scenario_passes_against_our_typed_server(string scenario, string transports) =>
+        await OfficialClientTests.RunAsync(await fixture.GetAsync(), scenario, transports, output);
+
+    /// <summary>One typed server for the class.</summary>
+    public sealed class Fixture : IAsyncLifetime
+    {
+        private TypedInteropServer? _server;
+
+        public Task<TypedInteropServer> GetAsync() => Task.FromResult(_server!);
+
+        public async Task InitializeAsync() => _server = await TypedInteropServer.StartAsync();
 
         public async Task DisposeAsync()
         {

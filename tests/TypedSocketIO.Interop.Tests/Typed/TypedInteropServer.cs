@@ -1,0 +1,212 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using TypedSocketIO.Interop.Tests.Infrastructure;
+using TypedSocketIO.Samples.Conformance;
+using TypedSocketIO.Server;
+
+namespace TypedSocketIO.Interop.Tests.Typed;
+
+/// <summary>
+/// Our server configured as tests/interop-node/SCENARIOS.md describes, with its handlers written through the typed API:
+/// typed listeners and emitters, acknowledgements both ways, <c>byte[]</c> arguments as attachments, rooms through
+/// <c>io.Of&lt;TReceive, TSend&gt;("/").To(…).Emit</c>, the typed namespace's <c>Use</c> middleware, a handler class
+/// (<c>ns.UseHandler&lt;AdminHandler&gt;()</c>) and a server-side disconnect.
+/// </summary>
+/// <remarks>
+/// TYPED-API GAP: a typed acknowledgement carries exactly one value, in both directions. The scenarios' <c>echo</c>
+/// (any number of arguments back), <c>echo-binary</c> (two values back) and the client's two-value answers to
+/// <c>question</c> and <c>question-binary</c> cannot be written with it; those four use the untyped surface of the same
+/// socket (<c>socket.Untyped</c>), and are marked below. The room events are acknowledged with <see langword="true"/>
+/// where the official server acknowledges with no value (a typed acknowledgement cannot be empty).
+/// </remarks>
+public sealed class TypedInteropServer : IScenarioHost
+{
+    private TypedInteropServer(TestServer host, ScenarioLog log)
+    {
+        Host = host;
+        Log = log;
+    }
+
+    public TestServer Host { get; }
+
+    public ScenarioLog Log { get; }
+
+    public IReadOnlyCollection<Exception> HandlerErrors => Log.HandlerErrors;
+
+    public static async Task<TypedInteropServer> StartAsync()
+    {
+        var log = new ScenarioLog();
+        var host = await TestServer.StartAsync(
+            services =>
+            {
+                services.AddSingleton(log);
+                services.AddSocketIO(o =>
+                {
+                    o.EngineIO.PingInterval = InteropServer.PingInterval;
+                    o.EngineIO.PingTimeout = InteropServer.PingTimeout;
+                });
+            },
+            app =>
+            {
+                var io = app.Services.GetRequiredService<SocketIOServer>();
+                app.MapSocketIO<IScenarioServer, IScenarioClient>("/", ns => ns.OnConnection(socket => ConfigureMain(io, log, socket)));
+                app.MapSocketIO<IAdminServer, IAdminClient>("/admin", ns => ns.UseHandler<AdminHandler>());
+                app.MapSocketIO<IPrivateServer, IPrivateClient>("/private", ns => ns
+                    .Use((socket, _) =>
+                    {
+                        if (TokenOf(socket.Handshake) != "secret")
+                        {
+                            throw SocketIOConnectionRejectedException.Create(
+                                "not authorized", new Rejection(401, "bad token"), ScenarioJsonContext.Default.Rejection);
+                        }
+                        return ValueTask.CompletedTask;
+                    })
+                    .OnConnection(socket =>
+                    {
+                        log.Track(socket.Untyped);
+                        socket.Emit.Handshake(new HandshakeInfo(TokenOf(socket.Handshake)!, socket.Handshake.Query["q"].ToString()));
+                    }));
+            });
+        return new TypedInteropServer(host, log);
+    }
+
+    private static string? TokenOf(SocketIOHandshake handshake) =>
+        handshake.Auth.ValueKind == JsonValueKind.Object && handshake.Auth.TryGetProperty("token", out var token) && token.ValueKind == JsonValueKind.String
+            ? token.GetString()
+            : null;
+
+    private static void ConfigureMain(SocketIOServer io, ScenarioLog log, SocketIOSocket<IScenarioServer, IScenarioClient> socket)
+    {
+        log.Track(socket.Untyped);
+        var main = io.Of<IScenarioServer, IScenarioClient>("/");
+
+        socket.Emit.Hello("/");
+        socket.On.Whoami(() => "/");
+        socket.On.Notify((label, value) => socket.Emit.Notified(label, value));
+        socket.On.SendBinary(() => socket.Emit.Binary([1, 2, 3], new BinaryData([255, 0, 127], 1)));
+        socket.On.Join(room =>
+        {
+            socket.Join(room);
+            return true;
+        });
+        socket.On.Leave(room =>
+        {
+            socket.Leave(room);
+            return true;
+        });
+        socket.On.BroadcastRoom((room, message) =>
+        {
+            socket.To(room).Emit.RoomMessage(message);
+            return true;
+        });
+        socket.On.EmitRooms((rooms, message) =>
+        {
+            main.To(rooms).Emit.RoomMessage(message);
+            return true;
+        });
+        socket.On.ToSocket((id, message) =>
+        {
+            main.To(id).Emit.RoomMessage(message);
+            return true;
+        });
+        socket.On.DisconnectMe(() => socket.Disconnect());
+
+        // TYPED-API GAP (see the class remarks): the client answers `question` with two values; the typed
+        // `Timeout(t).Emit.Question(…)` would return only the first, so the question goes out untyped.
+        socket.On.Ask(() => log.Background(async () =>
+        {
+            var answer = await socket.Untyped.Timeout(TimeSpan.FromSeconds(5)).EmitWithAckAsync("question", "q", 7);
+            socket.Emit.Answered(answer.GetValue(0, SocketIOPrimitiveTypeInfo.String)!, answer.GetValue(1, SocketIOPrimitiveTypeInfo.Int32));
+        }));
+        socket.On.AskBinary(() => log.Background(async () =>
+        {
+            var answer = await socket.Untyped.Timeout(TimeSpan.FromSeconds(5)).EmitWithAckAsync("question-binary", "give");
+            socket.Emit.AnsweredBinary(answer.GetValue(0, SocketIOPrimitiveTypeInfo.ByteArray)!, answer.GetValue(1, ScenarioJsonContext.Default.MoreBinary)!);
+        }));
+
+        // TYPED-API GAP: any number of arguments acknowledged with the same arguments.
+        socket.Untyped.On("echo", (args, ack) =>
+        {
+            ack.Send(args, ArgumentEcho.WriteAll);
+            return ValueTask.CompletedTask;
+        });
+
+        // TYPED-API GAP: two values in the acknowledgement (both arguments read with their types).
+        socket.Untyped.On("echo-binary", (args, ack) =>
+        {
+            var payload = args.GetValue(0, ScenarioJsonContext.Default.BinaryPayload)!;
+            var extra = args.GetValue(1, SocketIOPrimitiveTypeInfo.ByteArray)!;
+            ack.Send((payload, extra), static (w, s) =>
+            {
+                w.WriteArgument(s.payload, ScenarioJsonContext.Default.BinaryPayload);
+                w.WriteArgument(s.extra, SocketIOPrimitiveTypeInfo.ByteArray);
+            });
+            return ValueTask.CompletedTask;
+        });
+    }
+
+    public Task<string?> WaitForDisconnectReasonAsync(string ns, string socketId, TimeSpan timeout) =>
+        Log.WaitForDisconnectReasonAsync(ns, socketId, timeout);
+
+    public ValueTask DisposeAsync() => Host.DisposeAsync();
+}
+
+/// <summary><c>/admin</c> as a handler class: one instance per socket, from dependency injection.</summary>
+public sealed class AdminHandler(ScenarioLog log) : SocketHandler<IAdminClient>, IAdminServer
+{
+    private string? _id;
+
+    public override ValueTask OnConnectedAsync()
+    {
+        _id = Socket.Id;
+        Socket.Emit.Hello("/admin");
+        return ValueTask.CompletedTask;
+    }
+
+    public Task<string> Whoami() => Task.FromResult("/admin");
+
+    public override ValueTask OnDisconnectedAsync(string reason)
+    {
+        log.DisconnectReasons[$"/admin {_id}"] = reason;
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>What a scenario server saw: disconnect reasons by "namespace socket-id", and handler errors.</summary>
+public sealed class ScenarioLog
+{
+    public ConcurrentDictionary<string, string> DisconnectReasons { get; } = new();
+
+    public ConcurrentQueue<Exception> HandlerErrors { get; } = new();
+
+    public void Track(SocketIOSocket socket) =>
+        socket.Disconnected += (s, reason) => DisconnectReasons[$"{s.Namespace.Name} {s.Id}"] = reason;
+
+    public void Background(Func<Task> work) => _ = Task.Run(async () =>
+    {
+        try
+        {
+            await work();
+        }
+        catch (Exception e)
+        {
+            HandlerErrors.Enqueue(e);
+        }
+    });
+
+    public async Task<string?> WaitForDisconnectReasonAsync(string ns, string socketId, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (DisconnectReasons.TryGetValue($"{ns} {socketId}", out var reason))
+            {
+                return reason;
+            }
+            await Task.Delay(20);
+        }
+        return null;
+    }
+}
