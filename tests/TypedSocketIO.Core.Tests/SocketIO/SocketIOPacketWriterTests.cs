@@ -312,14 +312,18 @@ public sealed class SocketIOPacketWriterTests
         Assert.StartsWith("2[\"deep\",[[[", Utf8.Text(writer.Build("/").Text), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Strings_EscapedAsUnsafeRelaxedJsonEscaping()
+    [Theory]
+    [InlineData("😀\u0001\u2028<é>&'+`", "\"😀\\u0001\u2028<é>&'+`\"")]
+    [InlineData("quote\"back\\slash", "\"quote\\\"back\\\\slash\"")]
+    [InlineData("\b\f\n\r\t\u001f\u007f", "\"\\b\\f\\n\\r\\t\\u001f\u007f\"")]
+    public void Strings_EscapedExactlyAsJsonStringify(string value, string expectedJson)
     {
-        // JSON.stringify writes these raw; ours are escaped (equal after parsing). See the writer's remarks.
+        // The expected forms are what JSON.stringify(value) prints in Node: only ", \\ and control characters are escaped,
+        // with lower-case hex; everything else (emoji, U+2028, HTML-sensitive characters, DEL) is raw UTF-8.
         using var writer = new SocketIOPacketWriter();
         writer.StartEvent("e");
-        writer.WriteArgument("😀\u0001\u2028<é>");
-        Assert.Equal("2[\"e\",\"\\uD83D\\uDE00\\u0001\\u2028<é>\"]", Utf8.Text(writer.Build("/").Text));
+        writer.WriteArgument(value);
+        Assert.Equal("2[\"e\"," + expectedJson + "]", Utf8.Text(writer.Build("/").Text));
     }
 
     [Fact]

@@ -58,7 +58,7 @@ public sealed class SocketIOEncodedPacket
         SocketIOPacketHeader.ValidateNamespace(nsp, nameof(nsp));
         ArgumentNullException.ThrowIfNull(message);
         using var buffer = new PooledByteBufferWriter(256);
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = SocketIOJsonEncoder.Instance }))
         {
             json.WriteStartObject();
             json.WriteString("message"u8, message);

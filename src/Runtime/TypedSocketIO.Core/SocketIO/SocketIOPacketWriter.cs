@@ -14,10 +14,8 @@ namespace TypedSocketIO.SocketIO;
 /// <remarks>
 /// Usage: <see cref="StartEvent"/> (or <see cref="StartAck"/>), the arguments, then <see cref="Build"/>; the writer can
 /// then be reused. Not thread-safe. If writing an argument throws, the packet under construction is abandoned: start
-/// again. Strings are escaped as <c>JavaScriptEncoder.UnsafeRelaxedJsonEscaping</c> does (unless the options name an
-/// encoder). That matches <c>JSON.stringify</c> byte for byte for ASCII and most of the Basic Multilingual Plane; a few
-/// characters <c>JSON.stringify</c> writes raw are escaped here: those outside the BMP (emoji, as <c>\uD83D\uDE00</c>
-/// pairs), U+2028/U+2029 and unassigned code points. Both forms parse to the same string.
+/// again. Strings are escaped exactly as <c>JSON.stringify</c> does (unless the options name an encoder): only <c>"</c>,
+/// <c>\</c> and control characters; non-ASCII text and emoji travel as UTF-8, byte for byte what a Node server sends.
 /// </remarks>
 public sealed class SocketIOPacketWriter : IDisposable
 {
@@ -42,7 +40,7 @@ public sealed class SocketIOPacketWriter : IDisposable
         int maxDepth = _options.MaxDepth == 0 ? 64 : _options.MaxDepth;
         _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions
         {
-            Encoder = _options.Encoder ?? JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            Encoder = _options.Encoder ?? SocketIOJsonEncoder.Instance,
 
             // The outer array plus a value as deep as the serializer allows: a bound, never a stack overflow.
             MaxDepth = maxDepth + 1,
