@@ -8,10 +8,13 @@ public sealed record Envelope(string Kind, ChatMessage[] Messages, ReadOnlyMemor
 
 public sealed record Person(string Name, int Age);
 
+public sealed record Measurement(double Value, double? Optional, double[] Series);
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(ChatMessage))]
 [JsonSerializable(typeof(Envelope))]
 [JsonSerializable(typeof(Person))]
+[JsonSerializable(typeof(Measurement))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(int))]
 [JsonSerializable(typeof(byte[]))]

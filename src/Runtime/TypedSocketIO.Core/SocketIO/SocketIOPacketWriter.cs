@@ -308,17 +308,7 @@ public sealed class SocketIOPacketWriter : IDisposable
         }
     }
 
-    private void WriteDouble(double d)
-    {
-        if (double.IsFinite(d))
-        {
-            _json.WriteNumberValue(d);
-        }
-        else
-        {
-            _json.WriteNullValue();
-        }
-    }
+    private void WriteDouble(double d) => SocketIONumberConverter.Instance.Write(_json, d, _options);
 
     private void WriteNode(JsonNode node)
     {
