@@ -1,0 +1,1027 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using TypedSocketIO.Client.Internal;
+using TypedSocketIO.EngineIO;
+using TypedSocketIO.SocketIO;
+
+namespace TypedSocketIO.Client;
+
+/// <summary>
+/// A Socket.IO client of one namespace (the JavaScript client's <c>Socket</c>), untyped: events by name, arguments as
+/// <see cref="SocketIOArguments"/>. For typed events use <see cref="Create{TReceive, TSend}"/>.
+/// </summary>
+/// <remarks>
+/// <para>Emits made while disconnected are buffered and sent in order once connected (volatile ones are dropped).
+/// A lost connection is re-established with exponential back-off (see <see cref="SocketIOClientOptions"/>) unless the
+/// server or the client ended the session.</para>
+/// <para>Thread-safe. Listeners and events of one client are called one after the other, in arrival order, never
+/// concurrently and never under the client's lock: a listener may emit, await an acknowledgement or disconnect.</para>
+/// </remarks>
+public sealed class SocketIOClient : IAsyncDisposable
+{
+    private readonly SocketIOManager _manager;
+    private readonly SocketIOClientOptions _options;
+    private readonly ILogger _logger;
+    private readonly SerialDispatcher _dispatcher;
+    private readonly Dictionary<string, List<SocketIOEventListener>> _listeners = new(StringComparer.Ordinal);
+    private readonly List<Action<string, SocketIOArguments>> _any = [];
+    private readonly List<Action<string, SocketIOArguments>> _anyOutgoing = [];
+    private readonly List<Outgoing> _sendBuffer = [];
+    private readonly Dictionary<long, PendingAck> _acks = [];
+    private readonly List<QueuedEmit> _queue = [];
+
+    private long _nextAckId = -1;
+    private bool _active;
+    private bool _connected;
+    private bool _recovered;
+    private bool _disposed;
+    private string? _id;
+    private string? _pid;
+    private string? _lastOffset;
+    private int _connectAttempt;
+    private TaskCompletionSource? _connectWaiter;
+    private Exception? _lastOpenError;
+
+    internal SocketIOClient(SocketIOManager manager, string @namespace, SocketIOClientOptions options)
+    {
+        _manager = manager;
+        _options = options;
+        Namespace = @namespace;
+        _logger = manager.Logger;
+        _dispatcher = new SerialDispatcher(_logger);
+    }
+
+    /// <summary>Raised when the namespace is connected (after the server's CONNECT), on every (re)connection.</summary>
+    public event Action? Connected;
+
+    /// <summary>
+    /// Raised when the namespace is disconnected, with the reason: <c>io server disconnect</c> or <c>io client disconnect</c>
+    /// (no reconnection follows), <c>transport close</c>, <c>transport error</c>, <c>ping timeout</c>, <c>parse error</c>
+    /// (a reconnection follows when enabled) or <c>forced close</c>.
+    /// </summary>
+    public event Action<string>? Disconnected;
+
+    /// <summary>
+    /// Raised when a connection attempt fails: the server refused the namespace (final, see
+    /// <see cref="SocketIOConnectErrorException.IsServerRefusal"/>) or the server could not be reached (retried when
+    /// reconnection is enabled).
+    /// </summary>
+    public event Action<SocketIOConnectErrorException>? ConnectError;
+
+    /// <summary>The namespace, e.g. <c>/</c> or <c>/admin</c>.</summary>
+    public string Namespace { get; }
+
+    /// <summary>The manager (the Engine.IO connection) this client uses, shared with the clients of other namespaces.</summary>
+    public SocketIOManager Manager => _manager;
+
+    /// <summary>The id the server gave this connection of the namespace; <see langword="null"/> while disconnected.</summary>
+    public string? Id
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _id;
+            }
+        }
+    }
+
+    /// <summary>Whether the namespace is connected.</summary>
+    public bool IsConnected
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _connected;
+            }
+        }
+    }
+
+    /// <summary>Whether the client is connected or trying to (it will reconnect after a lost connection).</summary>
+    public bool IsActive
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _active;
+            }
+        }
+    }
+
+    /// <summary>Whether the last connection restored the previous session (connection state recovery on the server).</summary>
+    public bool IsRecovered
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _recovered;
+            }
+        }
+    }
+
+    /// <summary>A view that emits with an acknowledgement timeout.</summary>
+    /// <param name="timeout">How long to wait for each acknowledgement.</param>
+    /// <returns>The emitter.</returns>
+    public SocketIOClientEmitter Timeout(TimeSpan timeout) => new(this, SocketIOClientEmitter.CheckTimeout(timeout), isVolatile: false);
+
+    /// <summary>A view whose emits are dropped rather than buffered when the packet cannot be written at once.</summary>
+    public SocketIOClientEmitter Volatile => new(this, null, isVolatile: true);
+
+    internal object Gate => _manager.Gate;
+
+    internal bool IsActiveLocked => _active;
+
+    /// <summary>Creates a client for the namespace in the URI's path (<c>/</c> when empty), on the shared manager of that server.</summary>
+    /// <param name="uri">The server and namespace, e.g. <c>http://localhost:3000/admin</c>.</param>
+    /// <param name="options">The options; <see langword="null"/> for the defaults.</param>
+    /// <returns>The client, not connected yet: add listeners, then call <see cref="ConnectAsync"/>.</returns>
+    public static SocketIOClient Create(Uri uri, SocketIOClientOptions? options = null) => Create(uri, options, factory: null);
+
+    /// <summary>Creates a typed client for the namespace in the URI's path (<c>/</c> when empty).</summary>
+    /// <typeparam name="TReceive">The contract of the events the server sends.</typeparam>
+    /// <typeparam name="TSend">The contract of the events the client sends.</typeparam>
+    /// <param name="uri">The server and namespace, e.g. <c>http://localhost:3000/admin</c>.</param>
+    /// <param name="options">The options; <see langword="null"/> for the defaults.</param>
+    /// <returns>The client, not connected yet.</returns>
+    public static SocketIOClient<TReceive, TSend> Create<TReceive, TSend>(Uri uri, SocketIOClientOptions? options = null) =>
+        new(Create(uri, options));
+
+    internal static SocketIOClient Create(Uri uri, SocketIOClientOptions? options, EngineConnectionFactory? factory)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        options ??= new SocketIOClientOptions();
+        options.Validate();
+        string nsp = SocketIOManager.NormalizeNamespace(uri.IsAbsoluteUri ? uri.AbsolutePath : "/");
+        SocketIOManager manager = SocketIOManager.Lookup(uri, options, nsp, factory);
+        return manager.Socket(nsp, options);
+    }
+
+    /// <summary>
+    /// Connects the namespace (opening the shared connection if needed) and completes when the server has accepted it.
+    /// When the server cannot be reached and reconnection is enabled, attempts continue with back-off (each raising
+    /// <see cref="ConnectError"/>) until one succeeds, the attempts run out or <paramref name="cancellationToken"/> fires.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting; the client then stops trying (as <see cref="DisconnectAsync"/>).</param>
+    /// <returns>A task that completes once connected.</returns>
+    /// <exception cref="SocketIOConnectErrorException">The server refused the namespace, or every attempt failed.</exception>
+    /// <exception cref="SocketIOClientDisconnectedException">The client was disconnected or disposed meanwhile.</exception>
+    public async Task ConnectAsync(CancellationToken cancellationToken = default)
+    {
+        Task wait;
+        lock (Gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_connected)
+            {
+                return;
+            }
+
+            _connectWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            wait = _connectWaiter.Task;
+            if (!_active)
+            {
+                _active = true;
+                _manager.ActivateLocked(this);
+            }
+        }
+
+        try
+        {
+            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            bool stop;
+            lock (Gate)
+            {
+                stop = !_connected;
+            }
+
+            if (stop)
+            {
+                await DisconnectAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Disconnects the namespace ("io client disconnect"): sends DISCONNECT when connected, stops reconnecting, and closes
+    /// the shared connection when no other namespace uses it. Emits made afterwards are buffered until
+    /// <see cref="ConnectAsync"/> is called again.
+    /// </summary>
+    /// <returns>A completed task.</returns>
+    public ValueTask DisconnectAsync()
+    {
+        lock (Gate)
+        {
+            bool wasConnected = _connected;
+            if (wasConnected)
+            {
+                SendLocked(SocketIOEncodedPacket.Disconnect(Namespace));
+            }
+
+            if (wasConnected)
+            {
+                OnCloseLocked("io client disconnect");
+            }
+
+            DestroyLocked();
+
+            FailConnectWaiterLocked(new SocketIOClientDisconnectedException("the client was disconnected before it connected", "io client disconnect"));
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Disconnects (see <see cref="DisconnectAsync"/>), releases the client and runs the events already queued.</summary>
+    /// <returns>A task that completes when the queued listeners have run.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        lock (Gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+        }
+
+        await DisconnectAsync().ConfigureAwait(false);
+        lock (Gate)
+        {
+            _disposed = true;
+            foreach (QueuedEmit queued in _queue)
+            {
+                queued.Result?.TrySetException(new ObjectDisposedException(nameof(SocketIOClient)));
+            }
+
+            _queue.Clear();
+            _sendBuffer.Clear();
+            _manager.RemoveLocked(this);
+        }
+
+        await _dispatcher.CompleteAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Adds a listener of an event; several listeners of one event are called in the order they were added.</summary>
+    /// <param name="eventName">The event name.</param>
+    /// <param name="listener">Called with the arguments and the acknowledgement (when the server asked for one, <see cref="SocketIOAck.IsRequested"/>).</param>
+    public void On(string eventName, SocketIOEventListener listener)
+    {
+        ArgumentNullException.ThrowIfNull(eventName);
+        ArgumentNullException.ThrowIfNull(listener);
+        lock (Gate)
+        {
+            if (!_listeners.TryGetValue(eventName, out List<SocketIOEventListener>? list))
+            {
+                list = [];
+                _listeners.Add(eventName, list);
+            }
+
+            list.Add(listener);
+        }
+    }
+
+    /// <summary>Adds a listener of an event that needs no acknowledgement.</summary>
+    /// <param name="eventName">The event name.</param>
+    /// <param name="listener">Called with the arguments.</param>
+    public void On(string eventName, Action<SocketIOArguments> listener)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        On(eventName, (arguments, _) =>
+        {
+            listener(arguments);
+            return ValueTask.CompletedTask;
+        });
+    }
+
+    /// <summary>Removes every listener of an event.</summary>
+    /// <param name="eventName">The event name.</param>
+    /// <returns>Whether there was any.</returns>
+    public bool Off(string eventName)
+    {
+        ArgumentNullException.ThrowIfNull(eventName);
+        lock (Gate)
+        {
+            return _listeners.Remove(eventName);
+        }
+    }
+
+    /// <summary>Adds a listener of every incoming event, called before the event's own listeners.</summary>
+    /// <param name="listener">Called with the event name and arguments.</param>
+    public void OnAny(Action<string, SocketIOArguments> listener)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        lock (Gate)
+        {
+            _any.Add(listener);
+        }
+    }
+
+    /// <summary>Removes a catch-all listener, or all of them.</summary>
+    /// <param name="listener">The listener; <see langword="null"/> for all.</param>
+    public void OffAny(Action<string, SocketIOArguments>? listener = null)
+    {
+        lock (Gate)
+        {
+            if (listener is null)
+            {
+                _any.Clear();
+            }
+            else
+            {
+                _any.Remove(listener);
+            }
+        }
+    }
+
+    /// <summary>Adds a listener of every outgoing event, called when the packet is actually sent (buffered ones when flushed).</summary>
+    /// <param name="listener">Called with the event name and arguments.</param>
+    public void OnAnyOutgoing(Action<string, SocketIOArguments> listener)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        lock (Gate)
+        {
+            _anyOutgoing.Add(listener);
+        }
+    }
+
+    /// <summary>Removes an outgoing catch-all listener, or all of them.</summary>
+    /// <param name="listener">The listener; <see langword="null"/> for all.</param>
+    public void OffAnyOutgoing(Action<string, SocketIOArguments>? listener = null)
+    {
+        lock (Gate)
+        {
+            if (listener is null)
+            {
+                _anyOutgoing.Clear();
+            }
+            else
+            {
+                _anyOutgoing.Remove(listener);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Emits an event. Arguments: <see langword="null"/>, strings, numbers, booleans, <c>byte[]</c> and other binary
+    /// buffers (sent as attachments), <see cref="JsonElement"/>, <see cref="JsonNode"/>, and other types through
+    /// <see cref="SocketIOClientOptions.JsonSerializerOptions"/>.
+    /// </summary>
+    /// <param name="eventName">The event name.</param>
+    /// <param name="arguments">The arguments.</param>
+    /// <returns><see langword="true"/> when sent or buffered.</returns>
+    public bool Emit(string eventName, params object?[] arguments) => Emit(eventName, arguments, WriteObjects);
+
+    /// <summary>Emits an event whose arguments a callback writes (what the typed emitters use).</summary>
+    /// <typeparam name="TState">The state handed to the callback.</typeparam>
+    /// <param name="eventName">The event name.</param>
+    /// <param name="state">The state.</param>
+    /// <param name="writeArguments">Writes the arguments, called once, before this method returns.</param>
+    /// <returns><see langword="true"/> when sent or buffered.</returns>
+    public bool Emit<TState>(string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments) =>
+        EmitCore(eventName, state, writeArguments, isVolatile: false);
+
+    /// <summary>Emits an event and waits for the server's acknowledgement (<see cref="SocketIOClientOptions.AckTimeout"/> applies).</summary>
+    /// <param name="eventName">The event name.</param>
+    /// <param name="arguments">The arguments, as for <see cref="Emit(string, object?[])"/>.</param>
+    /// <returns>The acknowledgement's arguments.</returns>
+    /// <exception cref="SocketIOClientAckTimeoutException">The acknowledgement did not come in time.</exception>
+    /// <exception cref="SocketIOClientDisconnectedException">The connection was lost after the event was sent.</exception>
+    public Task<SocketIOArguments> EmitWithAckAsync(string eventName, params object?[] arguments) =>
+        EmitWithAckAsync(eventName, arguments, WriteObjects);
+
+    /// <summary>Emits an event whose arguments a callback writes and waits for the server's acknowledgement.</summary>
+    /// <typeparam name="TState">The state handed to the callback.</typeparam>
+    /// <param name="eventName">The event name.</param>
+    /// <param name="state">The state.</param>
+    /// <param name="writeArguments">Writes the arguments (called again for each retry when retries are on).</param>
+    /// <param name="cancellationToken">Stops waiting (and drops the event if it is still buffered).</param>
+    /// <returns>The acknowledgement's arguments.</returns>
+    /// <exception cref="SocketIOClientAckTimeoutException">The acknowledgement did not come in time.</exception>
+    /// <exception cref="SocketIOClientDisconnectedException">The connection was lost after the event was sent.</exception>
+    public Task<SocketIOArguments> EmitWithAckAsync<TState>(
+        string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments, CancellationToken cancellationToken = default) =>
+        EmitWithAckCore(eventName, state, writeArguments, null, isVolatile: false, cancellationToken);
+
+    internal bool EmitCore<TState>(string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments, bool isVolatile)
+    {
+        ArgumentNullException.ThrowIfNull(eventName);
+        ArgumentNullException.ThrowIfNull(writeArguments);
+        if (_options.Retries > 0 && !isVolatile)
+        {
+            _ = Enqueue(eventName, state, writeArguments, _options.AckTimeout, withResult: false);
+            return true;
+        }
+
+        SocketIOEncodedPacket packet = Encode(eventName, state, writeArguments, -1);
+        lock (Gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return SendOrBufferLocked(eventName, packet, -1, isVolatile);
+        }
+    }
+
+    internal Task<SocketIOArguments> EmitWithAckCore<TState>(
+        string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments, TimeSpan? timeout, bool isVolatile, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(eventName);
+        ArgumentNullException.ThrowIfNull(writeArguments);
+        timeout ??= _options.AckTimeout;
+        if (_options.Retries > 0 && !isVolatile)
+        {
+            Task<SocketIOArguments> queued = Enqueue(eventName, state, writeArguments, timeout, withResult: true)!;
+            return cancellationToken.CanBeCanceled ? queued.WaitAsync(cancellationToken) : queued;
+        }
+
+        long id = Interlocked.Increment(ref _nextAckId);
+        SocketIOEncodedPacket packet = Encode(eventName, state, writeArguments, id);
+        var result = new TaskCompletionSource<SocketIOArguments>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ack = new PendingAck(eventName, id, (arguments, error) =>
+        {
+            if (error is null)
+            {
+                result.TrySetResult(arguments!);
+            }
+            else
+            {
+                result.TrySetException(error);
+            }
+        });
+        lock (Gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            RegisterAckLocked(ack, timeout);
+            if (!SendOrBufferLocked(eventName, packet, id, isVolatile))
+            {
+                _acks.Remove(id);
+                ack.Complete(null, new SocketIOClientDisconnectedException("volatile packet dropped: not connected or the transport is busy", "volatile"));
+            }
+        }
+
+        if (cancellationToken.CanBeCanceled && !result.Task.IsCompleted)
+        {
+            CancellationTokenRegistration registration = cancellationToken.Register(() =>
+            {
+                lock (Gate)
+                {
+                    _acks.Remove(id);
+                    _sendBuffer.RemoveAll(o => o.AckId == id);
+                }
+
+                result.TrySetCanceled(cancellationToken);
+            });
+            _ = result.Task.ContinueWith(static (_, r) => ((CancellationTokenRegistration)r!).Dispose(), registration, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        return result.Task;
+    }
+
+    internal bool SendAck<TState>(long ackId, TState state, SocketIOArgumentsWriter<TState> writeArguments)
+    {
+        SocketIOEncodedPacket packet;
+        using (var writer = new SocketIOPacketWriter(_options.JsonSerializerOptions))
+        {
+            writer.StartAck();
+            writeArguments(writer, state);
+            packet = writer.Build(Namespace, ackId);
+        }
+
+        lock (Gate)
+        {
+            return _connected && SendLocked(packet);
+        }
+    }
+
+    /// <summary>The connection (re)opened: send this namespace's CONNECT (JS <c>onopen</c>).</summary>
+    internal void OnEngineOpenLocked()
+    {
+        int attempt = ++_connectAttempt;
+        if (_options.AuthProvider is { } provider)
+        {
+            _ = ProvideAuthThenConnectAsync(provider, attempt);
+        }
+        else
+        {
+            SendConnectLocked(_options.Auth);
+        }
+    }
+
+    internal void OnOpenFailedLocked(Exception error, bool willRetry)
+    {
+        _lastOpenError = error;
+        if (!_connected)
+        {
+            var exception = new SocketIOConnectErrorException(error.Message, error);
+            RaiseLocked(() => ConnectError?.Invoke(exception));
+        }
+
+        if (!willRetry)
+        {
+            FailConnectWaiterLocked(new SocketIOConnectErrorException(error.Message, error));
+        }
+    }
+
+    internal void OnReconnectFailedLocked() =>
+        FailConnectWaiterLocked(_lastOpenError is { } error
+            ? new SocketIOConnectErrorException("reconnection failed: " + error.Message, error)
+            : new SocketIOConnectErrorException("reconnection failed"));
+
+    internal void OnEngineClosedLocked(string reason)
+    {
+        if (_connected)
+        {
+            OnCloseLocked(reason);
+        }
+    }
+
+    internal void OnPacketLocked(SocketIOPacket packet)
+    {
+        switch (packet.Type)
+        {
+            case SocketIOPacketType.Connect:
+                OnConnectLocked(packet);
+                break;
+            case SocketIOPacketType.ConnectError:
+                OnConnectErrorLocked(packet);
+                break;
+            case SocketIOPacketType.Disconnect:
+                SocketIOClientLog.NamespaceDisconnected(_logger, Namespace, "io server disconnect");
+                if (_connected)
+                {
+                    OnCloseLocked("io server disconnect");
+                }
+
+                DestroyLocked();
+                FailConnectWaiterLocked(new SocketIOClientDisconnectedException("the server disconnected the client", "io server disconnect"));
+                break;
+            case SocketIOPacketType.Event:
+            case SocketIOPacketType.BinaryEvent:
+                OnEventLocked(packet);
+                break;
+            case SocketIOPacketType.Ack:
+            case SocketIOPacketType.BinaryAck:
+                if (_acks.Remove(packet.AckId, out PendingAck? ack))
+                {
+                    ack.Complete(SocketIOArguments.FromAck(packet), null);
+                }
+                else
+                {
+                    SocketIOClientLog.UnknownAck(_logger, Namespace, packet.AckId);
+                }
+
+                break;
+        }
+    }
+
+    private static void WriteObjects(SocketIOPacketWriter writer, object?[] arguments)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        foreach (object? argument in arguments)
+        {
+            writer.WriteArgument(argument);
+        }
+    }
+
+    private static byte[] BuildConnectPayload(JsonObject? auth, string? pid, string? offset)
+    {
+        if (auth is null && pid is null)
+        {
+            return [];
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+
+            // Connection state recovery: the session id and the offset of the last event received, first, as the
+            // JavaScript client's Object.assign({ pid, offset }, auth) (an auth property of the same name wins).
+            if (pid is not null && !(auth?.ContainsKey("pid") ?? false))
+            {
+                json.WriteString("pid"u8, pid);
+            }
+
+            if (pid is not null && offset is not null && !(auth?.ContainsKey("offset") ?? false))
+            {
+                json.WriteString("offset"u8, offset);
+            }
+
+            if (auth is not null)
+            {
+                foreach (KeyValuePair<string, JsonNode?> property in auth)
+                {
+                    json.WritePropertyName(property.Key);
+                    if (property.Value is null)
+                    {
+                        json.WriteNullValue();
+                    }
+                    else
+                    {
+                        property.Value.WriteTo(json);
+                    }
+                }
+            }
+
+            json.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static SocketIOArguments? DecodeOwn(SocketIOEncodedPacket packet, out string eventName)
+    {
+        var decoder = new SocketIOPacketDecoder();
+        SocketIOPacket? decoded = decoder.DecodeText(packet.Text.Span);
+        for (int i = 0; decoded is null && i < packet.Attachments.Count; i++)
+        {
+            decoded = decoder.DecodeBinary(packet.Attachments[i].Span);
+        }
+
+        if (decoded is null)
+        {
+            eventName = string.Empty;
+            return null;
+        }
+
+        return SocketIOArguments.FromEvent(decoded, out eventName);
+    }
+
+    private SocketIOEncodedPacket Encode<TState>(string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments, long ackId)
+    {
+        using var writer = new SocketIOPacketWriter(_options.JsonSerializerOptions);
+        writer.StartEvent(eventName);
+        writeArguments(writer, state);
+        return writer.Build(Namespace, ackId);
+    }
+
+    private Task<SocketIOArguments>? Enqueue<TState>(
+        string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments, TimeSpan? timeout, bool withResult)
+    {
+        // Encoded once now, so that an argument that cannot be serialized throws here, in the caller.
+        _ = Encode(eventName, state, writeArguments, 0);
+        TaskCompletionSource<SocketIOArguments>? result = withResult
+            ? new TaskCompletionSource<SocketIOArguments>(TaskCreationOptions.RunContinuationsAsynchronously)
+            : null;
+        var queued = new QueuedEmit(eventName, id => Encode(eventName, state, writeArguments, id), timeout, result);
+        lock (Gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _queue.Add(queued);
+            if (_queue.Count == 1)
+            {
+                DrainQueueLocked(force: false);
+            }
+        }
+
+        return result?.Task;
+    }
+
+    /// <summary>Sends the head of the at-least-once queue (JS <c>_drainQueue</c>).</summary>
+    private void DrainQueueLocked(bool force)
+    {
+        if (!_connected || _queue.Count == 0)
+        {
+            return;
+        }
+
+        QueuedEmit head = _queue[0];
+        if (head.Pending && !force)
+        {
+            return;
+        }
+
+        head.Pending = true;
+        head.TryCount++;
+        long id = Interlocked.Increment(ref _nextAckId);
+        SocketIOEncodedPacket packet = head.Encode(id);
+        var ack = new PendingAck(head.EventName, id, (arguments, error) => OnQueuedAckLocked(head, arguments, error));
+        RegisterAckLocked(ack, head.Timeout);
+        SendOrBufferLocked(head.EventName, packet, id, isVolatile: false);
+    }
+
+    private void OnQueuedAckLocked(QueuedEmit head, SocketIOArguments? arguments, Exception? error)
+    {
+        if (_queue.Count == 0 || !ReferenceEquals(_queue[0], head))
+        {
+            return;
+        }
+
+        if (error is not null)
+        {
+            SocketIOClientLog.RetryTimedOut(_logger, head.EventName, head.TryCount, _options.Retries + 1);
+            if (head.TryCount > _options.Retries)
+            {
+                _queue.RemoveAt(0);
+                head.Result?.TrySetException(error);
+            }
+        }
+        else
+        {
+            _queue.RemoveAt(0);
+            head.Result?.TrySetResult(arguments!);
+        }
+
+        head.Pending = false;
+        DrainQueueLocked(force: false);
+    }
+
+    private void RegisterAckLocked(PendingAck ack, TimeSpan? timeout)
+    {
+        _acks.Add(ack.Id, ack);
+        if (timeout is { } t)
+        {
+            ack.StartTimer(t, OnAckTimeout);
+        }
+    }
+
+    private void OnAckTimeout(PendingAck ack, TimeSpan timeout)
+    {
+        lock (Gate)
+        {
+            if (!_acks.Remove(ack.Id))
+            {
+                return;
+            }
+
+            // A buffered packet that timed out is never sent (JS removes it from the send buffer too).
+            _sendBuffer.RemoveAll(o => o.AckId == ack.Id);
+            ack.Complete(null, new SocketIOClientAckTimeoutException(ack.EventName, timeout));
+        }
+    }
+
+    private bool SendOrBufferLocked(string eventName, SocketIOEncodedPacket packet, long ackId, bool isVolatile)
+    {
+        IEngineConnection? engine = _connected ? _manager.OpenEngine : null;
+        if (isVolatile && (engine is null || !engine.IsWritableNow))
+        {
+            SocketIOClientLog.VolatileDropped(_logger, eventName);
+            return false;
+        }
+
+        if (engine is not null)
+        {
+            NotifyOutgoingLocked(packet);
+            SendLocked(packet);
+        }
+        else
+        {
+            _sendBuffer.Add(new Outgoing(eventName, packet, ackId));
+        }
+
+        return true;
+    }
+
+    private bool SendLocked(SocketIOEncodedPacket packet)
+    {
+        if (_manager.OpenEngine is not { } engine)
+        {
+            return false;
+        }
+
+        if (packet.Attachments.Count == 0)
+        {
+            return engine.TrySend(EngineIOMessage.Text(packet.Text));
+        }
+
+        var messages = new EngineIOMessage[packet.Attachments.Count + 1];
+        messages[0] = EngineIOMessage.Text(packet.Text);
+        for (int i = 0; i < packet.Attachments.Count; i++)
+        {
+            messages[i + 1] = EngineIOMessage.Binary(packet.Attachments[i]);
+        }
+
+        return engine.TrySend(messages);
+    }
+
+    private void NotifyOutgoingLocked(SocketIOEncodedPacket packet)
+    {
+        if (_anyOutgoing.Count == 0)
+        {
+            return;
+        }
+
+        if (DecodeOwn(packet, out string eventName) is not { } arguments)
+        {
+            return;
+        }
+
+        Action<string, SocketIOArguments>[] listeners = [.. _anyOutgoing];
+        _dispatcher.Post(() =>
+        {
+            foreach (Action<string, SocketIOArguments> listener in listeners)
+            {
+                listener(eventName, arguments);
+            }
+        });
+    }
+
+    private async Task ProvideAuthThenConnectAsync(Func<CancellationToken, ValueTask<JsonObject?>> provider, int attempt)
+    {
+        JsonObject? auth;
+        try
+        {
+            using var timeout = new CancellationTokenSource(_options.ConnectTimeout);
+            auth = await provider(timeout.Token).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The provider's failure is the connection's failure: reported as connect_error, not thrown here.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            SocketIOClientLog.AuthProviderFailed(_logger, Namespace, e);
+            lock (Gate)
+            {
+                if (attempt == _connectAttempt && _active && !_connected)
+                {
+                    var exception = new SocketIOConnectErrorException("the auth provider failed: " + e.Message, e);
+                    RaiseLocked(() => ConnectError?.Invoke(exception));
+                    DestroyLocked();
+                    FailConnectWaiterLocked(exception);
+                }
+            }
+
+            return;
+        }
+
+        lock (Gate)
+        {
+            if (attempt == _connectAttempt && _active && !_connected)
+            {
+                SendConnectLocked(auth);
+            }
+        }
+    }
+
+    private void SendConnectLocked(JsonObject? auth)
+    {
+        byte[] payload = BuildConnectPayload(auth, _pid, _lastOffset);
+        SendLocked(SocketIOEncodedPacket.Connect(Namespace, payload));
+    }
+
+    private void OnConnectLocked(SocketIOPacket packet)
+    {
+        string? sid = null;
+        string? pid = null;
+        using (JsonDocument document = JsonDocument.Parse(packet.Payload))
+        {
+            if (document.RootElement.TryGetProperty("sid"u8, out JsonElement s) && s.ValueKind == JsonValueKind.String)
+            {
+                sid = s.GetString();
+            }
+
+            if (document.RootElement.TryGetProperty("pid"u8, out JsonElement p) && p.ValueKind == JsonValueKind.String)
+            {
+                pid = p.GetString();
+            }
+        }
+
+        _id = sid;
+        _recovered = pid is not null && pid == _pid;
+        _pid = pid;
+        _connected = true;
+        SocketIOClientLog.NamespaceConnected(_logger, Namespace, sid ?? string.Empty, _recovered);
+
+        // Buffered emits first, in order, then the connect event (JS emitBuffered, then "connect").
+        foreach (Outgoing outgoing in _sendBuffer)
+        {
+            NotifyOutgoingLocked(outgoing.Packet);
+            SendLocked(outgoing.Packet);
+        }
+
+        _sendBuffer.Clear();
+        RaiseLocked(() => Connected?.Invoke());
+        if (_connectWaiter is { } waiter)
+        {
+            _connectWaiter = null;
+            waiter.TrySetResult();
+        }
+
+        DrainQueueLocked(force: true);
+    }
+
+    private void OnConnectErrorLocked(SocketIOPacket packet)
+    {
+        string message = "connect error";
+        JsonElement? data = null;
+        using (JsonDocument document = JsonDocument.Parse(packet.Payload))
+        {
+            JsonElement root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.String)
+            {
+                message = root.GetString() ?? message;
+            }
+            else if (root.ValueKind == JsonValueKind.Object)
+            {
+                if (root.TryGetProperty("message"u8, out JsonElement m) && m.ValueKind == JsonValueKind.String)
+                {
+                    message = m.GetString() ?? message;
+                }
+
+                if (root.TryGetProperty("data"u8, out JsonElement d))
+                {
+                    data = d.Clone();
+                }
+            }
+        }
+
+        SocketIOClientLog.ConnectRefused(_logger, Namespace, message);
+        var exception = new SocketIOConnectErrorException(message, data);
+
+        // The server's refusal is final for this namespace (JS destroy()): no reconnection.
+        DestroyLocked();
+        RaiseLocked(() => ConnectError?.Invoke(exception));
+        FailConnectWaiterLocked(exception);
+    }
+
+    private void OnEventLocked(SocketIOPacket packet)
+    {
+        SocketIOArguments arguments = SocketIOArguments.FromEvent(packet, out string eventName);
+
+        // Connection state recovery: the server appends the event's offset as a last string argument.
+        if (_pid is not null && arguments.Count > 0 && arguments.GetKind(arguments.Count - 1) == JsonValueKind.String)
+        {
+            _lastOffset = arguments.GetElement(arguments.Count - 1).GetString();
+        }
+
+        SocketIOAck ack = packet.HasAckId ? new ClientAck(this, packet.AckId) : SocketIOAck.None;
+        Action<string, SocketIOArguments>[] any = _any.Count == 0 ? [] : [.. _any];
+        SocketIOEventListener[] listeners = _listeners.TryGetValue(eventName, out List<SocketIOEventListener>? list) ? [.. list] : [];
+        if (any.Length == 0 && listeners.Length == 0)
+        {
+            return;
+        }
+
+        _dispatcher.Post(async () =>
+        {
+            foreach (Action<string, SocketIOArguments> listener in any)
+            {
+                listener(eventName, arguments);
+            }
+
+            foreach (SocketIOEventListener listener in listeners)
+            {
+                await listener(arguments, ack).ConfigureAwait(false);
+            }
+        });
+    }
+
+    /// <summary>The namespace's session ended (JS <c>onclose</c>).</summary>
+    private void OnCloseLocked(string reason)
+    {
+        _connected = false;
+        _id = null;
+        SocketIOClientLog.NamespaceDisconnected(_logger, Namespace, reason);
+
+        // Acknowledgements of packets already sent will never come; those of buffered packets stay (JS _clearAcks).
+        List<PendingAck>? lost = null;
+        foreach (PendingAck ack in _acks.Values)
+        {
+            if (!_sendBuffer.Exists(o => o.AckId == ack.Id))
+            {
+                (lost ??= []).Add(ack);
+            }
+        }
+
+        if (lost is not null)
+        {
+            foreach (PendingAck ack in lost)
+            {
+                _acks.Remove(ack.Id);
+                ack.Complete(null, new SocketIOClientDisconnectedException("socket has been disconnected", reason));
+            }
+        }
+
+        RaiseLocked(() => Disconnected?.Invoke(reason));
+    }
+
+    /// <summary>Stops being active (JS <c>destroy</c>): no reconnection; the manager closes when it was the last.</summary>
+    private void DestroyLocked()
+    {
+        if (!_active)
+        {
+            return;
+        }
+
+        _active = false;
+        _connectAttempt++;
+        _manager.DeactivatedLocked();
+    }
+
+    private void FailConnectWaiterLocked(Exception error)
+    {
+        if (_connectWaiter is { } waiter)
+        {
+            _connectWaiter = null;
+            waiter.TrySetException(error);
+        }
+    }
+
+    private void RaiseLocked(Action action) => _dispatcher.Post(action);
+}
