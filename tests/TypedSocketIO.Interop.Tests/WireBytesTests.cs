@@ -22,13 +22,18 @@ public sealed class WireBytesTests(WireBytesTests.Fixture fixture, ITestOutputHe
         "str-plain", "str-quotes", "str-unicode", "str-emoji", "str-whitespace", "str-control", "str-html", "str-line-separators",
         "str-empty", "str-many", "int", "long", "fraction", "double-integral", "double-exponent", "double-large-integral",
         "negative-zero", "booleans", "null", "object-nested", "array-mixed", "empty-containers", "bin-top", "bin-nested",
-        "bin-empty", "bin-with-text",
+        "bin-empty", "bin-with-text", "double-thresholds", "object-keys", "non-finite", "str-lone-surrogate",
     ];
 
     /// <summary>Inputs whose bytes differ from Node's because of a known encoder defect, by defect (see the skipped theories).</summary>
     public static readonly IReadOnlyDictionary<string, string[]> KnownDefects = new Dictionary<string, string[]>
     {
+        [nameof(Defect_lone_surrogates_become_replacement_characters)] = ["str-lone-surrogate"],
     };
+
+    public const string LoneSurrogateDefect =
+        "DEFECT (encoder, lead's call): a lone UTF-16 surrogate in a string is written as \\ufffd (U+FFFD, the character is lost) " +
+        "where JSON.stringify writes its escape: Node 2[\"str-lone-surrogate\",\"a\\ud800b\\udc00\"], ours 2[\"str-lone-surrogate\",\"a\\ufffdb\\ufffd\"].";
 
     public static readonly string[] Transports = ["websocket", "polling"];
 
@@ -38,9 +43,17 @@ public sealed class WireBytesTests(WireBytesTests.Fixture fixture, ITestOutputHe
 
     public static TheoryData<string> TransportModes() => new(Transports);
 
+    public static TheoryData<string, string> LoneSurrogateInputs() => Cross(KnownDefects[nameof(Defect_lone_surrogates_become_replacement_characters)]);
+
     [Theory]
     [MemberData(nameof(MatchingInputs))]
     public async Task Input_is_byte_identical_to_the_official_server(string transport, string input) =>
+        await AssertInputMatchesAsync(transport, input);
+
+    /// <summary>Known encoder defect: skipped so it is not mistaken for passing; remove the Skip when the encoder is fixed.</summary>
+    [Theory(Skip = LoneSurrogateDefect)]
+    [MemberData(nameof(LoneSurrogateInputs))]
+    public async Task Defect_lone_surrogates_become_replacement_characters(string transport, string input) =>
         await AssertInputMatchesAsync(transport, input);
 
     [Theory]
@@ -55,7 +68,8 @@ public sealed class WireBytesTests(WireBytesTests.Fixture fixture, ITestOutputHe
         foreach (var input in Inputs)
         {
             Assert.True(node.Packets.Count(p => p.EventName == input) == 1, $"node sent \"{input}\" once");
-            Assert.True(ours.Packets.Count(p => p.EventName == input) == 1, $"we sent \"{input}\" once");
+            Assert.True(ours.Packets.Count(p => p.EventName == input) == (known.Contains(input) ? ours.Packets.Count(p => p.EventName == input) : 1),
+                $"we sent \"{input}\" once; our emit errors: {fixture.OurErrors}");
         }
 
         var expected = node.Packets.Where(p => p.EventName is null || !known.Contains(p.EventName)).ToList();
@@ -80,9 +94,10 @@ public sealed class WireBytesTests(WireBytesTests.Fixture fixture, ITestOutputHe
     {
         var (node, ours) = await fixture.RecordAsync(transport);
         var expected = node.Packets.Single(p => p.EventName == input);
-        var actual = ours.Packets.Single(p => p.EventName == input);
+        var actual = ours.Packets.SingleOrDefault(p => p.EventName == input);
         output.WriteLine($"node {expected}\nours {actual}");
-        Assert.True(expected.SameBytes(actual), $"\"{input}\" over {transport}:\n  node {expected}\n  ours {actual}");
+        Assert.True(actual is not null && expected.SameBytes(actual),
+            $"\"{input}\" over {transport}:\n  node {expected}\n  ours {actual?.ToString() ?? "(not sent)"}\n  our emit errors: {fixture.OurErrors}");
     }
 
     private static TheoryData<string, string> Cross(IEnumerable<string> inputs)
@@ -105,6 +120,9 @@ public sealed class WireBytesTests(WireBytesTests.Fixture fixture, ITestOutputHe
         private NodeProcess? _node;
         private string? _nodeAddress;
         private WireServer? _ours;
+
+        /// <summary>What our server threw while emitting (an emit that fails is a defect of its own; see the inputs).</summary>
+        public string OurErrors => string.Join("\n", _ours!.Log.HandlerErrors.Select(e => $"{e.GetType().Name}: {e.Message}"));
 
         public Task<(WireRecording Node, WireRecording Ours)> RecordAsync(string transport) =>
             _recordings.GetOrAdd(transport, t => new Lazy<Task<(WireRecording, WireRecording)>>(() => RecordBothAsync(t))).Value;
@@ -129,7 +147,6 @@ public sealed class WireBytesTests(WireBytesTests.Fixture fixture, ITestOutputHe
             {
                 throw new InvalidOperationException("recording our server failed.\n" + _ours!.Host.Logs.Tail(), e);
             }
-            Assert.Empty(_ours.Log.HandlerErrors);
             return (node, ours);
         }
 

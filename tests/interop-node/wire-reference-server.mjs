@@ -44,6 +44,10 @@ export const events = [
   ["bin-nested", { name: "file", data: Buffer.from([0, 255, 127]), parts: [Buffer.from([1]), Buffer.alloc(0)], meta: { thumb: Buffer.from([9, 9]) } }, Buffer.from([42])],
   ["bin-empty", Buffer.alloc(0)],
   ["bin-with-text", "caption ✓", Buffer.from([7])],
+  ["double-thresholds", 1e-6, 1e16, -1e21, 123456789.125, 2.5e-8, 4.35, 9007199254740994],
+  ["object-keys", { "a\"b": 1, "é": 2, "😀": 3, "\n": 4 }],
+  ["non-finite", NaN, Infinity, -Infinity],
+  ["str-lone-surrogate", "a\ud800b\udc00"],
 ];
 
 const httpServer = createServer();

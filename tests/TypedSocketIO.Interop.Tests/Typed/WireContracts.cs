@@ -44,6 +44,10 @@ public interface IWireClient
     [Event("bin-nested")] void BinNested(WireFile file, byte[] extra);
     [Event("bin-empty")] void BinEmpty(byte[] data);
     [Event("bin-with-text")] void BinWithText(string caption, byte[] data);
+    [Event("double-thresholds")] void DoubleThresholds(double a, double b, double c, double d, double e, double f, double g);
+    [Event("object-keys")] void ObjectKeys(Dictionary<string, int> keys);
+    [Event("non-finite")] void NonFinite(double nan, double positiveInfinity, double negativeInfinity);
+    [Event("str-lone-surrogate")] void StrLoneSurrogate(string value);
 
     /// <summary>Asks the client; its acknowledgement's value comes back in <see cref="Answer"/>.</summary>
     Task<string> Ask(string question);
@@ -92,4 +96,5 @@ public sealed record WireSummary(bool Ok, int Count);
 [JsonSerializable(typeof(WireOtherFile))]
 [JsonSerializable(typeof(WireSummary))]
 [JsonSerializable(typeof(int[]))]
+[JsonSerializable(typeof(Dictionary<string, int>))]
 public sealed partial class WireJsonContext : JsonSerializerContext;
