@@ -46,12 +46,15 @@ public sealed class WebSocketTests
         await ws.ConnectAsync(server.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
         await ws.SendTextAsync("2probe");
         Assert.Equal("3probe", await ws.ReceiveTextAsync());
-        Assert.Equal("6", await pendingPoll);
 
-        // Sent while the upgrade is not complete yet: must arrive over the WebSocket once it is.
+        // Sent while the upgrade is not complete yet, before and after the poll is released: the poll gets only its noop,
+        // and both messages arrive over the WebSocket once the upgrade completes, in order.
         Assert.True(server.Engine.TryGetConnection(sid, out EngineIOConnection? connection));
+        Assert.True(connection.TrySend(EngineIOMessage.Text("early"u8.ToArray())));
+        Assert.Equal("6", await pendingPoll);
         Assert.True(connection.TrySend(EngineIOMessage.Text("during"u8.ToArray())));
         await ws.SendTextAsync("5");
+        Assert.Equal("4early", await ws.ReceiveTextAsync());
         Assert.Equal("4during", await ws.ReceiveTextAsync());
         Assert.Equal("websocket", connection.Transport);
 

@@ -55,7 +55,18 @@ public sealed partial class EngineIOConnection
                         _noopDue = Environment.TickCount64 + NoopIntervalMilliseconds;
                     }
 
-                    if (_queue.Count > 0 || _state != ConnectionState.Open || _noopPending)
+                    if (_noopDue != 0 && _state == ConnectionState.Open)
+                    {
+                        // The probe is answered: the client is pausing polling. What is queued now (pings included) waits for the
+                        // WebSocket, and this poll gets only its noop, so the upgrade never races a packet on the old transport.
+                        if (_noopPending)
+                        {
+                            _noopPending = false;
+                            packets.Add(new OutgoingPacket(EngineIOPacketType.Noop, ReadOnlyMemory<byte>.Empty, false));
+                            break;
+                        }
+                    }
+                    else if (_queue.Count > 0 || _state != ConnectionState.Open || _noopPending)
                     {
                         packets.AddRange(_queue);
                         _queue.Clear();

@@ -118,6 +118,7 @@ public sealed partial class EngineIOConnection
                 _upgrading = false;
                 _noopPending = false;
                 _noopDue = 0;
+                SignalUnderLock();
             }
         }
 
