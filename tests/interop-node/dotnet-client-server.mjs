@@ -1,0 +1,70 @@
+// The server side of the .NET client's functional suite (tests/TypedSocketIO.Client.Tests), with the official
+// `socket.io` package. The same behaviour is written with our server in ClientSuiteServers.cs.
+//
+//   node dotnet-client-server.mjs [port] [--recovery]   (port 0 = any free port; prints {"event":"listening","port":N})
+//
+// Prints {"event":"seq","n":N} for every "seq" event received. Loopback only. Stops when stdin closes, on
+// SIGTERM/SIGINT, or after 5 minutes.
+import { createServer } from "node:http";
+import { Server } from "socket.io";
+
+const port = Number(process.argv[2] ?? 0);
+const recovery = process.argv.includes("--recovery");
+const print = (event, fields) => process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`);
+
+const httpServer = createServer();
+const io = new Server(httpServer, {
+  pingInterval: 1000,
+  pingTimeout: 1000,
+  ...(recovery ? { connectionStateRecovery: { maxDisconnectionDuration: 60000 } } : {}),
+});
+
+io.on("connection", (socket) => {
+  socket.on("echo", (...args) => {
+    const ack = args.pop();
+    ack(...args);
+  });
+  socket.on("auth", (ack) => ack(socket.handshake.auth));
+  socket.on("hello", (name) => socket.emit("welcome", `hello ${name}`, 1));
+  socket.on("add", (a, b, ack) => ack({ value: a + b }));
+  socket.on("reverse", (data, ack) => ack(Buffer.from(data).reverse()));
+  socket.on("seq", (n) => print("seq", { n }));
+  socket.on("ask", () => {
+    socket.timeout(5000).emit("question", "why", (err, answer) => {
+      if (!err) socket.emit("answered", answer);
+    });
+  });
+  socket.on("send-binary", () => socket.emit("data", { name: "blob", count: 3 }, Buffer.from([1, 2, 3])));
+  socket.on("kick", () => socket.disconnect());
+  socket.on("tick", (ack) => {
+    // State recovery: an event the client misses while disconnected, replayed on recovery.
+    setTimeout(() => io.emit("ticked", "late"), 100);
+    ack();
+  });
+});
+
+io.of("/admin").on("connection", (socket) => {
+  socket.on("whoami", (ack) => ack("/admin"));
+});
+
+io.of("/private")
+  .use((socket, next) => {
+    if (socket.handshake.auth?.token === "secret") return next();
+    const err = new Error("not authorized");
+    err.data = { code: 401, reason: "bad token" };
+    next(err);
+  })
+  .on("connection", (socket) => socket.on("whoami", (ack) => ack("/private")));
+
+httpServer.listen(port, "127.0.0.1", () => print("listening", { port: httpServer.address().port }));
+
+const stop = () => {
+  io.close();
+  process.exit(0);
+};
+process.stdin.on("end", stop);
+process.stdin.on("close", stop);
+process.stdin.resume();
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
+setTimeout(stop, 5 * 60 * 1000).unref();
