@@ -11,7 +11,10 @@ namespace TypedSocketIO.Client.EngineIO;
 internal sealed partial class EngineIOClientSession
 {
     private const int MaxErrorBodyChars = 4096;
-    private static readonly MediaTypeHeaderValue TextPlain = MediaTypeHeaderValue.Parse("text/plain; charset=UTF-8");
+    private static readonly ReadOnlyMemory<byte> ClosePayload = "1"u8.ToArray();
+
+    // A new header value per request: header objects are mutable and must not be shared between requests.
+    private static MediaTypeHeaderValue TextPlain => new("text/plain") { CharSet = "UTF-8" };
 
     private HttpClient CreateHttpClient()
     {
@@ -124,6 +127,27 @@ internal sealed partial class EngineIOClientSession
 
                 count += read;
             }
+        }
+    }
+
+    /// <summary>Posts a close packet (<c>1</c>) within one second, then disposes <paramref name="http"/>.</summary>
+    private async Task SayGoodbyeAsync(HttpClient http)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            using HttpRequestMessage request = CreateRequest(HttpMethod.Post, BuildUri(webSocket: false, _handshake!.Sid));
+            request.Content = new ReadOnlyMemoryContent(ClosePayload);
+            request.Content.Headers.ContentType = TextPlain;
+            using HttpResponseMessage response = await http.SendAsync(request, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
+        {
+            // The server will notice at its ping timeout.
+        }
+        finally
+        {
+            http.Dispose();
         }
     }
 

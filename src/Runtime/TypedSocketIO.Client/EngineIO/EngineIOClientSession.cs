@@ -51,6 +51,7 @@ internal sealed partial class EngineIOClientSession : IAsyncDisposable
     private Task _writeLoop = Task.CompletedTask;
     private Task _receiveLoop = Task.CompletedTask;
     private Task _upgradeTask = Task.CompletedTask;
+    private Task _goodbye = Task.CompletedTask;
 
     /// <summary>Creates a session; nothing is sent before <see cref="OpenAsync"/>.</summary>
     /// <param name="options">The settings.</param>
@@ -160,8 +161,10 @@ internal sealed partial class EngineIOClientSession : IAsyncDisposable
         }
         catch (Exception e)
         {
+            // Read before Abandon, which cancels the lifetime: only the timeout makes a TimeoutException.
+            bool closedMeanwhile = _lifetime.IsCancellationRequested;
             Abandon();
-            if (e is OperationCanceledException && !cancellationToken.IsCancellationRequested && !_lifetime.IsCancellationRequested)
+            if (e is OperationCanceledException && !cancellationToken.IsCancellationRequested && !closedMeanwhile)
             {
                 throw new TimeoutException($"The Engine.IO handshake took longer than {_options.ConnectTimeout} (EngineIOClientOptions.ConnectTimeout).", e);
             }
@@ -329,7 +332,7 @@ internal sealed partial class EngineIOClientSession : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await CloseAsync().ConfigureAwait(false);
-        Task all = Task.WhenAll(_pollLoop, _writeLoop, _receiveLoop, _upgradeTask);
+        Task all = Task.WhenAll(_pollLoop, _writeLoop, _receiveLoop, _upgradeTask, _goodbye);
         try
         {
             await all.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
@@ -487,7 +490,27 @@ internal sealed partial class EngineIOClientSession : IAsyncDisposable
         }
 
         EngineIOClientLog.Closed(_logger, Sid, reason, error);
+
+        // As the official client, a polling session closed by the client tells the server with a close packet
+        // (a forced close has sent it already; after "transport close" the server is gone), so that the server
+        // does not wait for its ping timeout. Best effort, bounded, on the session's own HttpClient.
+        HttpClient? goodbye = null;
+        lock (_gate)
+        {
+            if (_transport == EngineIOProtocol.PollingTransport && _http is not null && _handshake is not null
+                && reason != EngineIOCloseReason.ForcedClose.Reason && reason != EngineIOCloseReason.TransportClose.Reason)
+            {
+                goodbye = _http;
+                _http = null;
+            }
+        }
+
         ReleaseResources();
+        if (goodbye is not null)
+        {
+            _goodbye = SayGoodbyeAsync(goodbye);
+        }
+
         _closeWritten.TrySetResult();
         lock (_deliverGate)
         {
