@@ -36,10 +36,11 @@ io.on("connection", (socket) => {
   });
   socket.on("send-binary", () => socket.emit("data", { name: "blob", count: 3 }, Buffer.from([1, 2, 3])));
   socket.on("kick", () => socket.disconnect());
-  socket.on("tick", (ack) => {
-    // State recovery: an event the client misses while disconnected, replayed on recovery.
-    setTimeout(() => io.emit("ticked", "late"), 100);
-    ack();
+  socket.on("drop", () => {
+    // State recovery: the connection is cut (a recoverable "forced close"), and an event is broadcast while the
+    // client is away; the server replays it when the client comes back with its pid and offset.
+    socket.conn.close();
+    setTimeout(() => io.emit("missed", "while away"), 50);
   });
 });
 
