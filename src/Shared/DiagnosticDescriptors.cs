@@ -64,10 +64,10 @@ internal static class DiagnosticDescriptors
         "Property or event on a contract",
         "Contract '{0}' declares the {1} '{2}'; a contract declares only methods, one per event");
 
-    /// <summary>"'{0}' returns '{1}'; an event returns void, Task or ValueTask, or Task&lt;T&gt;/ValueTask&lt;T&gt; to expect an acknowledgement".</summary>
+    /// <summary>"'{0}' returns '{1}'; an event returns void, Task or ValueTask, or Task&lt;T&gt;/ValueTask&lt;T&gt; to expect an acknowledgement: T is its value, a tuple (T1, …, T7) its 2 to 7 values, ValueTuple none".</summary>
     public static readonly DiagnosticDescriptor UnsupportedReturnType = Error(UnsupportedReturnTypeId,
         "Unsupported return type",
-        "'{0}' returns '{1}'; an event returns void, Task or ValueTask, or Task<T>/ValueTask<T> to expect an acknowledgement");
+        "'{0}' returns '{1}'; an event returns void, Task or ValueTask, or Task<T>/ValueTask<T> to expect an acknowledgement: T is its value, a tuple (T1, …, T7) its 2 to 7 values, ValueTuple none");
 
     /// <summary>"'{0}' named by [assembly: SocketIOContractFor] is not an interface".</summary>
     public static readonly DiagnosticDescriptor ContractNotInterface = Error(ContractNotInterfaceId,

@@ -71,6 +71,26 @@ public sealed class DiagnosticTests
             "[SocketIOContract] public interface IChat { Task<int> Count(); }"
         },
         {
+            "TSIO0007",
+            "[SocketIOContract] public interface IChat { [|Task<(int, int, int, int, int, int, int, int)>|] Counts(); }",
+            "[SocketIOContract] public interface IChat { Task<(int, int, int, int, int, int, int)> Counts(); }"
+        },
+        {
+            "TSIO0007",
+            "[SocketIOContract] public interface IChat { [|ValueTask<ValueTuple<int>>|] Count(); }",
+            "[SocketIOContract] public interface IChat { ValueTask<int> Count(); }"
+        },
+        {
+            "TSIO0007",
+            "[SocketIOContract] public interface IChat { [|Task<(string Text, int Count)?>|] Ask(); }",
+            "[SocketIOContract] public interface IChat { Task<(string Text, int Count)> Ask(); }"
+        },
+        {
+            "TSIO0007",
+            "[SocketIOContract] public interface IChat { [|Task<ValueTuple?>|] Ping(); }",
+            "[SocketIOContract] public interface IChat { Task<ValueTuple> Ping(); }"
+        },
+        {
             "TSIO0008",
             "[assembly: SocketIOContractFor([|typeof(Chat.Contracts.Chat)|])] public class Chat { }",
             "[assembly: SocketIOContractFor(typeof(Chat.Contracts.IChat))] public interface IChat { void Send(); }"

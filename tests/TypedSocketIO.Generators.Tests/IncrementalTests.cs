@@ -17,6 +17,8 @@ public sealed class IncrementalTests
         {
             void SendMessage(string text);
             Task<bool> Join(string room);
+            Task<(string Room, int Members)> Info(string room);
+            ValueTask<System.ValueTuple> Ping();
         }
 
         public static class Helpers
@@ -109,6 +111,22 @@ public sealed class IncrementalTests
         Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(Outputs(run, TrackingNames.ContractSpec)));
         // The other contract, named by an assembly attribute in another file, is untouched.
         Assert.All(Outputs(run, TrackingNames.AssemblyContracts), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
+    }
+
+    [Fact]
+    public void ChangedTupleElementName_ContractStepModified()
+    {
+        CSharpCompilation compilation = CompilationHelper.CreateCompilation(Contract, FallbackContract);
+        GeneratorDriver driver = CompilationHelper.CreateDriver().RunGenerators(compilation);
+
+        // Element names are part of the generated signatures: a rename is a contract change.
+        SyntaxTree tree = compilation.SyntaxTrees.First();
+        compilation = compilation.ReplaceSyntaxTree(tree, CompilationHelper.ParseSource(
+            Contract.Replace("int Members)", "int Count)"), tree.FilePath));
+        driver = driver.RunGenerators(compilation);
+
+        GeneratorRunResult run = driver.GetRunResult().Results.Single();
+        Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(Outputs(run, TrackingNames.ContractSpec)));
     }
 
     [Fact]

@@ -18,6 +18,16 @@ public sealed class ModelTests
             }
             """;
 
+    private const string AckShapesContract = SnapshotTests.HandWrittenContext + """
+
+            [TypedSocketIO.SocketIOContract(JsonContext = typeof(ChatJsonContext))]
+            public interface IAckShapes
+            {
+                System.Threading.Tasks.Task<(string Room, JoinResult Result, ChatMessage? Last)> Join(string room);
+                System.Threading.Tasks.ValueTask<System.ValueTuple> Ping();
+            }
+            """;
+
     public static TheoryData<string> Sources => new()
     {
         ContextContract,
@@ -28,6 +38,7 @@ public sealed class ModelTests
                 public interface IVendorEvents { System.Threading.Tasks.ValueTask<int?> Ping(System.Collections.Generic.List<int> at); }
             }
             """,
+        AckShapesContract,
     };
 
     [Theory]
@@ -60,6 +71,23 @@ public sealed class ModelTests
         ContractSpec second = Assert.Single(CompilationHelper.Run(CompilationHelper.CreateCompilation(source.Replace("int retries = 3", "int retries = 4"))).Specs);
 
         Assert.NotEqual(first, second);
+    }
+
+    [Fact]
+    public void Model_OfTupleAndEmptyAcknowledgements_ListsTheirValues()
+    {
+        ContractSpec spec = Assert.Single(CompilationHelper.Run(CompilationHelper.CreateCompilation(AckShapesContract)).Specs);
+
+        AckSpec tuple = Assert.IsType<AckSpec>(spec.Events[0].Ack);
+        Assert.True(tuple.IsTuple);
+        Assert.Equal("(string Room, global::Chat.Contracts.JoinResult Result, global::Chat.Contracts.ChatMessage? Last)", tuple.TypeName);
+        Assert.Equal(["string", "global::Chat.Contracts.JoinResult", "global::Chat.Contracts.ChatMessage?"], tuple.Values.Select(v => v.TypeName));
+        Assert.Equal([false, false, true], tuple.Values.Select(v => v.IsOptional));
+
+        AckSpec empty = Assert.IsType<AckSpec>(spec.Events[1].Ack);
+        Assert.True(empty.IsTuple);
+        Assert.True(empty.IsEmpty);
+        Assert.Equal("global::System.ValueTuple", empty.TypeName);
     }
 
     /// <summary>Fails on any <see cref="ISymbol"/>, <see cref="Compilation"/>, syntax or location reachable from the model.</summary>

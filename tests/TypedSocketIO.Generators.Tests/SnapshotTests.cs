@@ -72,6 +72,49 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void TupleAcknowledgements()
+    {
+        Check([HandWrittenContext, """
+            using System;
+            using System.Threading.Tasks;
+            using TypedSocketIO;
+
+            namespace Chat.Contracts;
+
+            [SocketIOContract(JsonContext = typeof(ChatJsonContext))]
+            public interface IChatServer
+            {
+                Task<(string, int)> Question(string text, int number);
+                ValueTask<(string Room, JoinResult Result, ChatMessage? Last)> Join(string room);
+                Task<(string? Nickname, int? Age)> Profile();
+                Task<ValueTuple<bool, byte[]>> Download(string name);
+                Task<(int, int, int, int, int, int, int)> Seven();
+            }
+            """]);
+    }
+
+    [Fact]
+    public void EmptyAcknowledgements()
+    {
+        Check([HandWrittenContext, """
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using TypedSocketIO;
+
+            namespace Chat.Contracts;
+
+            [SocketIOContract(JsonContext = typeof(ChatJsonContext))]
+            public interface IChatServer
+            {
+                Task<ValueTuple> Ping();
+                ValueTask<ValueTuple> Join(string room, ChatMessage greeting);
+                Task<ValueTuple> Leave(string room, CancellationToken cancellationToken);
+            }
+            """]);
+    }
+
+    [Fact]
     public void EventNames()
     {
         Check(["""

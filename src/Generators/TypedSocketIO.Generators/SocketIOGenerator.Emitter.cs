@@ -102,7 +102,7 @@ public sealed partial class SocketIOGenerator
                 }
             }
 
-            if (spec.Events.Any(static e => e.Ack is not null))
+            if (spec.Events.Any(static e => e.Ack is { IsEmpty: false }))
             {
                 writer.WriteLine();
                 writer.WriteLine("public static T[] NewArray<T>(int length) => length == 0 ? global::System.Array.Empty<T>() : new T[length];");
@@ -164,16 +164,37 @@ public sealed partial class SocketIOGenerator
 
                 string token = e.Parameters.FirstOrDefault(static p => p.IsCancellationToken)?.Name ?? Unique(e, "cancellationToken");
                 string? addedToken = e.Parameters.Any(static p => p.IsCancellationToken) ? null : token;
-                string read = ReadExpression(Unique(e, broadcast ? "acks" : "ack") + (broadcast ? "[" + Unique(e, "i") + "]" : string.Empty), 0, ack, eventName, names);
+                string send = $"_target.SendWithAckAsync({eventName}, {state}, {writeArguments}, {token}).ConfigureAwait(false)";
+                if (ack.IsEmpty)
+                {
+                    // Nothing to read: the single emitter completes when the ack arrives, the broadcast one counts the acks.
+                    writer.WriteLine(broadcast
+                        ? $$"""
+                            /// <summary>Sends the <c>{{Xml(e.WireName)}}</c> event and waits for the acknowledgement of every recipient, each with no argument.</summary>
+                            /// <returns>The number of acknowledgements.</returns>
+                            public async {{Task}}<int> {{e.MethodName}}({{ParameterList(e, addedToken)}})
+                                => (await {{send}}).Count;
+                            """
+                        : $$"""
+                            /// <summary>Sends the <c>{{Xml(e.WireName)}}</c> event and waits for its acknowledgement, which carries no argument.</summary>
+                            /// <returns>A task that completes when the acknowledgement arrives.</returns>
+                            public async {{Task}} {{e.MethodName}}({{ParameterList(e, addedToken)}})
+                                => await {{send}};
+                            """);
+                    continue;
+                }
+
+                string source = Unique(e, broadcast ? "acks" : "ack") + (broadcast ? "[" + Unique(e, "i") + "]" : string.Empty);
+                string read = ReadAckExpression(source, ack, eventName, names, indentation: broadcast ? 2 : 1);
                 if (!broadcast)
                 {
                     string local = Unique(e, "ack");
                     writer.WriteLine($$"""
                         /// <summary>Sends the <c>{{Xml(e.WireName)}}</c> event and waits for its acknowledgement.</summary>
-                        /// <returns>The acknowledgement's first argument.</returns>
+                        /// <returns>{{(ack.IsTuple ? "The acknowledgement's arguments, in order." : "The acknowledgement's first argument.")}}</returns>
                         public async {{Task}}<{{ack.TypeName}}> {{e.MethodName}}({{ParameterList(e, addedToken)}})
                         {
-                            {{SocketIOArguments}} {{local}} = await _target.SendWithAckAsync({{eventName}}, {{state}}, {{writeArguments}}, {{token}}).ConfigureAwait(false);
+                            {{SocketIOArguments}} {{local}} = await {{send}};
                             return {{read}};
                         }
                         """);
@@ -185,10 +206,10 @@ public sealed partial class SocketIOGenerator
                     string i = Unique(e, "i");
                     writer.WriteLine($$"""
                         /// <summary>Sends the <c>{{Xml(e.WireName)}}</c> event and waits for the acknowledgement of every recipient.</summary>
-                        /// <returns>The first argument of each acknowledgement.</returns>
+                        /// <returns>{{(ack.IsTuple ? "The arguments of each acknowledgement, in order." : "The first argument of each acknowledgement.")}}</returns>
                         public async {{Task}}<{{ack.TypeName}}[]> {{e.MethodName}}({{ParameterList(e, addedToken)}})
                         {
-                            {{ReadOnlyList}}<{{SocketIOArguments}}> {{acks}} = await _target.SendWithAckAsync({{eventName}}, {{state}}, {{writeArguments}}, {{token}}).ConfigureAwait(false);
+                            {{ReadOnlyList}}<{{SocketIOArguments}}> {{acks}} = await {{send}};
                             var {{results}} = {{names.Metadata}}.NewArray<{{ack.TypeName}}>({{acks}}.Count);
                             for (int {{i}} = 0; {{i}} < {{results}}.Length; {{i}}++)
                             {
@@ -241,7 +262,8 @@ public sealed partial class SocketIOGenerator
                 string typeArguments = string.Concat(sent.Select(static p => p.Value.TypeName + ", "));
                 string call = "handler(" + string.Join(", ", sent.Select(static p => "arg" + p.WireIndex)) + ")";
 
-                (string Type, bool Async)[] overloads = e.Ack is { } ack
+                // An empty acknowledgement has no result: its handlers are those of a fire-and-forget event.
+                (string Type, bool Async)[] overloads = e.Ack is { IsEmpty: false } ack
                     ? [($"{Func}<{typeArguments}{ack.TypeName}>", false), ($"{Func}<{typeArguments}{Task}<{ack.TypeName}>>", true)]
                     : [(sent.Length == 0 ? Action : $"{Action}<{typeArguments.Substring(0, typeArguments.Length - 2)}>", false), ($"{Func}<{typeArguments}{Task}>", true)];
 
@@ -249,7 +271,7 @@ public sealed partial class SocketIOGenerator
                 {
                     writer.WriteLine();
                     writer.WriteLine($$"""
-                        /// <summary>Handles the <c>{{Xml(e.WireName)}}</c> event with <paramref name="handler"/>{{(e.Ack is null ? string.Empty : ", whose result is the acknowledgement")}}.</summary>
+                        /// <summary>Handles the <c>{{Xml(e.WireName)}}</c> event with <paramref name="handler"/>{{HandlerSummary(e.Ack)}}.</summary>
                         public void {{e.MethodName}}({{handlerType}} handler)
                         {
                             {{ArgumentNullException}}.ThrowIfNull(handler);
@@ -310,13 +332,42 @@ public sealed partial class SocketIOGenerator
                 writer.WriteLine($"var arg{p.WireIndex} = {ReadExpression("arguments", p.WireIndex, p.Value, eventName, names)};");
             }
 
-            if (e.Ack is { } ack)
+            if (e.Ack is { IsEmpty: true })
+            {
+                writer.WriteLine($$"""
+                    {{call}};
+                    if (ack.IsRequested)
+                    {
+                        ack.Send((object?)null, static (_, _) => { });
+                    }
+                    """);
+            }
+            else if (e.Ack is { IsTuple: true } tuple)
             {
                 writer.WriteLine($$"""
                     var result = {{call}};
                     if (ack.IsRequested)
                     {
-                        ack.Send(result, {{names.Metadata}}.{{ack.TypeInfoMember}});
+                        ack.Send(result, static (writer, state) =>
+                        {
+                    """);
+                for (int i = 0; i < tuple.Values.Count; i++)
+                {
+                    writer.WriteLine($"        writer.WriteArgument(state.Item{i + 1}, {names.Metadata}.{tuple.Values[i].TypeInfoMember});");
+                }
+
+                writer.WriteLine("""
+                        });
+                    }
+                    """);
+            }
+            else if (e.Ack is { } ack)
+            {
+                writer.WriteLine($$"""
+                    var result = {{call}};
+                    if (ack.IsRequested)
+                    {
+                        ack.Send(result, {{names.Metadata}}.{{ack.Values[0].TypeInfoMember}});
                     }
                     """);
             }
@@ -435,6 +486,24 @@ public sealed partial class SocketIOGenerator
 
             return builder.Append("    }").ToString();
         }
+
+        /// <summary>
+        /// The result of an acknowledgement read from <paramref name="arguments"/>: argument 0, or a tuple of its arguments,
+        /// one element a line; <paramref name="indentation"/> is the depth of the statement that holds it, in the member's body.
+        /// </summary>
+        private static string ReadAckExpression(string arguments, AckSpec ack, string eventName, Names names, int indentation) =>
+            ack.IsTuple
+                ? "(" + string.Concat(ack.Values.Select((value, index) =>
+                    (index == 0 ? string.Empty : ",") + "\n" + new string(' ', 4 * (indentation + 1)) + ReadExpression(arguments, index, value, eventName, names))) + ")"
+                : ReadExpression(arguments, 0, ack.Values[0], eventName, names);
+
+        private static string HandlerSummary(AckSpec? ack) => ack switch
+        {
+            null => string.Empty,
+            { IsEmpty: true } => "; the acknowledgement, when asked for, is sent empty once it returns",
+            { IsTuple: true } => ", whose result's elements are the acknowledgement's arguments",
+            _ => ", whose result is the acknowledgement",
+        };
 
         private static string ReadExpression(string arguments, int index, ValueSpec value, string eventName, Names names) =>
             $"{GeneratedHelpers}.ReadArgument({arguments}, {index}, {names.Metadata}.{value.TypeInfoMember}, {eventName}, optional: {(value.IsOptional ? "true" : "false")})"

@@ -237,6 +237,11 @@ public sealed partial class SocketIOGenerator
             }
 
             (EventReturnKind? returnKind, ITypeSymbol? ackType) = ClassifyReturnType(method.ReturnType);
+            if (ackType is not null && !IsSupportedAckType(ackType))
+            {
+                returnKind = null; // a one-element tuple, a tuple of more than 7 elements (TRest), or a nullable tuple
+            }
+
             if (returnKind is null)
             {
                 Location returnLocation = method.DeclaringSyntaxReferences.Length > 0
@@ -335,8 +340,50 @@ public sealed partial class SocketIOGenerator
                 WireName: wireName,
                 Parameters: parameters.MoveToImmutable().ToEquatableArray(),
                 ReturnKind: kind,
-                Ack: ackType is null ? null : typeInfos.GetValue(ackType));
+                Ack: ackType is null ? null : ParseAck(ackType, typeInfos));
         }
+
+        /// <summary>
+        /// The acknowledgement of a <c>Task&lt;T&gt;</c>: <c>T</c> is one value (argument 0), unless it is a <c>ValueTuple</c>,
+        /// whose elements are the arguments in order (<c>(T1, …, T7)</c>), or none at all (the non-generic <c>ValueTuple</c>).
+        /// </summary>
+        private static AckSpec ParseAck(ITypeSymbol ackType, TypeInfoTable typeInfos)
+        {
+            if (GetTupleArity(ackType) is not int arity)
+            {
+                return new AckSpec(ackType.ToFullyQualifiedName(), IsTuple: false, new[] { typeInfos.GetValue(ackType) }.ToEquatableArray());
+            }
+
+            var tuple = (INamedTypeSymbol)ackType;
+            ImmutableArray<ValueSpec>.Builder values = ImmutableArray.CreateBuilder<ValueSpec>(arity);
+            for (int i = 0; i < arity; i++)
+            {
+                // The element fields carry the elements' nullable annotations; the type arguments do too when written ValueTuple<…>.
+                ITypeSymbol element = tuple.IsTupleType ? tuple.TupleElements[i].Type : tuple.TypeArguments[i];
+                values.Add(typeInfos.GetValue(element));
+            }
+
+            return new AckSpec(ackType.ToFullyQualifiedName(), IsTuple: true, values.MoveToImmutable().ToEquatableArray());
+        }
+
+        /// <summary>Whether <paramref name="ackType"/> can be an acknowledgement: any type but a tuple of 1 or more than 7 elements, or a nullable tuple.</summary>
+        private static bool IsSupportedAckType(ITypeSymbol ackType)
+        {
+            if (ackType is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+            {
+                return GetTupleArity(nullable.TypeArguments[0]) is null && !IsValueTuple(nullable.TypeArguments[0]);
+            }
+
+            return !IsValueTuple(ackType) || GetTupleArity(ackType) is not null;
+        }
+
+        /// <summary>The number of acknowledgement arguments a <c>ValueTuple</c> stands for (0, or 2 to 7), or <see langword="null"/> for any other type.</summary>
+        private static int? GetTupleArity(ITypeSymbol type) =>
+            IsValueTuple(type) && type is INamedTypeSymbol { Arity: var arity } && (arity == 0 || (arity >= 2 && arity <= 7)) ? arity : null;
+
+        /// <summary>Whether <paramref name="type"/> is <c>System.ValueTuple</c> or one of its generic forms (<c>(T1, T2)</c> included).</summary>
+        private static bool IsValueTuple(ITypeSymbol type) =>
+            type is INamedTypeSymbol { Name: "ValueTuple", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
 
         private (EventReturnKind? Kind, ITypeSymbol? AckType) ClassifyReturnType(ITypeSymbol returnType)
         {

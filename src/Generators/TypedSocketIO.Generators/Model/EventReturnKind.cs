@@ -12,9 +12,9 @@ internal enum EventReturnKind
     /// <summary><c>ValueTask</c>: fire-and-forget, the handler may be asynchronous.</summary>
     ValueTask,
 
-    /// <summary><c>Task&lt;T&gt;</c>: the event expects an acknowledgement carrying a <c>T</c>.</summary>
+    /// <summary><c>Task&lt;T&gt;</c>: the event expects an acknowledgement carrying a <c>T</c>, a tuple's elements, or nothing (<c>ValueTuple</c>).</summary>
     TaskOfT,
 
-    /// <summary><c>ValueTask&lt;T&gt;</c>: the event expects an acknowledgement carrying a <c>T</c>.</summary>
+    /// <summary><c>ValueTask&lt;T&gt;</c>: the event expects an acknowledgement carrying a <c>T</c>, a tuple's elements, or nothing (<c>ValueTuple</c>).</summary>
     ValueTaskOfT,
 }
