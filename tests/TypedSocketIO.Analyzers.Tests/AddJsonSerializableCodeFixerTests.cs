@@ -65,6 +65,48 @@ public class AddJsonSerializableCodeFixerTests
     }
 
     [Fact]
+    public async Task TupleAckElement_AddsTheElementType_NotTheTuple()
+    {
+        const string Contract = """
+            using System.Threading.Tasks;
+            using TypedSocketIO;
+
+            namespace Chat;
+
+            [SocketIOContract(JsonContext = typeof(ChatJsonContext))]
+            public interface IChatServer
+            {
+                Task<(string Room, {|#0:JoinResult|} Result)> Join(string room);
+            }
+            """;
+        const string Context = """
+            using System.Text.Json.Serialization;
+
+            namespace Chat;
+
+            [JsonSerializable(typeof(ChatMessage))]
+            internal sealed partial class ChatJsonContext : JsonSerializerContext;
+            """;
+
+        var test = new Test();
+        test.TestState.Sources.Add(Contract);
+        test.TestState.Sources.Add(Sources.Models);
+        test.TestState.Sources.Add(Sources.ContextImplementation("ChatJsonContext"));
+        test.TestState.Sources.Add(Context);
+        test.ExpectedDiagnostics.Add(Expected(0, "JoinResult", "IChatServer.Join"));
+
+        test.FixedState.Sources.Add(Contract.Replace("{|#0:JoinResult|}", "JoinResult", StringComparison.Ordinal));
+        test.FixedState.Sources.Add(Sources.Models);
+        test.FixedState.Sources.Add(Sources.ContextImplementation("ChatJsonContext"));
+        test.FixedState.Sources.Add(Context.Replace(
+            "[JsonSerializable(typeof(ChatMessage))]",
+            "[JsonSerializable(typeof(ChatMessage))]\n[JsonSerializable(typeof(JoinResult))]",
+            StringComparison.Ordinal));
+
+        await test.RunAsync();
+    }
+
+    [Fact]
     public async Task AddsAUsingForTheType_AndQualifiesTheAttributeAsTheFileDoes()
     {
         const string Contract = """

@@ -31,6 +31,28 @@ public class MissingJsonContextTests
         Expected(1, "IChatServer", "JoinResult"));
 
     [Fact]
+    public Task TupleAckWithoutContext_ReportedOnTheElementsThatNeedIt() => Test.RunAsync(
+    [
+        """
+        using System;
+        using System.Threading.Tasks;
+        using TypedSocketIO;
+
+        namespace Chat;
+
+        [SocketIOContract]
+        public interface IChatServer
+        {
+            Task<(string Room, {|#0:JoinResult|} Result)> Join(string room);
+            Task<(string Text, int Count)> Question(string text);
+            Task<ValueTuple> Ping();
+        }
+        """,
+        Sources.Models,
+    ],
+        Expected(0, "IChatServer", "JoinResult"));
+
+    [Fact]
     public Task ContractForWithoutContext_ReportedOnTheAssemblyAttribute() => Test.RunAsync(
     [
         """

@@ -59,6 +59,69 @@ public class TypeNotInJsonContextTests
         Expected(1, "JoinResult", "IChatServer.Rejoin"));
 
     [Fact]
+    public Task TupleAck_EachElementChecked_ReportedOnTheElement() => Test.RunAsync(
+        WithContext("""
+            using System;
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+            using TypedSocketIO;
+
+            namespace Chat;
+
+            [SocketIOContract(JsonContext = typeof(ChatJsonContext))]
+            public interface IChatServer
+            {
+                Task<(string Room, {|#0:JoinResult|} Result, ChatMessage? Last)> Join(string room);
+                ValueTask<({|#1:List<ChatMessage>|}, int)> History();
+                {|#2:Task<ValueTuple<JoinResult, bool>>|} Rejoin();
+                System.Threading.Tasks.Task<(int, {|#3:JoinResult|})> Qualified();
+            }
+            """,
+            "[JsonSerializable(typeof(ChatMessage))]"),
+        Expected(0, "JoinResult", "IChatServer.Join"),
+        Expected(1, "List<ChatMessage>", "IChatServer.History"),
+        Expected(2, "JoinResult", "IChatServer.Rejoin"),
+        Expected(3, "JoinResult", "IChatServer.Qualified"));
+
+    [Fact]
+    public Task TupleAndEmptyAcks_OfCoveredOrPrimitiveTypes_Silent() => Test.RunAsync(WithContext(
+        """
+        using System;
+        using System.Threading.Tasks;
+        using TypedSocketIO;
+
+        namespace Chat;
+
+        [SocketIOContract(JsonContext = typeof(ChatJsonContext))]
+        public interface IChatServer
+        {
+            Task<(string Text, int Count)> Question(string text);
+            ValueTask<(ChatMessage Message, byte[] Data, int? Code)> Last();
+            Task<ValueTuple> Ping();
+            ValueTask<ValueTuple> Pong();
+        }
+        """,
+        "[JsonSerializable(typeof(ChatMessage))]"));
+
+    [Fact]
+    public Task UnsupportedTupleAcks_LeftToTheGenerator() => Test.RunAsync(WithContext(
+        """
+        using System;
+        using System.Threading.Tasks;
+        using TypedSocketIO;
+
+        namespace Chat;
+
+        [SocketIOContract(JsonContext = typeof(ChatJsonContext))]
+        public interface IChatServer
+        {
+            Task<(JoinResult, int, int, int, int, int, int, int)> Eight();
+            Task<ValueTuple<JoinResult>> One();
+            Task<(JoinResult, int)?> Maybe();
+        }
+        """));
+
+    [Fact]
     public Task CollectionOfCoveredType_Object_AndNullableMemory_NeedTheContext() => Test.RunAsync(
         WithContext(
             """

@@ -159,9 +159,23 @@ public abstract class ContractAnalyzerBase : DiagnosticAnalyzer
                     }
                 }
 
-                if (known.GetAckResultType(method.ReturnType) is { } result && NeedsContext(result, known))
+                if (known.GetAckResultType(method.ReturnType) is { } result)
                 {
-                    Add(result, method, methodSyntax?.ReturnType.GetLocation());
+                    if (KnownTypeSymbols.GetTupleAckValues(result) is { } values)
+                    {
+                        // A tuple is the acknowledgement's arguments: each element is serialized on its own.
+                        for (var i = 0; i < values.Length; i++)
+                        {
+                            if (NeedsContext(values[i], known))
+                            {
+                                Add(values[i], method, GetTupleElementLocation(methodSyntax?.ReturnType, i, values.Length) ?? methodSyntax?.ReturnType.GetLocation());
+                            }
+                        }
+                    }
+                    else if (!KnownTypeSymbols.IsUnsupportedTupleAck(result) && NeedsContext(result, known))
+                    {
+                        Add(result, method, methodSyntax?.ReturnType.GetLocation());
+                    }
                 }
             }
         }
@@ -180,6 +194,22 @@ public abstract class ContractAnalyzerBase : DiagnosticAnalyzer
                 builder.Add(new ContractTypeUsage(type, method, fallbackLocation));
             }
         }
+    }
+
+    /// <summary>The type of element <paramref name="index"/> of the tuple in <c>Task&lt;(…)&gt;</c>, when the return type is written so.</summary>
+    private static Location? GetTupleElementLocation(TypeSyntax? returnType, int index, int count)
+    {
+        var generic = returnType switch
+        {
+            GenericNameSyntax name => name,
+            QualifiedNameSyntax { Right: GenericNameSyntax name } => name,
+            AliasQualifiedNameSyntax { Name: GenericNameSyntax name } => name,
+            _ => null,
+        };
+
+        return generic?.TypeArgumentList.Arguments is [TupleTypeSyntax tuple] && tuple.Elements.Count == count
+            ? tuple.Elements[index].Type.GetLocation()
+            : null;
     }
 
     private static bool NeedsContext(ITypeSymbol type, KnownTypeSymbols known) =>

@@ -141,6 +141,37 @@ internal sealed class KnownTypeSymbols
             ? named.TypeArguments[0]
             : null;
 
+    /// <summary>
+    /// The values of an acknowledgement whose result is a <c>ValueTuple</c>: its elements, each an argument of its own (none
+    /// for <c>ValueTuple</c>, 2 to 7 for <c>(T1, …, T7)</c>); <see langword="null"/> when <paramref name="result"/> is not a tuple.
+    /// A tuple is never serialized itself, so it never needs <c>[JsonSerializable]</c>.
+    /// </summary>
+    /// <remarks>The generator reads the same shapes (<c>SocketIOGenerator.Parser.ParseAck</c>); keep them in step.</remarks>
+    public static ImmutableArray<ITypeSymbol>? GetTupleAckValues(ITypeSymbol result)
+    {
+        if (!IsValueTuple(result) || result is not INamedTypeSymbol { Arity: var arity } tuple || !(arity == 0 || (arity >= 2 && arity <= 7)))
+        {
+            return null;
+        }
+
+        return tuple.IsTupleType
+            ? tuple.TupleElements.Select(static element => element.Type).ToImmutableArray()
+            : tuple.TypeArguments;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="result"/> is a tuple the generator rejects as an acknowledgement (TSIO0007): one element, more
+    /// than 7 (<c>TRest</c>), or a nullable tuple.
+    /// </summary>
+    public static bool IsUnsupportedTupleAck(ITypeSymbol result) =>
+        result is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable
+            ? IsValueTuple(nullable.TypeArguments[0])
+            : IsValueTuple(result) && GetTupleAckValues(result) is null;
+
+    /// <summary>Whether <paramref name="type"/> is <c>System.ValueTuple</c> or one of its generic forms (<c>(T1, T2)</c> included).</summary>
+    private static bool IsValueTuple(ITypeSymbol type) =>
+        type is INamedTypeSymbol { Name: "ValueTuple", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
+
     public bool IsCancellationToken(ITypeSymbol type) => Is(type, CancellationToken);
 
     /// <summary>Whether <paramref name="type"/> derives from <c>JsonSerializerContext</c>.</summary>
