@@ -4,11 +4,10 @@ namespace TypedSocketIO.Interop.Tests.Typed;
 
 // The events of tests/interop-node/SCENARIOS.md as contracts, for the typed server flavour (TypedInteropServer).
 //
-// What the typed API cannot describe is left out on purpose and handled through the untyped surface
-// (see TypedInteropServer, "TYPED-API GAP"): a typed acknowledgement carries exactly one value, so
-// - `echo` (any number of arguments, acknowledged with the same arguments) and
-// - `echo-binary` (acknowledged with two values)
-// have no contract method, and the client's two-value answers to `question` / `question-binary` are read untyped.
+// Acknowledgements with several values are tuples (`echo-binary`, the client's answers to `question` and
+// `question-binary`), those with none are `Task<ValueTuple>` (the room events), as the official server sends them.
+// Only `echo` has no contract method: it takes any number of arguments of any type and acknowledges with the same
+// ones, which no fixed signature describes; it stays on the untyped surface (see TypedInteropServer).
 
 /// <summary>Events the official client sends on <c>/</c>.</summary>
 [SocketIOContract(JsonContext = typeof(ScenarioJsonContext))]
@@ -22,6 +21,10 @@ public interface IScenarioServer
 
     /// <summary>The server asks the client a <c>question</c>.</summary>
     void Ask();
+
+    /// <summary>Acknowledged with the same two arguments; binary travels as attachments both ways.</summary>
+    [Event("echo-binary")]
+    Task<(BinaryPayload Payload, byte[] Extra)> EchoBinary(BinaryPayload payload, byte[] extra);
 
     /// <summary>The server emits <c>binary</c>.</summary>
     [Event("send-binary")]
@@ -37,20 +40,17 @@ public interface IScenarioServer
     /// <summary>Leaves the room; acknowledged with <see langword="true"/>.</summary>
     Task<bool> Leave(string room);
 
-    /// <summary>
-    /// <c>room-message</c> to the room but the sender. The official server acknowledges with no value; a typed
-    /// acknowledgement carries one (the scenario does not look at it), so this one says <see langword="true"/>.
-    /// </summary>
+    /// <summary><c>room-message</c> to the room but the sender; acknowledged with no value, as the official server does.</summary>
     [Event("broadcast-room")]
-    Task<bool> BroadcastRoom(string room, string message);
+    Task<ValueTuple> BroadcastRoom(string room, string message);
 
-    /// <summary><c>room-message</c> to every socket in any of the rooms; acknowledged (see <see cref="BroadcastRoom"/>).</summary>
+    /// <summary><c>room-message</c> to every socket in any of the rooms; acknowledged with no value.</summary>
     [Event("emit-rooms")]
-    Task<bool> EmitRooms(string[] rooms, string message);
+    Task<ValueTuple> EmitRooms(string[] rooms, string message);
 
-    /// <summary><c>room-message</c> to one socket's own room; acknowledged (see <see cref="BroadcastRoom"/>).</summary>
+    /// <summary><c>room-message</c> to one socket's own room; acknowledged with no value.</summary>
     [Event("to-socket")]
-    Task<bool> ToSocket(string socketId, string message);
+    Task<ValueTuple> ToSocket(string socketId, string message);
 
     /// <summary>The server disconnects the socket.</summary>
     [Event("disconnect-me")]
@@ -65,9 +65,16 @@ public interface IScenarioClient
 
     void Notified(string label, double value);
 
+    /// <summary>Asked by <c>ask</c>; the client answers with two values (<c>"q!", 14</c>).</summary>
+    Task<(string Label, int Number)> Question(string text, int number);
+
     void Answered(string label, int number);
 
     void Binary(byte[] bytes, BinaryData data);
+
+    /// <summary>Asked by <c>ask-binary</c>; the client answers with bytes and an object holding bytes.</summary>
+    [Event("question-binary")]
+    Task<(byte[] Bytes, MoreBinary More)> QuestionBinary(string text);
 
     [Event("answered-binary")]
     void AnsweredBinary(byte[] bytes, MoreBinary more);

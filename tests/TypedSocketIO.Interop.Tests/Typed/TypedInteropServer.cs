@@ -15,11 +15,10 @@ namespace TypedSocketIO.Interop.Tests.Typed;
 /// (<c>ns.UseHandler&lt;AdminHandler&gt;()</c>) and a server-side disconnect.
 /// </summary>
 /// <remarks>
-/// TYPED-API GAP: a typed acknowledgement carries exactly one value, in both directions. The scenarios' <c>echo</c>
-/// (any number of arguments back), <c>echo-binary</c> (two values back) and the client's two-value answers to
-/// <c>question</c> and <c>question-binary</c> cannot be written with it; those four use the untyped surface of the same
-/// socket (<c>socket.Untyped</c>), and are marked below. The room events are acknowledged with <see langword="true"/>
-/// where the official server acknowledges with no value (a typed acknowledgement cannot be empty).
+/// Acknowledgements with several values are tuples and empty ones <c>Task&lt;ValueTuple&gt;</c>, in both directions.
+/// Only the scenarios' <c>echo</c> uses the untyped surface of the same socket (<c>socket.Untyped</c>): it takes any
+/// number of arguments of any type and acknowledges with the same ones, which a contract method (fixed arity and types)
+/// cannot describe.
 /// </remarks>
 public sealed class TypedInteropServer : IScenarioHost
 {
@@ -96,53 +95,28 @@ public sealed class TypedInteropServer : IScenarioHost
             socket.Leave(room);
             return true;
         });
-        socket.On.BroadcastRoom((room, message) =>
-        {
-            socket.To(room).Emit.RoomMessage(message);
-            return true;
-        });
-        socket.On.EmitRooms((rooms, message) =>
-        {
-            main.To(rooms).Emit.RoomMessage(message);
-            return true;
-        });
-        socket.On.ToSocket((id, message) =>
-        {
-            main.To(id).Emit.RoomMessage(message);
-            return true;
-        });
+        socket.On.BroadcastRoom((room, message) => socket.To(room).Emit.RoomMessage(message));
+        socket.On.EmitRooms((rooms, message) => main.To(rooms).Emit.RoomMessage(message));
+        socket.On.ToSocket((id, message) => main.To(id).Emit.RoomMessage(message));
         socket.On.DisconnectMe(() => socket.Disconnect());
 
-        // TYPED-API GAP (see the class remarks): the client answers `question` with two values; the typed
-        // `Timeout(t).Emit.Question(…)` would return only the first, so the question goes out untyped.
         socket.On.Ask(() => log.Background(async () =>
         {
-            var answer = await socket.Untyped.Timeout(TimeSpan.FromSeconds(5)).EmitWithAckAsync("question", "q", 7);
-            socket.Emit.Answered(answer.GetValue(0, SocketIOPrimitiveTypeInfo.String)!, answer.GetValue(1, SocketIOPrimitiveTypeInfo.Int32));
+            var (label, number) = await socket.Timeout(TimeSpan.FromSeconds(5)).Emit.Question("q", 7);
+            socket.Emit.Answered(label, number);
         }));
         socket.On.AskBinary(() => log.Background(async () =>
         {
-            var answer = await socket.Untyped.Timeout(TimeSpan.FromSeconds(5)).EmitWithAckAsync("question-binary", "give");
-            socket.Emit.AnsweredBinary(answer.GetValue(0, SocketIOPrimitiveTypeInfo.ByteArray)!, answer.GetValue(1, ScenarioJsonContext.Default.MoreBinary)!);
+            var (bytes, more) = await socket.Timeout(TimeSpan.FromSeconds(5)).Emit.QuestionBinary("give");
+            socket.Emit.AnsweredBinary(bytes, more);
         }));
+        socket.On.EchoBinary((payload, extra) => (payload, extra));
 
-        // TYPED-API GAP: any number of arguments acknowledged with the same arguments.
+        // Untyped on purpose: `echo` takes any number of arguments of any type and acknowledges with the same ones;
+        // a contract method has a fixed list of typed parameters, so no contract can describe it.
         socket.Untyped.On("echo", (args, ack) =>
         {
             ack.Send(args, ArgumentEcho.WriteAll);
-            return ValueTask.CompletedTask;
-        });
-
-        // TYPED-API GAP: two values in the acknowledgement (both arguments read with their types).
-        socket.Untyped.On("echo-binary", (args, ack) =>
-        {
-            var payload = args.GetValue(0, ScenarioJsonContext.Default.BinaryPayload)!;
-            var extra = args.GetValue(1, SocketIOPrimitiveTypeInfo.ByteArray)!;
-            ack.Send((payload, extra), static (w, s) =>
-            {
-                w.WriteArgument(s.payload, ScenarioJsonContext.Default.BinaryPayload);
-                w.WriteArgument(s.extra, SocketIOPrimitiveTypeInfo.ByteArray);
-            });
             return ValueTask.CompletedTask;
         });
     }
