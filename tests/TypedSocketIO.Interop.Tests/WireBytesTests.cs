@@ -25,15 +25,8 @@ public sealed class WireBytesTests(WireBytesTests.Fixture fixture, ITestOutputHe
         "bin-empty", "bin-with-text", "double-thresholds", "object-keys", "non-finite", "str-lone-surrogate",
     ];
 
-    /// <summary>Inputs whose bytes differ from Node's because of a known encoder defect, by defect (see the skipped theories).</summary>
-    public static readonly IReadOnlyDictionary<string, string[]> KnownDefects = new Dictionary<string, string[]>
-    {
-        [nameof(Defect_lone_surrogates_become_replacement_characters)] = ["str-lone-surrogate"],
-    };
-
-    public const string LoneSurrogateDefect =
-        "DEFECT (encoder, lead's call): a lone UTF-16 surrogate in a string is written as \\ufffd (U+FFFD, the character is lost) " +
-        "where JSON.stringify writes its escape: Node 2[\"str-lone-surrogate\",\"a\\ud800b\\udc00\"], ours 2[\"str-lone-surrogate\",\"a\\ufffdb\\ufffd\"].";
+    /// <summary>Inputs whose bytes differ from Node's because of a known encoder defect, by defect (none today).</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> KnownDefects = new Dictionary<string, string[]>();
 
     public static readonly string[] Transports = ["websocket", "polling"];
 
@@ -43,17 +36,9 @@ public sealed class WireBytesTests(WireBytesTests.Fixture fixture, ITestOutputHe
 
     public static TheoryData<string> TransportModes() => new(Transports);
 
-    public static TheoryData<string, string> LoneSurrogateInputs() => Cross(KnownDefects[nameof(Defect_lone_surrogates_become_replacement_characters)]);
-
     [Theory]
     [MemberData(nameof(MatchingInputs))]
     public async Task Input_is_byte_identical_to_the_official_server(string transport, string input) =>
-        await AssertInputMatchesAsync(transport, input);
-
-    /// <summary>Known encoder defect: skipped so it is not mistaken for passing; remove the Skip when the encoder is fixed.</summary>
-    [Theory(Skip = LoneSurrogateDefect)]
-    [MemberData(nameof(LoneSurrogateInputs))]
-    public async Task Defect_lone_surrogates_become_replacement_characters(string transport, string input) =>
         await AssertInputMatchesAsync(transport, input);
 
     [Theory]

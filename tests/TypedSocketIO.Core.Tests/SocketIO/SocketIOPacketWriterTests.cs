@@ -323,7 +323,21 @@ public sealed class SocketIOPacketWriterTests
         using var writer = new SocketIOPacketWriter();
         writer.StartEvent("e");
         writer.WriteArgument(value);
-        Assert.Equal("2[\"e\"," + expectedJson + "]", Utf8.Text(writer.Build("/").Text));
+        writer.WriteArgument(new Person(value, 1), TestJsonContext.Default.Person);
+        Assert.Equal("2[\"e\"," + expectedJson + ",{\"name\":" + expectedJson + ",\"age\":1}]", Utf8.Text(writer.Build("/").Text));
+    }
+
+    [Fact]
+    public void Strings_LoneSurrogates_AreEscapedAsJsonStringifyDoes()
+    {
+        // Built in code: a lone surrogate cannot survive an attribute argument. JSON.stringify("a\ud800b\udc00 😀") in Node prints
+        // "a\ud800b\udc00 😀": the lone halves escaped, the pair raw.
+        string value = "a" + (char)0xD800 + "b" + (char)0xDC00 + " 😀";
+        using var writer = new SocketIOPacketWriter();
+        writer.StartEvent("e");
+        writer.WriteArgument(value);
+        writer.WriteArgument(new Person(value, 1), TestJsonContext.Default.Person);
+        Assert.Equal("2[\"e\",\"a\\ud800b\\udc00 😀\",{\"name\":\"a\\ud800b\\udc00 😀\",\"age\":1}]", Utf8.Text(writer.Build("/").Text));
     }
 
     [Fact]

@@ -11,8 +11,8 @@ namespace TypedSocketIO.SocketIO;
 /// </summary>
 /// <remarks>
 /// The binary-aware options are a copy of the caller's options (same resolver, e.g. a source-generated
-/// <c>JsonSerializerContext</c>, same settings) with three converters added to <see cref="JsonSerializerOptions.Converters"/>
-/// (the two binary types, and <see cref="double"/> written exactly as <c>JSON.stringify</c> writes numbers)
+/// <c>JsonSerializerContext</c>, same settings) with four converters added to <see cref="JsonSerializerOptions.Converters"/>
+/// (the two binary types, and <see cref="double"/> and <see cref="string"/> written exactly as <c>JSON.stringify</c> writes them)
 /// and a resolver for the two binary types put first in the chain. Source-generated contexts honour converters from
 /// <see cref="JsonSerializerOptions.Converters"/>, so properties of those types inside generated contracts are covered.
 /// The copy is made once per options instance and cached (weakly), so metadata is built once.
@@ -47,6 +47,7 @@ public static class SocketIOJsonOptions
             copy.Converters.Insert(0, SocketIOByteArrayConverter.Instance);
             copy.Converters.Insert(1, SocketIOReadOnlyMemoryConverter.Instance);
             copy.Converters.Insert(2, SocketIONumberConverter.Instance);
+            copy.Converters.Insert(3, SocketIOStringConverter.Instance);
             if (source.TypeInfoResolver is not null)
             {
                 copy.TypeInfoResolver = JsonTypeInfoResolver.Combine(SocketIOAttachmentTypeInfoResolver.Instance, source.TypeInfoResolver);

@@ -78,7 +78,7 @@ public sealed class SocketIOPacketWriter : IDisposable
 
         Restart();
         _json.WriteStartArray();
-        _json.WriteStringValue(eventName);
+        SocketIOStringConverter.Write(_json, eventName);
         _state = State.Event;
     }
 
@@ -132,7 +132,7 @@ public sealed class SocketIOPacketWriter : IDisposable
                 _json.WriteNullValue();
                 break;
             case string s:
-                _json.WriteStringValue(s);
+                SocketIOStringConverter.Write(_json, s);
                 break;
             case bool b:
                 _json.WriteBooleanValue(b);
