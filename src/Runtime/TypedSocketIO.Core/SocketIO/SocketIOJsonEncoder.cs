@@ -46,17 +46,7 @@ internal sealed class SocketIOJsonEncoder : JavaScriptEncoder
 
     public override unsafe bool TryEncodeUnicodeScalar(int unicodeScalar, char* buffer, int bufferLength, out int numberOfCharactersWritten)
     {
-        char shortForm = unicodeScalar switch
-        {
-            '"' => '"',
-            '\\' => '\\',
-            '\b' => 'b',
-            '\f' => 'f',
-            '\n' => 'n',
-            '\r' => 'r',
-            '\t' => 't',
-            _ => '\0',
-        };
+        char shortForm = JsonStringifyEscapes.ShortForm(unicodeScalar);
         int length = shortForm != '\0' ? 2 : 6;
         if (bufferLength < length || unicodeScalar > 0xFFFF)
         {
@@ -71,7 +61,7 @@ internal sealed class SocketIOJsonEncoder : JavaScriptEncoder
         }
         else
         {
-            const string Hex = "0123456789abcdef";
+            const string Hex = JsonStringifyEscapes.LowerHex;
             buffer[1] = 'u';
             buffer[2] = Hex[(unicodeScalar >> 12) & 0xF];
             buffer[3] = Hex[(unicodeScalar >> 8) & 0xF];

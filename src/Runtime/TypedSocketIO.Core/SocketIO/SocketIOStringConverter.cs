@@ -80,7 +80,7 @@ internal sealed class SocketIOStringConverter : JsonConverter<string>
 
     private static int Escape(ReadOnlySpan<char> value, Span<byte> destination)
     {
-        const string Hex = "0123456789abcdef";
+        const string Hex = JsonStringifyEscapes.LowerHex;
         int pos = 0;
         destination[pos++] = (byte)'"';
         for (int i = 0; i < value.Length; i++)
@@ -93,17 +93,7 @@ internal sealed class SocketIOStringConverter : JsonConverter<string>
                 continue;
             }
 
-            char shortForm = c switch
-            {
-                '"' => '"',
-                '\\' => '\\',
-                '\b' => 'b',
-                '\f' => 'f',
-                '\n' => 'n',
-                '\r' => 'r',
-                '\t' => 't',
-                _ => '\0',
-            };
+            char shortForm = JsonStringifyEscapes.ShortForm(c);
             if (shortForm != '\0')
             {
                 destination[pos++] = (byte)'\\';
