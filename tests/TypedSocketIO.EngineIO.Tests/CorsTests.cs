@@ -1,10 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using TypedSocketIO.Testing;
 
 namespace TypedSocketIO.EngineIO.Tests;
 
@@ -14,17 +11,15 @@ public sealed class CorsTests
     [Fact]
     public async Task EndpointPolicy_AllowsItsOriginOnly_AndAnswersPreflight()
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Services.AddCors();
-        await using WebApplication app = builder.Build();
-        app.UseCors();
-        app.MapEngineIO("/engine.io/", new RecordingEchoHandler())
-            .RequireCors(policy => policy.WithOrigins("http://allowed.example").AllowCredentials().AllowAnyHeader().AllowAnyMethod());
-        await app.StartAsync();
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(15) };
+        await using LoopbackServer server = await LoopbackServer.StartAsync(
+            services => services.AddCors(),
+            app =>
+            {
+                app.UseCors();
+                app.MapEngineIO("/engine.io/", new RecordingEchoHandler())
+                    .RequireCors(policy => policy.WithOrigins("http://allowed.example").AllowCredentials().AllowAnyHeader().AllowAnyMethod());
+            });
+        using var http = new HttpClient { BaseAddress = server.Url, Timeout = TimeSpan.FromSeconds(15) };
 
         using var preflight = new HttpRequestMessage(HttpMethod.Options, "/engine.io/?EIO=4&transport=polling");
         preflight.Headers.Add("Origin", "http://allowed.example");
@@ -44,7 +39,5 @@ public sealed class CorsTests
         other.Headers.Add("Origin", "http://evil.example");
         using HttpResponseMessage otherResponse = await http.SendAsync(other);
         Assert.False(otherResponse.Headers.Contains("Access-Control-Allow-Origin"));
-
-        await app.StopAsync();
     }
 }

@@ -4,12 +4,8 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using TypedSocketIO.EngineIO;
+using TypedSocketIO.Testing;
 
 namespace TypedSocketIO.EngineIO.Tests;
 
@@ -53,18 +49,18 @@ public sealed class RecordingEchoHandler : IEngineIOHandler
     }
 }
 
-/// <summary>A real Kestrel server on 127.0.0.1 with an ephemeral port, serving one Engine.IO endpoint.</summary>
+/// <summary>A real Kestrel server on 127.0.0.1 with an ephemeral port (<see cref="LoopbackServer"/>), serving one Engine.IO endpoint.</summary>
 public sealed class EngineIOTestServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly LoopbackServer _server;
 
-    private EngineIOTestServer(WebApplication app, RecordingEchoHandler handler, Uri baseUri, EngineIOServer engine)
+    private EngineIOTestServer(LoopbackServer server, RecordingEchoHandler handler, EngineIOServer engine)
     {
-        _app = app;
-        Engine = engine;
+        _server = server;
         Handler = handler;
-        BaseUri = baseUri;
-        Http = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(15) };
+        Engine = engine;
+        BaseUri = server.Url;
+        Http = new HttpClient { BaseAddress = server.Url, Timeout = TimeSpan.FromSeconds(15) };
     }
 
     public RecordingEchoHandler Handler { get; }
@@ -77,17 +73,18 @@ public sealed class EngineIOTestServer : IAsyncDisposable
 
     public static async Task<EngineIOTestServer> StartAsync(Action<EngineIOOptions>? configure = null)
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        WebApplication app = builder.Build();
         var handler = new RecordingEchoHandler();
         var options = new EngineIOOptions();
         configure?.Invoke(options);
-        EngineIOEndpointRouteBuilderExtensions.MapEngineIO(app, "/engine.io/", handler, options, out EngineIOServer engine);
-        await app.StartAsync();
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new EngineIOTestServer(app, handler, new Uri(address), engine);
+        EngineIOServer? engine = null;
+        LoopbackServer server = await LoopbackServer.StartAsync(
+            _ => { },
+            app =>
+            {
+                EngineIOEndpointRouteBuilderExtensions.MapEngineIO(app, "/engine.io/", handler, options, out EngineIOServer mapped);
+                engine = mapped;
+            });
+        return new EngineIOTestServer(server, handler, engine!);
     }
 
     public Uri WebSocketUri(string query) => new($"ws://{BaseUri.Authority}/engine.io/?{query}");
@@ -116,8 +113,7 @@ public sealed class EngineIOTestServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _server.DisposeAsync();
         Http.Dispose();
     }
 }

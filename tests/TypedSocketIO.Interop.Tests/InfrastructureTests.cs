@@ -11,7 +11,7 @@ public sealed class InfrastructureTests
     [Fact]
     public async Task Test_server_listens_on_a_free_loopback_port()
     {
-        await using var server = await TestServer.StartAsync(_ => { }, app => app.MapGet("/ping", () => "pong"));
+        await using var server = await LoopbackServer.StartAsync(_ => { }, app => app.MapGet("/ping", () => "pong"));
         Assert.Equal("127.0.0.1", server.Url.Host);
         Assert.NotEqual(0, server.Url.Port);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
@@ -43,7 +43,7 @@ public sealed class InfrastructureTests
     public async Task Runner_kills_a_script_that_outlives_its_timeout()
     {
         // The client's own hard timeout is 60 s here; the runner's 2 s must win and kill it.
-        await using var server = await TestServer.StartAsync(_ => { }, app => app.Map("/socket.io/", (HttpContext _) => Task.Delay(Timeout.Infinite)));
+        await using var server = await LoopbackServer.StartAsync(_ => { }, app => app.Map("/socket.io/", (HttpContext _) => Task.Delay(Timeout.Infinite)));
         var result = await NodeRunner.RunAsync(
             "client.mjs", ["emit-ack", server.BaseAddress, "--transports", "polling", "--timeout", "60000"], TimeSpan.FromSeconds(2));
         Assert.True(result.TimedOut, result.Describe());

@@ -22,9 +22,9 @@ public sealed class InteropServer : IScenarioHost
 
     private static readonly JsonElement RejectionData = JsonDocument.Parse("""{"code":401,"reason":"bad token"}""").RootElement.Clone();
 
-    private InteropServer(TestServer host) => Host = host;
+    private InteropServer(LoopbackServer host) => Host = host;
 
-    public TestServer Host { get; }
+    public LoopbackServer Host { get; }
 
     public SocketIOServer IO => Host.Services.GetRequiredService<SocketIOServer>();
 
@@ -39,7 +39,7 @@ public sealed class InteropServer : IScenarioHost
     public static async Task<InteropServer> StartAsync()
     {
         InteropServer? self = null;
-        var host = await TestServer.StartAsync(
+        var host = await LoopbackServer.StartAsync(
             services => services.AddSocketIO(o =>
             {
                 o.EngineIO.PingInterval = PingInterval;

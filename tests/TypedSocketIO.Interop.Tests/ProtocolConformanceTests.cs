@@ -328,8 +328,8 @@ public sealed class ProtocolConformanceTests(ProtocolConformanceTests.Fixture fi
     /// <summary>Two servers as samples/Conformance runs them: Socket.IO and the raw Engine.IO echo.</summary>
     public sealed class Fixture : IAsyncLifetime
     {
-        private TestServer? _socketIO;
-        private TestServer? _engineIO;
+        private LoopbackServer? _socketIO;
+        private LoopbackServer? _engineIO;
 
         public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(10) };
 
@@ -344,7 +344,7 @@ public sealed class ProtocolConformanceTests(ProtocolConformanceTests.Fixture fi
         {
             var pingInterval = TimeSpan.FromMilliseconds(300);
             var pingTimeout = TimeSpan.FromMilliseconds(200);
-            _socketIO = await TestServer.StartAsync(
+            _socketIO = await LoopbackServer.StartAsync(
                 services => services.AddSocketIO(o =>
                 {
                     o.ConnectTimeout = TimeSpan.FromMilliseconds(1000);
@@ -368,7 +368,7 @@ public sealed class ProtocolConformanceTests(ProtocolConformanceTests.Fixture fi
                     }));
                     app.MapSocketIO("/custom", ns => ns.OnConnection(EmitAuth));
                 });
-            _engineIO = await TestServer.StartAsync(
+            _engineIO = await LoopbackServer.StartAsync(
                 _ => { },
                 app => app.MapEngineIO("/engine.io/", new Echo(), o =>
                 {

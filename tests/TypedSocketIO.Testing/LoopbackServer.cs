@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -6,19 +5,19 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace TypedSocketIO.Interop.Tests.Infrastructure;
+namespace TypedSocketIO.Testing;
 
 /// <summary>
 /// An in-process ASP.NET Core application on Kestrel, bound to 127.0.0.1 on a free port (the
 /// equivalent of <c>--urls http://127.0.0.1:0</c>); the bound address is read back from
 /// <see cref="IServerAddressesFeature"/>. Logs are captured for failure messages.
 /// </summary>
-public sealed class TestServer : IAsyncDisposable
+public sealed class LoopbackServer : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 
-    private TestServer(WebApplication app, Uri url, CapturingLoggerProvider logs)
+    private LoopbackServer(WebApplication app, Uri url, CapturingLoggerProvider logs)
     {
         App = app;
         Url = url;
@@ -40,11 +39,12 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>Everything logged at <see cref="LogLevel.Debug"/> and above.</summary>
     public CapturingLoggerProvider Logs { get; }
 
-    /// <summary>Builds, configures and starts the application.</summary>
-    public static async Task<TestServer> StartAsync(
+    /// <summary>Builds, configures and starts the application, on <paramref name="port"/> (0: a free one).</summary>
+    public static async Task<LoopbackServer> StartAsync(
         Action<IServiceCollection> configureServices,
         Action<WebApplication> configureApp,
-        LogLevel minimumLevel = LogLevel.Information)
+        LogLevel minimumLevel = LogLevel.Information,
+        int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -52,7 +52,7 @@ public sealed class TestServer : IAsyncDisposable
             EnvironmentName = "Development",
         });
         builder.WebHost.UseKestrel();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         var logs = new CapturingLoggerProvider();
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(minimumLevel);
@@ -67,7 +67,7 @@ public sealed class TestServer : IAsyncDisposable
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var address = addresses.FirstOrDefault(a => a.StartsWith("http://127.0.0.1:", StringComparison.Ordinal))
             ?? throw new InvalidOperationException("Kestrel did not report an address on 127.0.0.1: " + string.Join(", ", addresses));
-        return new TestServer(app, new Uri(address), logs);
+        return new LoopbackServer(app, new Uri(address), logs);
     }
 
     public async ValueTask DisposeAsync()
@@ -82,40 +82,5 @@ public sealed class TestServer : IAsyncDisposable
             // the host gave up waiting; disposal below ends what is left
         }
         await App.DisposeAsync().ConfigureAwait(false);
-    }
-}
-
-/// <summary>Keeps every log line in memory, for failure messages.</summary>
-public sealed class CapturingLoggerProvider : ILoggerProvider
-{
-    private readonly ConcurrentQueue<string> _lines = new();
-
-    /// <summary>The captured lines, oldest first ("Level Category: message").</summary>
-    public IReadOnlyList<string> Lines => _lines.ToArray();
-
-    /// <summary>The last <paramref name="count"/> lines as one text.</summary>
-    public string Tail(int count = 60) => string.Join('\n', _lines.ToArray().TakeLast(count));
-
-    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(CapturingLoggerProvider owner, string category) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            var line = $"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel} {category}: {formatter(state, exception)}";
-            if (exception is not null)
-            {
-                line += " | " + exception.GetType().Name + ": " + exception.Message;
-            }
-            owner._lines.Enqueue(line);
-        }
     }
 }

@@ -2,21 +2,15 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using TypedSocketIO.EngineIO;
+using TypedSocketIO.Testing;
 
 namespace TypedSocketIO.Client.Tests.EngineIO;
 
 /// <summary>Our own Engine.IO server (in-process Kestrel on 127.0.0.1, ephemeral port) with an echo handler at /engine.io/.</summary>
 internal sealed class EngineIOEchoServer : IAsyncDisposable, IEngineIOHandler
 {
-    private readonly WebApplication _app;
-
-    private EngineIOEchoServer(WebApplication app) => _app = app;
+    private LoopbackServer? _server;
 
     public Uri BaseUri { get; private set; } = null!;
 
@@ -29,15 +23,9 @@ internal sealed class EngineIOEchoServer : IAsyncDisposable, IEngineIOHandler
 
     public static async Task<EngineIOEchoServer> StartAsync(Action<EngineIOOptions>? configure = null)
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        WebApplication app = builder.Build();
-        var server = new EngineIOEchoServer(app);
-        app.MapEngineIO("/engine.io/", server, configure);
-        await app.StartAsync();
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.BaseUri = new Uri(address);
+        var server = new EngineIOEchoServer();
+        server._server = await LoopbackServer.StartAsync(_ => { }, app => app.MapEngineIO("/engine.io/", server, configure));
+        server.BaseUri = server._server.Url;
         return server;
     }
 
@@ -81,8 +69,9 @@ internal sealed class EngineIOEchoServer : IAsyncDisposable, IEngineIOHandler
 
     public async ValueTask DisposeAsync()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await _app.StopAsync(timeout.Token);
-        await _app.DisposeAsync();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
     }
 }

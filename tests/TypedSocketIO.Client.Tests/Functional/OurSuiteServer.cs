@@ -2,13 +2,10 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using TypedSocketIO.Server;
+using TypedSocketIO.Testing;
 using TypedSocketIO.SocketIO;
 
 namespace TypedSocketIO.Client.Tests.Functional;
@@ -18,7 +15,7 @@ public sealed class OurSuiteServer : ISuiteServer
 {
     private static readonly JsonElement RejectionData = JsonDocument.Parse("""{"code":401,"reason":"bad token"}""").RootElement.Clone();
     private readonly ConcurrentQueue<int> _sequence = new();
-    private WebApplication? _app;
+    private LoopbackServer? _server;
     private int _port;
 
     public Uri Uri => new($"http://127.0.0.1:{_port}/");
@@ -34,41 +31,41 @@ public sealed class OurSuiteServer : ISuiteServer
 
     public async Task StartAgainAsync()
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{_port}");
-        builder.Logging.ClearProviders();
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(1));
-        builder.Services.AddSocketIO(o =>
-        {
-            o.EngineIO.PingInterval = TimeSpan.FromSeconds(1);
-            o.EngineIO.PingTimeout = TimeSpan.FromSeconds(1);
-        });
-        WebApplication app = builder.Build();
-        app.MapSocketIO("/", ns => ns.OnConnection(Configure));
-        app.MapSocketIO("/admin", ns => ns.OnConnection(socket => socket.On("whoami", (_, ack) => Send(ack, "/admin"))));
-        app.MapSocketIO("/private", ns => ns
-            .Use((socket, _) =>
+        LoopbackServer server = await LoopbackServer.StartAsync(
+            services =>
             {
-                JsonElement auth = socket.Handshake.Auth;
-                bool ok = auth.ValueKind == JsonValueKind.Object && auth.TryGetProperty("token", out JsonElement t) && t.GetString() == "secret";
-                return ok ? ValueTask.CompletedTask : throw new SocketIOConnectionRejectedException("not authorized", RejectionData);
-            })
-            .OnConnection(socket => socket.On("whoami", (_, ack) => Send(ack, "/private"))));
-        await app.StartAsync();
-        _app = app;
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _port = new Uri(address).Port;
+                services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(1));
+                services.AddSocketIO(o =>
+                {
+                    o.EngineIO.PingInterval = TimeSpan.FromSeconds(1);
+                    o.EngineIO.PingTimeout = TimeSpan.FromSeconds(1);
+                });
+            },
+            app =>
+            {
+                app.MapSocketIO("/", ns => ns.OnConnection(Configure));
+                app.MapSocketIO("/admin", ns => ns.OnConnection(socket => socket.On("whoami", (_, ack) => Send(ack, "/admin"))));
+                app.MapSocketIO("/private", ns => ns
+                    .Use((socket, _) =>
+                    {
+                        JsonElement auth = socket.Handshake.Auth;
+                        bool ok = auth.ValueKind == JsonValueKind.Object && auth.TryGetProperty("token", out JsonElement t) && t.GetString() == "secret";
+                        return ok ? ValueTask.CompletedTask : throw new SocketIOConnectionRejectedException("not authorized", RejectionData);
+                    })
+                    .OnConnection(socket => socket.On("whoami", (_, ack) => Send(ack, "/private"))));
+            },
+            port: _port);
+        _server = server;
+        _port = server.Url.Port;
     }
 
     public async Task StopAsync()
     {
-        WebApplication? app = _app;
-        _app = null;
-        if (app is not null)
+        LoopbackServer? server = _server;
+        _server = null;
+        if (server is not null)
         {
-            using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await app.StopAsync(bound.Token);
-            await app.DisposeAsync();
+            await server.DisposeAsync();
         }
     }
 

@@ -4,7 +4,7 @@ namespace TypedSocketIO.Interop.Tests.Infrastructure;
 public interface IScenarioHost : IAsyncDisposable
 {
     /// <summary>The running application.</summary>
-    TestServer Host { get; }
+    LoopbackServer Host { get; }
 
     /// <summary>Errors thrown by the server's handlers (should stay empty).</summary>
     IReadOnlyCollection<Exception> HandlerErrors { get; }

@@ -22,13 +22,13 @@ namespace TypedSocketIO.Interop.Tests.Typed;
 /// </remarks>
 public sealed class TypedInteropServer : IScenarioHost
 {
-    private TypedInteropServer(TestServer host, ScenarioLog log)
+    private TypedInteropServer(LoopbackServer host, ScenarioLog log)
     {
         Host = host;
         Log = log;
     }
 
-    public TestServer Host { get; }
+    public LoopbackServer Host { get; }
 
     public ScenarioLog Log { get; }
 
@@ -37,7 +37,7 @@ public sealed class TypedInteropServer : IScenarioHost
     public static async Task<TypedInteropServer> StartAsync()
     {
         var log = new ScenarioLog();
-        var host = await TestServer.StartAsync(
+        var host = await LoopbackServer.StartAsync(
             services =>
             {
                 services.AddSingleton(log);

@@ -12,9 +12,9 @@ namespace TypedSocketIO.Interop.Tests.Typed;
 /// </summary>
 public sealed class WireServer : IAsyncDisposable
 {
-    private WireServer(TestServer host) => Host = host;
+    private WireServer(LoopbackServer host) => Host = host;
 
-    public TestServer Host { get; }
+    public LoopbackServer Host { get; }
 
     /// <summary>Errors of the handlers (should stay empty).</summary>
     public ScenarioLog Log { get; } = new();
@@ -22,7 +22,7 @@ public sealed class WireServer : IAsyncDisposable
     public static async Task<WireServer> StartAsync()
     {
         WireServer? self = null;
-        var host = await TestServer.StartAsync(
+        var host = await LoopbackServer.StartAsync(
             services => services.AddSocketIO(),
             app =>
             {
