@@ -9,6 +9,28 @@ if [ -f tests/interop-node/package-lock.json ]; then
   (cd tests/interop-node && npm ci --no-audit --no-fund --loglevel=error) || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
+# The browser tests (tests/TypedSocketIO.Browser.Tests) drive Debian's Chromium at /usr/bin/chromium (or $CHROMIUM_PATH).
+# Where it is missing and apt-get exists, install it; if it still cannot be had, those tests fail with that message
+# (they never pass without a browser).
+if [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "chromium is missing: installing Debian's chromium for the browser tests (apt-get update && apt-get install -y chromium)"
+    as_root=""
+    if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then as_root="sudo -n"; fi
+    apt_log=$(mktemp)
+    if timeout 900 $as_root apt-get update -qq >"$apt_log" 2>&1 &&
+       timeout 900 $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >>"$apt_log" 2>&1; then
+      echo "chromium installed: $(/usr/bin/chromium --version 2>/dev/null)"
+    else
+      tail -n 5 "$apt_log"
+      echo "could not install chromium with apt-get: the browser tests will fail (Chromium is not installed at /usr/bin/chromium)"
+    fi
+    rm -f "$apt_log"
+  else
+    echo "chromium is missing at /usr/bin/chromium and apt-get is not available: the browser tests will fail (install Chromium or set CHROMIUM_PATH)"
+  fi
+fi
+
 log=$(mktemp)
 dotnet build TypedSocketIO.sln -c Release -warnaserror 2>&1 | tail -n 30
 build=${PIPESTATUS[0]}

@@ -127,6 +127,6 @@ async function handle(line) {
   try {
     write({ id: command.id, ok: true, result: (await run(command)) ?? null });
   } catch (error) {
-    write({ id: command.id, ok: false, error: error.message });
+    write({ id: command.id, ok: false, error: error.message.replace(/\x1b\[[0-9;]*m/g, "") });   // no terminal colours
   }
 }
