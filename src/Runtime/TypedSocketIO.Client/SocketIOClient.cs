@@ -138,7 +138,8 @@ public sealed class SocketIOClient : IAsyncDisposable
     internal bool IsActiveLocked => _active;
 
     /// <summary>Creates a client for the namespace in the URI's path (<c>/</c> when empty), on the shared manager of that server.</summary>
-    /// <param name="uri">The server and namespace, e.g. <c>http://localhost:3000/admin</c>.</param>
+    /// <param name="uri">The server and namespace, e.g. <c>http://localhost:3000/admin</c>; a query string (<c>?token=x</c>) is added to
+    /// <see cref="SocketIOClientOptions.Query"/> (keys set there win).</param>
     /// <param name="options">The options; <see langword="null"/> for the defaults.</param>
     /// <returns>The client, not connected yet: add listeners, then call <see cref="ConnectAsync"/>.</returns>
     public static SocketIOClient Create(Uri uri, SocketIOClientOptions? options = null) => Create(uri, options, factory: null);
@@ -157,6 +158,12 @@ public sealed class SocketIOClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(uri);
         options ??= new SocketIOClientOptions();
         options.Validate();
+        if (uri.IsAbsoluteUri && uri.Query.Length > 1)
+        {
+            // As io("http://host/ns?token=x") does: the URI's query joins the handshake's (the caller's options are not changed).
+            options = options.WithQueryOf(uri);
+        }
+
         string nsp = SocketIOManager.NormalizeNamespace(uri.IsAbsoluteUri ? uri.AbsolutePath : "/");
         SocketIOManager manager = SocketIOManager.Lookup(uri, options, nsp, factory);
         return manager.Socket(nsp, options);

@@ -149,4 +149,49 @@ public sealed class SocketIOClientOptions
 
         ArgumentOutOfRangeException.ThrowIfNegative(Retries, nameof(Retries));
     }
+
+    /// <summary>A copy of these options whose <see cref="Query"/> also holds the query string of <paramref name="uri"/> (keys already set win).</summary>
+    internal SocketIOClientOptions WithQueryOf(Uri uri)
+    {
+        var copy = new SocketIOClientOptions
+        {
+            Path = Path,
+            Auth = Auth,
+            AuthProvider = AuthProvider,
+            Transports = Transports,
+            Upgrade = Upgrade,
+            ConnectTimeout = ConnectTimeout,
+            Reconnection = Reconnection,
+            ReconnectionAttempts = ReconnectionAttempts,
+            ReconnectionDelay = ReconnectionDelay,
+            ReconnectionDelayMax = ReconnectionDelayMax,
+            RandomizationFactor = RandomizationFactor,
+            AckTimeout = AckTimeout,
+            Retries = Retries,
+            ForceNew = ForceNew,
+            Multiplex = Multiplex,
+            JsonSerializerOptions = JsonSerializerOptions,
+            LoggerFactory = LoggerFactory,
+            HttpMessageHandler = HttpMessageHandler,
+        };
+        foreach (KeyValuePair<string, string> header in ExtraHeaders)
+        {
+            copy.ExtraHeaders[header.Key] = header.Value;
+        }
+
+        foreach (KeyValuePair<string, string> parameter in Query)
+        {
+            copy.Query[parameter.Key] = parameter.Value;
+        }
+
+        foreach (string pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            int equals = pair.IndexOf('=', StringComparison.Ordinal);
+            string key = Uri.UnescapeDataString((equals < 0 ? pair : pair[..equals]).Replace('+', ' '));
+            string value = equals < 0 ? string.Empty : Uri.UnescapeDataString(pair[(equals + 1)..].Replace('+', ' '));
+            copy.Query.TryAdd(key, value);
+        }
+
+        return copy;
+    }
 }
