@@ -40,4 +40,33 @@ public sealed class CorsTests
         using HttpResponseMessage otherResponse = await http.SendAsync(other);
         Assert.False(otherResponse.Headers.Contains("Access-Control-Allow-Origin"));
     }
+
+    [Fact]
+    public async Task WebSocketHandshake_FromAnOriginThePolicyRefuses_IsForbidden_OthersConnect()
+    {
+        await using LoopbackServer server = await LoopbackServer.StartAsync(
+            services => services.AddCors(),
+            app =>
+            {
+                app.UseCors();
+                app.MapEngineIO("/engine.io/", new RecordingEchoHandler())
+                    .RequireCors(policy => policy.WithOrigins("http://allowed.example"));
+            });
+        var uri = new Uri($"ws://{server.Url.Authority}/engine.io/?EIO=4&transport=websocket");
+
+        using var evil = new System.Net.WebSockets.ClientWebSocket();
+        evil.Options.SetRequestHeader("Origin", "http://evil.example");
+        evil.Options.CollectHttpResponseDetails = true;
+        await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(() => evil.ConnectAsync(uri, CancellationToken.None));
+        Assert.Equal(HttpStatusCode.Forbidden, evil.HttpStatusCode);
+
+        using var allowed = new System.Net.WebSockets.ClientWebSocket();
+        allowed.Options.SetRequestHeader("Origin", "http://allowed.example");
+        await allowed.ConnectAsync(uri, CancellationToken.None);
+        Assert.StartsWith("0{", await allowed.ReceiveTextAsync(), StringComparison.Ordinal);
+
+        using var noOrigin = new System.Net.WebSockets.ClientWebSocket();
+        await noOrigin.ConnectAsync(uri, CancellationToken.None);
+        Assert.StartsWith("0{", await noOrigin.ReceiveTextAsync(), StringComparison.Ordinal);
+    }
 }

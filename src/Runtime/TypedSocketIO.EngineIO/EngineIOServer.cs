@@ -4,7 +4,9 @@ using System.Diagnostics.Metrics;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TypedSocketIO.EngineIO.Internal;
@@ -108,6 +110,14 @@ public sealed class EngineIOServer : IAsyncDisposable
         if (transport == 0 || (Options.Transports & transport) == 0)
         {
             await RefuseAsync(context, EngineIOErrorCode.UnknownTransport, null).ConfigureAwait(false);
+            return;
+        }
+
+        // Browsers do not apply CORS to WebSockets, so the endpoint's CORS policy is enforced here for them (cross-site WebSocket
+        // hijacking, CVE-2019-13611): a browser's handshake from an origin the policy does not allow is refused.
+        if (isWebSocket && !await IsWebSocketOriginAllowedAsync(context).ConfigureAwait(false))
+        {
+            await RefuseAsync(context, EngineIOErrorCode.Forbidden, "Origin not allowed").ConfigureAwait(false);
             return;
         }
 
@@ -262,6 +272,34 @@ public sealed class EngineIOServer : IAsyncDisposable
         }
 
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// Whether a WebSocket handshake's <c>Origin</c> is allowed by the CORS policy of the endpoint (<c>RequireCors</c>), or else by the
+    /// application's default CORS policy. Without an <c>Origin</c> (not a browser) or without any policy, it is allowed.
+    /// </summary>
+    private static async ValueTask<bool> IsWebSocketOriginAllowedAsync(HttpContext context)
+    {
+        string? origin = context.Request.Headers.Origin;
+        if (string.IsNullOrEmpty(origin))
+        {
+            return true;
+        }
+
+        Endpoint? endpoint = context.GetEndpoint();
+        if (endpoint?.Metadata.GetMetadata<IDisableCorsAttribute>() is not null)
+        {
+            return true;
+        }
+
+        CorsPolicy? policy = endpoint?.Metadata.GetMetadata<ICorsPolicyMetadata>()?.Policy;
+        if (policy is null && context.RequestServices.GetService<ICorsPolicyProvider>() is { } provider)
+        {
+            string? name = endpoint?.Metadata.GetMetadata<IEnableCorsAttribute>()?.PolicyName;
+            policy = await provider.GetPolicyAsync(context, name).ConfigureAwait(false);
+        }
+
+        return policy is null || policy.AllowAnyOrigin || policy.IsOriginAllowed(origin);
     }
 
     private static async Task<WebSocket> AcceptWebSocketAsync(HttpContext context)
