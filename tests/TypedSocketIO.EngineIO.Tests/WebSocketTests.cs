@@ -164,4 +164,57 @@ public sealed class WebSocketTests
         Assert.Equal("server shutting down", (await server.Handler.WaitClosedAsync()).Reason);
         Assert.Equal("server shutting down", (await server.Handler.WaitClosedAsync()).Reason);
     }
+
+    [Fact]
+    public async Task UpgradeNeverFinished_TheProbeIsDroppedAfterUpgradeTimeout_AndPollingGoesOn()
+    {
+        // socketioxide #732: an upgrade started but never finished must not keep anything alive.
+        await using var server = await EngineIOTestServer.StartAsync(o => o.UpgradeTimeout = TimeSpan.FromMilliseconds(300));
+        string sid = await server.HandshakePollingAsync();
+        using var probe = new ClientWebSocket();
+        await probe.ConnectAsync(server.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
+
+        // Nothing is sent on the probe: the server drops it (closed or aborted) once the upgrade timeout has passed; a server
+        // that kept it would let the receive below run into its own 10 s timeout, which fails the test.
+        WebSocketMessageType? received = null;
+        WebSocketException? aborted = null;
+        try
+        {
+            (received, _) = await probe.ReceiveMessageAsync();
+        }
+        catch (WebSocketException ex)
+        {
+            aborted = ex;
+        }
+
+        Assert.True(aborted is not null || received == WebSocketMessageType.Close, $"the probe is still open (received {received})");
+
+        using HttpResponseMessage post = await server.PostAsync(sid, "4still polling");
+        Assert.Equal("4still polling", await server.PollAsync(sid));
+        Assert.Equal("polling", server.Engine.TryGetConnection(sid, out EngineIOConnection? connection) ? connection.Transport : null);
+    }
+
+    [Fact]
+    public async Task PongFlood_IsIgnored_AndTheHeartbeatGoesOn()
+    {
+        // CVE-2026-48802: unsolicited pongs must schedule nothing and change nothing.
+        await using var server = await EngineIOTestServer.StartAsync(o =>
+        {
+            o.PingInterval = TimeSpan.FromMilliseconds(200);
+            o.PingTimeout = TimeSpan.FromMilliseconds(1000);
+        });
+        using var ws = new ClientWebSocket();
+        await ws.ConnectAsync(server.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
+        await ws.ReceiveTextAsync();
+        for (int i = 0; i < 2000; i++)
+        {
+            await ws.SendTextAsync("3");
+        }
+
+        Assert.Equal("2", await ws.ReceiveTextAsync());
+        await ws.SendTextAsync("3");
+        await ws.SendTextAsync("4alive");
+        Assert.Equal("4alive", await ws.ReceiveTextAsync());
+        Assert.Equal(1, server.Engine.SessionCount);
+    }
 }
