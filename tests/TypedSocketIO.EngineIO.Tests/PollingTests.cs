@@ -22,6 +22,11 @@ public sealed class PollingTests
         Assert.Equal(20000, open.GetProperty("pingTimeout").GetInt32());
         Assert.Equal(1000000, open.GetProperty("maxPayload").GetInt32());
         Assert.Equal(1, server.Handler.Events.Count(e => e == "open polling"));
+
+        // A handler reaches the endpoint's counts through the connection.
+        Assert.True(server.Engine.TryGetConnection(open.GetProperty("sid").GetString()!, out EngineIOConnection? connection));
+        Assert.Same(server.Engine, connection.Server);
+        Assert.Equal(1, connection.Server.CountByTransport("polling"));
     }
 
     [Fact]

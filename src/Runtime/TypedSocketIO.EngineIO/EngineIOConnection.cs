@@ -40,6 +40,10 @@ public sealed partial class EngineIOConnection
         Closed,
     }
 
+    /// <summary>The endpoint this session belongs to: its options, live counts (<see cref="EngineIOServer.SessionCount"/>,
+    /// <see cref="EngineIOServer.CountByTransport"/>) and the other sessions (<see cref="EngineIOServer.TryGetConnection"/>).</summary>
+    public EngineIOServer Server => _server;
+
     /// <summary>The session id (<c>sid</c>): 20 URL-safe characters from a cryptographic random generator.</summary>
     public string Id { get; }
 
