@@ -68,6 +68,12 @@ public sealed class SocketIOServerOptions
     /// </summary>
     public Action<SocketIOSocket, SocketIOArgumentException>? OnInvalidArguments { get; set; }
 
+    /// <summary>
+    /// Connection state recovery: <see langword="null"/> (the default, as the official server) turns it off; an instance turns
+    /// it on with its settings (window of 2 minutes, replay buffer capped per namespace).
+    /// </summary>
+    public SocketIOConnectionStateRecoveryOptions? ConnectionStateRecovery { get; set; }
+
     /// <summary>Settings of the Engine.IO endpoint under the Socket.IO server (heartbeat, transports, payload limits).</summary>
     public EngineIOOptions EngineIO { get; } = new();
 }

@@ -29,12 +29,14 @@ public sealed partial class SocketIOSocket : ISocketIOEmitter
     private int _state;
     private string? _closeReason;
 
-    internal SocketIOSocket(SocketIONamespace ns, SocketIOClientConnection client, SocketIOHandshake handshake, string id)
+    internal SocketIOSocket(SocketIONamespace ns, SocketIOClientConnection client, SocketIOHandshake handshake, string id, string? pid = null, bool recovered = false)
     {
         Namespace = ns;
         Client = client;
         Handshake = handshake;
         Id = id;
+        Pid = pid;
+        Recovered = recovered;
         _pendingEvents = new SemaphoreSlim(ns.Server.Options.MaxPendingEventsPerSocket);
     }
 
@@ -49,6 +51,15 @@ public sealed partial class SocketIOSocket : ISocketIOEmitter
 
     /// <summary>The request facts and the <c>auth</c> payload the socket connected with.</summary>
     public SocketIOHandshake Handshake { get; }
+
+    /// <summary>
+    /// Whether the socket was restored by connection state recovery (the official <c>socket.recovered</c>): same <see cref="Id"/>,
+    /// rooms and <see cref="Data"/> as before the connection was cut, and the missed events sent to the client.
+    /// </summary>
+    public bool Recovered { get; }
+
+    /// <summary>The private session id of connection state recovery (sent only to this client); <see langword="null"/> when recovery is off.</summary>
+    internal string? Pid { get; }
 
     /// <summary>Per-socket state of the application (the official <c>socket.data</c>). Middleware may set it.</summary>
     public object? Data { get; set; }
@@ -458,6 +469,7 @@ public sealed partial class SocketIOSocket : ISocketIOEmitter
         if (previous == StateConnected)
         {
             Raise(Disconnecting, reason, "disconnecting");
+            PersistSession(reason);
         }
 
         // Always: a middleware may have joined rooms before it refused the socket.
@@ -483,6 +495,32 @@ public sealed partial class SocketIOSocket : ISocketIOEmitter
         {
             SocketIOServerLog.SocketDisconnected(Server.Logger, Namespace.Name, reason);
             Raise(Disconnected, reason, "disconnect");
+        }
+    }
+
+    /// <summary>Connection state recovery: keeps the session of a socket whose connection was cut (not one that left on purpose).</summary>
+    private void PersistSession(string reason)
+    {
+        if (Pid is null || reason is SocketIODisconnectReason.ClientNamespaceDisconnect or SocketIODisconnectReason.ServerNamespaceDisconnect
+            or SocketIODisconnectReason.ParseError)
+        {
+            return;
+        }
+
+        try
+        {
+            Namespace.Adapter.PersistSession(new SocketIOSession
+            {
+                Sid = Id,
+                Pid = Pid,
+                Rooms = Namespace.Adapter.GetSocketRooms(Id),
+                Data = Data,
+                UserId = Client.UserId,
+            });
+        }
+        catch (Exception ex)
+        {
+            SocketIOServerLog.RecoveryFailed(Server.Logger, Namespace.Name, ex);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using TypedSocketIO.SocketIO;
 
 namespace TypedSocketIO.Server;
@@ -58,14 +59,34 @@ public readonly struct SocketIOSocketEmitter : ISocketIOEmitter, IEquatable<Sock
             packet = writer.Build(_socket.Namespace.Name);
         }
 
-        return _socket.SendEventPacket(packet, _isVolatile);
+        return Send(packet);
     }
 
     /// <inheritdoc/>
     public bool EmitPacket(SocketIOEncodedPacket packet)
     {
         ArgumentNullException.ThrowIfNull(packet);
-        return _socket.SendEventPacket(packet, _isVolatile);
+        return Send(packet);
+    }
+
+    /// <summary>
+    /// With connection state recovery on, an emit that is not volatile goes through the adapter to this socket's own room, as
+    /// the official server does, so that it gets an offset and is kept for replay.
+    /// </summary>
+    private bool Send(SocketIOEncodedPacket packet)
+    {
+        if (_isVolatile || _socket.Pid is null)
+        {
+            return _socket.SendEventPacket(packet, _isVolatile);
+        }
+
+        if (!_socket.Connected)
+        {
+            return false;
+        }
+
+        _socket.Namespace.Adapter.Broadcast(packet, new SocketIOBroadcastOptions { Rooms = ImmutableHashSet.Create(StringComparer.Ordinal, _socket.Id) });
+        return true;
     }
 
     /// <summary>Sends an event and waits for the client's acknowledgement (within <see cref="AckTimeout"/> when set).</summary>

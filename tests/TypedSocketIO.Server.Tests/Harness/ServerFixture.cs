@@ -10,13 +10,13 @@ namespace TypedSocketIO.Server.Tests.Harness;
 /// <summary>A Socket.IO server with no HTTP under it, and a factory of in-memory clients.</summary>
 internal sealed class ServerFixture : IDisposable
 {
-    public ServerFixture(Action<SocketIOServerOptions>? configure = null, ISocketIOAdapterFactory? adapterFactory = null)
+    public ServerFixture(Action<SocketIOServerOptions>? configure = null, ISocketIOAdapterFactory? adapterFactory = null, TimeProvider? timeProvider = null)
     {
         var options = new SocketIOServerOptions();
         configure?.Invoke(options);
         Logs = new TestLoggerProvider();
         LoggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddProvider(Logs).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug));
-        Server = new SocketIOServer(options, LoggerFactory, adapterFactory);
+        Server = new SocketIOServer(options, LoggerFactory, adapterFactory, timeProvider: timeProvider);
     }
 
     public SocketIOServer Server { get; }
@@ -25,7 +25,7 @@ internal sealed class ServerFixture : IDisposable
 
     public Microsoft.Extensions.Logging.ILoggerFactory LoggerFactory { get; }
 
-    public TestClient CreateClient(Dictionary<string, StringValues>? headers = null, string query = "?EIO=4&transport=polling")
+    public TestClient CreateClient(Dictionary<string, StringValues>? headers = null, string query = "?EIO=4&transport=polling", ClaimsPrincipal? user = null)
     {
         var info = new SocketIOConnectionInfo(
             new HeaderDictionary(headers ?? new Dictionary<string, StringValues> { ["User-Agent"] = "test" }),
@@ -34,7 +34,7 @@ internal sealed class ServerFixture : IDisposable
             IPAddress.Loopback,
             new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero),
             false,
-            new ClaimsPrincipal(new ClaimsIdentity()));
+            user ?? new ClaimsPrincipal(new ClaimsIdentity()));
         return new TestClient(Server, info);
     }
 

@@ -39,7 +39,12 @@ public interface ISocketIOAdapter : IDisposable
     /// <returns>The rooms.</returns>
     IReadOnlyCollection<string> GetRooms();
 
-    /// <summary>Sends an encoded EVENT packet to every selected socket, each once; the same bytes go to every socket.</summary>
+    /// <summary>
+    /// Sends an encoded EVENT packet to every selected socket, each once; the same bytes go to every socket. With connection
+    /// state recovery on (<see cref="SocketIOServerOptions.ConnectionStateRecovery"/>), an adapter that supports it appends an
+    /// offset as the last argument of an EVENT without acknowledgement id and not volatile, and keeps it for
+    /// <see cref="RestoreSessionAsync"/>.
+    /// </summary>
     /// <param name="packet">The packet, built once for the namespace.</param>
     /// <param name="options">The selection.</param>
     void Broadcast(SocketIOEncodedPacket packet, SocketIOBroadcastOptions options);
@@ -72,6 +77,30 @@ public interface ISocketIOAdapter : IDisposable
     /// <param name="options">The selection.</param>
     /// <param name="rooms">The rooms.</param>
     void DeleteSockets(SocketIOBroadcastOptions options, IReadOnlyCollection<string> rooms);
+
+    /// <summary>
+    /// Keeps the session of a socket that disconnected for a recoverable reason, for
+    /// <see cref="SocketIOConnectionStateRecoveryOptions.MaxDisconnectionDuration"/> (connection state recovery). The default
+    /// keeps nothing: an adapter without recovery never restores.
+    /// </summary>
+    /// <param name="session">The session.</param>
+    void PersistSession(SocketIOSession session)
+    {
+    }
+
+    /// <summary>
+    /// Gives back, once, the session <paramref name="pid"/> with the events emitted to it after <paramref name="offset"/>, if
+    /// it is still within its window, belongs to <paramref name="userId"/>, and every event after the offset is still kept.
+    /// Otherwise <see langword="null"/> (the client starts fresh); a session refused for another user stays for its owner.
+    /// The default restores nothing.
+    /// </summary>
+    /// <param name="pid">The private session id the client sent.</param>
+    /// <param name="offset">The offset of the last event the client received.</param>
+    /// <param name="userId">The authenticated user of the connection asking, or <see langword="null"/> when anonymous.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The session and its missed packets, or <see langword="null"/>.</returns>
+    ValueTask<SocketIORestoredSession?> RestoreSessionAsync(string pid, string offset, string? userId, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<SocketIORestoredSession?>(null);
 
     /// <summary>Disconnects the selected sockets.</summary>
     /// <param name="options">The selection.</param>

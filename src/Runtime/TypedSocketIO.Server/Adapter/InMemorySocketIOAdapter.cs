@@ -6,7 +6,7 @@ namespace TypedSocketIO.Server;
 /// Rooms and broadcasts of one namespace in this process: room → socket ids and socket id → rooms, under one lock.
 /// Selections are resolved under the lock and the packets sent outside it.
 /// </summary>
-public class InMemorySocketIOAdapter : ISocketIOAdapter
+public partial class InMemorySocketIOAdapter : ISocketIOAdapter
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, HashSet<string>> _rooms = new(StringComparer.Ordinal);
@@ -18,6 +18,7 @@ public class InMemorySocketIOAdapter : ISocketIOAdapter
     {
         ArgumentNullException.ThrowIfNull(ns);
         Nsp = ns;
+        _recovery = RecoverySettings.From(ns.Server.Options.ConnectionStateRecovery);
     }
 
     /// <inheritdoc/>
@@ -121,6 +122,7 @@ public class InMemorySocketIOAdapter : ISocketIOAdapter
         ArgumentNullException.ThrowIfNull(packet);
         ArgumentNullException.ThrowIfNull(options);
         bool isVolatile = (options.Flags & SocketIOBroadcastFlags.Volatile) != 0;
+        packet = StoreForRecovery(packet, options);
         foreach (SocketIOSocket socket in Select(options))
         {
             socket.SendEventPacket(packet, isVolatile);
@@ -211,6 +213,7 @@ public class InMemorySocketIOAdapter : ISocketIOAdapter
     /// <param name="disposing">Whether called from <see cref="Dispose()"/>.</param>
     protected virtual void Dispose(bool disposing)
     {
+        DisposeRecovery();
         lock (_gate)
         {
             _rooms.Clear();

@@ -39,6 +39,24 @@ internal sealed class SocketIOServerOptionsValidator : IValidateOptions<SocketIO
             failures.Add($"SocketIOServerOptions.MaxJsonDepth must be in 1 … 4096; it is {options.MaxJsonDepth}.");
         }
 
+        if (options.ConnectionStateRecovery is { } recovery)
+        {
+            if (recovery.MaxDisconnectionDuration <= TimeSpan.Zero || recovery.MaxDisconnectionDuration.TotalMilliseconds > int.MaxValue)
+            {
+                failures.Add($"SocketIOServerOptions.ConnectionStateRecovery.MaxDisconnectionDuration must be positive and at most {int.MaxValue} ms; it is {recovery.MaxDisconnectionDuration}.");
+            }
+
+            if (recovery.MaxPacketsPerNamespace < 1)
+            {
+                failures.Add($"SocketIOServerOptions.ConnectionStateRecovery.MaxPacketsPerNamespace must be at least 1; it is {recovery.MaxPacketsPerNamespace}.");
+            }
+
+            if (recovery.MaxBytesPerNamespace < 1)
+            {
+                failures.Add($"SocketIOServerOptions.ConnectionStateRecovery.MaxBytesPerNamespace must be at least 1; it is {recovery.MaxBytesPerNamespace}.");
+            }
+        }
+
         try
         {
             options.EngineIO.Validate();

@@ -1,6 +1,9 @@
 using System.Buffers.Text;
+using System.Diagnostics.CodeAnalysis;
+using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using TypedSocketIO.EngineIO;
 using TypedSocketIO.SocketIO;
 
@@ -29,7 +32,14 @@ internal sealed class SocketIOClientConnection
         Info = info;
         ParserOptions = server.ParserOptions;
         _decoder = new SocketIOPacketDecoder(ParserOptions);
+        UserId = GetUserId(info.User);
     }
+
+    /// <summary>
+    /// The authenticated user of the connection for connection state recovery: its <c>NameIdentifier</c> claim, else its name;
+    /// <see langword="null"/> when anonymous; a value no other connection has when authenticated without either.
+    /// </summary>
+    public string? UserId { get; }
 
     public SocketIOServer Server { get; }
 
@@ -272,10 +282,20 @@ internal sealed class SocketIOClientConnection
             return;
         }
 
-        var socket = new SocketIOSocket(ns, this, new SocketIOHandshake(Info, packet.Payload), CreateSocketId());
+        SocketIOConnectionStateRecoveryOptions? recovery = Server.Options.ConnectionStateRecovery;
+        SocketIORestoredSession? restored = recovery is null ? null : await TryRestoreAsync(ns, packet.Payload).ConfigureAwait(false);
+        SocketIOSocket socket = restored is null
+            ? new SocketIOSocket(ns, this, new SocketIOHandshake(Info, packet.Payload), CreateSocketId(), recovery is null ? null : CreateSocketId())
+            : new SocketIOSocket(ns, this, new SocketIOHandshake(Info, packet.Payload), restored.Session.Sid, restored.Session.Pid, recovered: true)
+            {
+                Data = restored.Session.Data,
+            };
         try
         {
-            await ns.RunMiddlewareAsync(socket, _transport.Closed).ConfigureAwait(false);
+            if (restored is null || !recovery!.SkipMiddlewares)
+            {
+                await ns.RunMiddlewareAsync(socket, _transport.Closed).ConfigureAwait(false);
+            }
         }
         catch (SocketIOConnectionRejectedException ex)
         {
@@ -319,9 +339,105 @@ internal sealed class SocketIOClientConnection
             return;
         }
 
-        _transport.TrySend(SocketIOEncodedPacket.Connect(name, BuildSidPayload(socket.Id)), isVolatile: false);
+        if (restored is not null)
+        {
+            socket.Join(restored.Session.Rooms);
+        }
+
+        _transport.TrySend(SocketIOEncodedPacket.Connect(name, BuildSidPayload(socket.Id, socket.Pid)), isVolatile: false);
+        if (restored is not null)
+        {
+            // After the CONNECT answer, in order, each with its offset (the official server sends them as it rebuilds the socket).
+            foreach (SocketIOEncodedPacket missed in restored.MissedPackets)
+            {
+                _transport.TrySend(missed, isVolatile: false);
+            }
+
+            SocketIOServerLog.SocketRecovered(Server.Logger, name, restored.MissedPackets.Count);
+        }
+
         SocketIOServerLog.SocketConnected(Server.Logger, name);
         ns.RaiseConnection(socket);
+    }
+
+    /// <summary>
+    /// Connection state recovery: a CONNECT whose auth carries string <c>pid</c> and <c>offset</c> asks the adapter for that
+    /// session (of the same user); anything else, or a failing adapter, gives a fresh socket.
+    /// </summary>
+    private async ValueTask<SocketIORestoredSession?> TryRestoreAsync(SocketIONamespace ns, ReadOnlyMemory<byte> authJson)
+    {
+        if (authJson.IsEmpty || !TryReadRecoveryAuth(authJson.Span, out string? pid, out string? offset))
+        {
+            return null;
+        }
+
+        try
+        {
+            return await ns.Adapter.RestoreSessionAsync(pid, offset, UserId, _transport.Closed).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!_transport.IsOpen)
+        {
+            return null;
+        }
+        catch (Exception ex)
+        {
+            SocketIOServerLog.RecoveryFailed(Server.Logger, ns.Name, ex);
+            return null;
+        }
+    }
+
+    private static bool TryReadRecoveryAuth(ReadOnlySpan<byte> json, [NotNullWhen(true)] out string? pid, [NotNullWhen(true)] out string? offset)
+    {
+        pid = null;
+        offset = null;
+        try
+        {
+            // The decoder has validated the payload already (one object within the depth limit).
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 4096 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                bool isPid = reader.ValueTextEquals("pid"u8);
+                bool isOffset = !isPid && reader.ValueTextEquals("offset"u8);
+                reader.Read();
+                if ((isPid || isOffset) && reader.TokenType == JsonTokenType.String)
+                {
+                    if (isPid)
+                    {
+                        pid = reader.GetString();
+                    }
+                    else
+                    {
+                        offset = reader.GetString();
+                    }
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+
+        return pid is not null && offset is not null;
+    }
+
+    private static string? GetUserId(ClaimsPrincipal user)
+    {
+        if (user.Identity is not { IsAuthenticated: true } identity)
+        {
+            return null;
+        }
+
+        return user.FindFirst(ClaimTypes.NameIdentifier)?.Value
+            ?? (identity.Name is { } name ? "name:" + name : "unidentified:" + CreateSocketId());
     }
 
     private ValueTask ProtocolErrorAsync(string detail)
@@ -355,14 +471,19 @@ internal sealed class SocketIOClientConnection
         }
     }
 
-    private static byte[] BuildSidPayload(string sid)
+    private static byte[] BuildSidPayload(string sid, string? pid)
     {
-        // {"sid":"…"}: the id is base64url, so it needs no escaping.
-        byte[] json = new byte[sid.Length + 10];
-        "{\"sid\":\""u8.CopyTo(json);
-        Encoding.ASCII.GetBytes(sid, json.AsSpan(8));
-        "\"}"u8.CopyTo(json.AsSpan(8 + sid.Length));
-        return json;
+        // {"sid":"…"} or {"sid":"…","pid":"…"}: the ids are base64url, so they need no escaping.
+        if (pid is null)
+        {
+            byte[] json = new byte[sid.Length + 10];
+            "{\"sid\":\""u8.CopyTo(json);
+            Encoding.ASCII.GetBytes(sid, json.AsSpan(8));
+            "\"}"u8.CopyTo(json.AsSpan(8 + sid.Length));
+            return json;
+        }
+
+        return Encoding.ASCII.GetBytes("{\"sid\":\"" + sid + "\",\"pid\":\"" + pid + "\"}");
     }
 
     /// <summary>A socket id from a CSPRNG (CVE-2017-16031): 15 random bytes as 20 base64url characters, as base64id does.</summary>

@@ -40,4 +40,10 @@ internal static partial class SocketIOServerLog
 
     [LoggerMessage(312, LogLevel.Warning, "An event of namespace {Namespace} was dropped: {Detail} (logged once per socket).", EventName = "InvalidArguments")]
     public static partial void InvalidArguments(ILogger logger, string @namespace, string detail);
+
+    [LoggerMessage(313, LogLevel.Warning, "Connection state recovery failed in namespace {Namespace} (the adapter threw); the socket starts fresh.", EventName = "RecoveryFailed")]
+    public static partial void RecoveryFailed(ILogger logger, string @namespace, Exception exception);
+
+    [LoggerMessage(314, LogLevel.Debug, "Socket restored in namespace {Namespace} by connection state recovery; {MissedCount} missed events replayed.", EventName = "SocketRecovered")]
+    public static partial void SocketRecovered(ILogger logger, string @namespace, int missedCount);
 }
