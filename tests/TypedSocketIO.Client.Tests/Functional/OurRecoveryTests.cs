@@ -83,6 +83,27 @@ public sealed class OurRecoveryTests
     }
 
     [Theory]
+    [MemberData(nameof(ClientSuite.Transports), MemberType = typeof(ClientSuite))]
+    public async Task TypedClient_EventsCarryingAnOffset_StillFitTheContract_BinaryIncluded(string transport)
+    {
+        await using RecoveringServer server = await RecoveringServer.StartAsync();
+        var client = SocketIOClient.Create<ITestClient, ITestServer>(server.Uri, Options(transport));
+        await using var _ = client;
+        var welcome = new TaskCompletionSource<(string, int)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var data = new TaskCompletionSource<(Item, byte[])>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.On.Welcome((message, count) => welcome.TrySetResult((message, count)));
+        client.On.Data((item, payload) => data.TrySetResult((item, payload)));
+        await client.ConnectAsync().WaitAsync(Wait);
+
+        client.Untyped.Emit("hello", "ada");
+        Assert.Equal(("hello ada", 1), await welcome.Task.WaitAsync(Wait));
+        client.Untyped.Emit("send-binary");
+        (Item item, byte[] payload) = await data.Task.WaitAsync(Wait);
+        Assert.Equal(new Item("blob", 3), item);
+        Assert.Equal(new byte[] { 1, 2, 3 }, payload);
+    }
+
+    [Theory]
     [InlineData("websocket")]
     [InlineData("polling")]
     public async Task OfficialJavaScriptClient_Recovers(string transport)
@@ -213,6 +234,7 @@ public sealed class OurRecoveryTests
                 socket.Join("room");
                 socket.Emit("welcome", "hello " + args.GetElement(0).GetString(), 1);
             });
+            socket.On("send-binary", args => socket.Emit("data", new System.Text.Json.Nodes.JsonObject { ["name"] = "blob", ["count"] = 3 }, new byte[] { 1, 2, 3 }));
             socket.On("away", (args, ack) =>
             {
                 // The official client cuts its own connection once this is acknowledged (socket.io.engine.close()).
