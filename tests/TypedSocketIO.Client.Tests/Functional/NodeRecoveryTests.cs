@@ -1,6 +1,6 @@
 namespace TypedSocketIO.Client.Tests.Functional;
 
-/// <summary>Connection state recovery against the official Node server with <c>connectionStateRecovery</c> on (ours has none yet).</summary>
+/// <summary>Connection state recovery against the official Node server with <c>connectionStateRecovery</c> on (the same checks against ours: OurRecoveryTests).</summary>
 public sealed class NodeRecoveryTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
