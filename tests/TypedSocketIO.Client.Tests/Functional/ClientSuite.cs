@@ -211,6 +211,14 @@ public abstract class ClientSuite
         }
     }
 
+    /// <summary>The client transports of a test's transport name (websocket, polling, or upgrade: both).</summary>
+    internal static SocketIOClientTransports TransportsFor(string transport) => transport switch
+    {
+        "websocket" => SocketIOClientTransports.WebSocket,
+        "polling" => SocketIOClientTransports.Polling,
+        _ => SocketIOClientTransports.All,
+    };
+
     protected static SocketIOClientOptions Options(string transport)
     {
         var options = new SocketIOClientOptions
@@ -220,18 +228,7 @@ public abstract class ClientSuite
             ReconnectionDelay = TimeSpan.FromMilliseconds(200),
             ReconnectionDelayMax = TimeSpan.FromSeconds(1),
         };
-        switch (transport)
-        {
-            case "websocket":
-                options.Transports = SocketIOClientTransports.WebSocket;
-                break;
-            case "polling":
-                options.Transports = SocketIOClientTransports.Polling;
-                break;
-            default:
-                options.Transports = SocketIOClientTransports.All;
-                break;
-        }
+        options.Transports = TransportsFor(transport);
 
         return options;
     }

@@ -10,20 +10,7 @@ public sealed class NodeRecoveryTests
     public async Task CutConnection_ReconnectsWithPidAndOffset_AndGetsTheMissedEvent(string transport)
     {
         await using NodeSuiteServer server = await NodeSuiteServer.StartAsync("--recovery");
-        SocketIOClientOptions options = new()
-        {
-            ForceNew = true,
-            Transports = transport switch
-            {
-                "websocket" => SocketIOClientTransports.WebSocket,
-                "polling" => SocketIOClientTransports.Polling,
-                _ => SocketIOClientTransports.All,
-            },
-            ReconnectionDelay = TimeSpan.FromMilliseconds(300),
-            ReconnectionDelayMax = TimeSpan.FromMilliseconds(300),
-            RandomizationFactor = 0,
-        };
-        await using SocketIOClient client = SocketIOClient.Create(server.Uri, options);
+        await using SocketIOClient client = SocketIOClient.Create(server.Uri, OurRecoveryTests.Options(transport));
         var missed = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var disconnected = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         int connects = 0;

@@ -141,15 +141,11 @@ public sealed class OurRecoveryTests
         Assert.Contains("\"recovered\":true", output, StringComparison.Ordinal);
     }
 
-    private static SocketIOClientOptions Options(string transport) => new()
+    /// <summary>The client options of the recovery tests (also used against the Node server by <see cref="NodeRecoveryTests"/>).</summary>
+    internal static SocketIOClientOptions Options(string transport) => new()
     {
         ForceNew = true,
-        Transports = transport switch
-        {
-            "websocket" => SocketIOClientTransports.WebSocket,
-            "polling" => SocketIOClientTransports.Polling,
-            _ => SocketIOClientTransports.All,
-        },
+        Transports = ClientSuite.TransportsFor(transport),
         ReconnectionDelay = TimeSpan.FromMilliseconds(300),
         ReconnectionDelayMax = TimeSpan.FromMilliseconds(300),
         RandomizationFactor = 0,
