@@ -1,0 +1,99 @@
+// The server under test of bench/run.sh (see BenchServer.csproj). Default options everywhere, as a user would start.
+//
+//   BenchServer --api untyped|typed --urls http://127.0.0.1:0      prints "listening on <address>"
+using BenchServer;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using TypedSocketIO.SocketIO;
+using TypedSocketIO.Server;
+
+string api = "untyped";
+for (int i = 0; i + 1 < args.Length; i++)
+{
+    if (args[i] == "--api")
+    {
+        api = args[i + 1];
+    }
+}
+
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+builder.Services.AddSocketIO();
+var app = builder.Build();
+
+if (api == "typed")
+{
+    SocketIONamespace<IBenchServer, IBenchClient>? main = null;
+    app.MapSocketIO<IBenchServer, IBenchClient>("/", ns => ns.OnConnection(socket =>
+    {
+        main ??= app.Services.GetRequiredService<SocketIOServer>().Of<IBenchServer, IBenchClient>("/");
+        socket.On.Echo(payload => payload);
+        socket.On.EchoBinary(data => data);
+        socket.On.Join(room =>
+        {
+            socket.Join(room);
+            return true;
+        });
+        socket.On.Broadcast((room, payload) => main.To(room).Emit.Tick(payload));
+    }));
+}
+else if (api == "untyped")
+{
+    app.MapSocketIO("/", ns => ns.OnConnection(socket =>
+    {
+        socket.On("echo", (arguments, ack) =>
+        {
+            ack.Send(arguments, EchoArguments);
+            return ValueTask.CompletedTask;
+        });
+        socket.On("echoBinary", (arguments, ack) =>
+        {
+            ack.Send(arguments, EchoArguments);
+            return ValueTask.CompletedTask;
+        });
+        socket.On("join", (arguments, ack) =>
+        {
+            socket.Join(arguments.GetElement(0).GetString()!);
+            ack.Send(true);
+            return ValueTask.CompletedTask;
+        });
+        socket.On("broadcast", arguments =>
+        {
+            string room = arguments.GetElement(0).GetString()!;
+            socket.Namespace.To(room).Emit("tick", arguments, static (writer, a) => writer.WriteRawJson(a.GetRawJson(1).Span));
+        });
+    }));
+}
+else
+{
+    Console.Error.WriteLine($"unknown --api {api} (untyped or typed)");
+    return 2;
+}
+
+app.Lifetime.ApplicationStarted.Register(() =>
+{
+    var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+    foreach (string address in addresses)
+    {
+        Console.WriteLine($"listening on {address}");
+    }
+});
+
+app.Run();
+return 0;
+
+// Writes every received argument back: JSON as it came, attachments as attachments.
+static void EchoArguments(SocketIOPacketWriter writer, SocketIOArguments arguments)
+{
+    for (int i = 0; i < arguments.Count; i++)
+    {
+        if (arguments.IsBinary(i))
+        {
+            writer.WriteBinary(arguments.GetBinary(i));
+        }
+        else
+        {
+            writer.WriteRawJson(arguments.GetRawJson(i).Span);
+        }
+    }
+}
