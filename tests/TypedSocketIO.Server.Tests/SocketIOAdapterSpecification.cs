@@ -177,9 +177,9 @@ public abstract class SocketIOAdapterSpecification
             p[1].Socket.Join("a");
 
             fixture.Server.In("a").SocketsJoin("b");
-            IReadOnlyList<SocketIOSocket> inB = await fixture.Server.In("b").FetchSocketsAsync();
+            IReadOnlyList<ISocketIORemoteSocket> inB = await fixture.Server.In("b").FetchSocketsAsync();
             fixture.Server.SocketsLeave("a");
-            IReadOnlyList<SocketIOSocket> all = await fixture.Server.FetchSocketsAsync();
+            IReadOnlyList<ISocketIORemoteSocket> all = await fixture.Server.FetchSocketsAsync();
 
             Assert.Equal(new[] { p[0].Socket.Id, p[1].Socket.Id }.Order(), inB.Select(s => s.Id).Order());
             Assert.Equal(3, all.Count);
@@ -262,6 +262,86 @@ public abstract class SocketIOAdapterSpecification
     {
         using var fixture = NewFixture();
         await Assert.ThrowsAsync<InvalidOperationException>(() => fixture.Server.MainNamespace.To("x").EmitWithAckAsync("q"));
+    }
+
+    [Fact]
+    public async Task FetchSockets_OnThisServer_AreTheSocketsThemselves_UsableForEmitJoinLeaveDisconnect()
+    {
+        var (fixture, p) = await ThreePeersAsync();
+        using (fixture)
+        {
+            p[1].Socket.Join("a");
+            ISocketIORemoteSocket fetched = Assert.Single(await fixture.Server.In("a").FetchSocketsAsync());
+
+            fetched.Emit("direct", 7);
+            fetched.Join("b");
+            fetched.Leave("a");
+
+            Assert.Same(p[1].Socket, fetched);
+            Assert.Equal("42[\"direct\",7]", await p[1].Client.ReceiveAsync());
+            Assert.Equal(new[] { p[1].Socket.Id, "b" }.Order(), fetched.Rooms.Order());
+            fetched.Disconnect();
+            Assert.Equal("41", await p[1].Client.ReceiveAsync());
+        }
+    }
+
+    [Fact]
+    public async Task AsyncSelections_JoinLeaveDisconnect_AreDoneWhenTheyComplete()
+    {
+        var (fixture, p) = await ThreePeersAsync();
+        using (fixture)
+        {
+            await fixture.Server.MainNamespace.SocketsJoinAsync(["all"]);
+            await fixture.Server.In("all").Except(p[0].Socket.Id).SocketsLeaveAsync(["all"]);
+            await fixture.Server.In(p[2].Socket.Id).DisconnectSocketsAsync();
+
+            Assert.Equal(new[] { p[0].Socket.Id, "all" }.Order(), p[0].Socket.Rooms.Order());
+            Assert.Equal(new[] { p[1].Socket.Id }, p[1].Socket.Rooms);
+            Assert.False(p[2].Socket.Connected);
+            Assert.Contains("all", await fixture.Server.MainNamespace.AllRoomsAsync());
+        }
+    }
+
+    [Fact]
+    public async Task ServerId_IsRandomPerAdapter()
+    {
+        using var one = NewFixture();
+        using var two = NewFixture();
+
+        Assert.NotEqual(one.Server.MainNamespace.Adapter.ServerId, two.Server.MainNamespace.Adapter.ServerId);
+        Assert.NotEqual(one.Server.MainNamespace.Adapter.ServerId, one.Server.Of("/chat").Adapter.ServerId);
+        Assert.True(await one.Server.ServerCountAsync() >= 1);
+    }
+
+    [Fact]
+    public async Task BroadcastWithAck_ToNobody_CompletesAtOnceEmpty()
+    {
+        using var fixture = NewFixture();
+        await fixture.ConnectAsync();
+
+        IReadOnlyList<SocketIOArguments> responses = await fixture.Server.To("nobody").Timeout(TimeSpan.FromSeconds(30)).EmitWithAckAsync("q");
+
+        Assert.Empty(responses);
+    }
+
+    [Fact]
+    public async Task BroadcastWithAck_CarriesThisServersAckId_AndBinaryArguments()
+    {
+        var (fixture, p) = await ThreePeersAsync();
+        using (fixture)
+        {
+            Task<IReadOnlyList<SocketIOArguments>> first = fixture.Server.To(p[0].Socket.Id).Timeout(TimeSpan.FromSeconds(30)).EmitWithAckAsync("bin", new byte[] { 1, 2 });
+            Task<IReadOnlyList<SocketIOArguments>> second = fixture.Server.To(p[0].Socket.Id).Timeout(TimeSpan.FromSeconds(30)).EmitWithAckAsync("plain");
+
+            Assert.Equal("451-0[\"bin\",{\"_placeholder\":true,\"num\":0}]", await p[0].Client.ReceiveAsync());
+            Assert.Equal(new byte[] { 1, 2 }, await p[0].Client.ReceiveBinaryAsync());
+            Assert.Equal("421[\"plain\"]", await p[0].Client.ReceiveAsync());
+            await p[0].Client.SendAsync("431[\"b\"]");
+            await p[0].Client.SendAsync("430[\"a\"]");
+
+            Assert.Equal("a", (await first).Single().GetElement(0).GetString());
+            Assert.Equal("b", (await second).Single().GetElement(0).GetString());
+        }
     }
 
     [Fact]

@@ -114,14 +114,15 @@ public sealed class SocketIOBroadcastOperator : ISocketIOEmitter
             packet = writer.Build(Namespace.Name);
         }
 
-        return EmitPacket(packet);
+        Namespace.Adapter.Broadcast(SocketIOBroadcastPacket.FromEncoded(packet), Options);
+        return true;
     }
 
     /// <inheritdoc/>
     public bool EmitPacket(SocketIOEncodedPacket packet)
     {
         ArgumentNullException.ThrowIfNull(packet);
-        Namespace.Adapter.Broadcast(packet, Options);
+        Namespace.Adapter.Broadcast(SocketIOBroadcastPacket.FromEncoded(packet), Options);
         return true;
     }
 
@@ -140,7 +141,11 @@ public sealed class SocketIOBroadcastOperator : ISocketIOEmitter
         return EmitWithAckAsync(eventName, arguments, SocketIOSocket.WriteUntyped);
     }
 
-    /// <summary>Sends an event whose arguments are written by a callback to every selected socket and collects their acknowledgements.</summary>
+    /// <summary>
+    /// Sends an event whose arguments are written by a callback to every selected socket of every server and collects their
+    /// acknowledgements: complete once every server reported how many clients it sent the event to and each of them answered
+    /// (or, on this server, disconnected). An answer relayed from another server carries the client's first argument.
+    /// </summary>
     /// <typeparam name="TState">The state passed to <paramref name="writeArguments"/>.</typeparam>
     /// <param name="eventName">The event name; reserved names are refused.</param>
     /// <param name="state">The state.</param>
@@ -152,55 +157,126 @@ public sealed class SocketIOBroadcastOperator : ISocketIOEmitter
     {
         SocketIOSocket.ValidateEventName(eventName);
         ArgumentNullException.ThrowIfNull(writeArguments);
-        if (_timeout is null)
+        if (_timeout is not { } timeout)
         {
             throw new InvalidOperationException(
                 "A broadcast with acknowledgements needs a timeout: call Timeout(TimeSpan) before EmitWithAckAsync.");
         }
 
-        long id = Namespace.NextAckId();
         SocketIOEncodedPacket packet;
         using (SocketIOPacketWriter writer = Namespace.CreateWriter())
         {
             writer.StartEvent(eventName);
             writeArguments(writer, state);
-            packet = writer.Build(Namespace.Name, id);
+            packet = writer.Build(Namespace.Name);
         }
 
-        return Namespace.Adapter.BroadcastWithAckAsync(packet, id, eventName, Options, cancellationToken);
+        var collector = new BroadcastAck(eventName, timeout);
+        collector.Start(Namespace.Server.TimeProvider, cancellationToken);
+        ISocketIOAdapter adapter = Namespace.Adapter;
+        adapter.BroadcastWithAck(SocketIOBroadcastPacket.FromEncoded(packet), Options, collector);
+        if ((_flags & SocketIOBroadcastFlags.Local) != 0)
+        {
+            collector.SetServerCount(1);
+        }
+        else
+        {
+            _ = SetServerCountAsync(adapter, collector, cancellationToken);
+        }
+
+        return collector.Task;
     }
 
-    /// <summary>Returns the selected sockets.</summary>
-    /// <param name="cancellationToken">Stops waiting (for remote servers, with a scale-out adapter).</param>
-    /// <returns>The sockets.</returns>
-    public ValueTask<IReadOnlyList<SocketIOSocket>> FetchSocketsAsync(CancellationToken cancellationToken = default) =>
+    /// <summary>Returns the selected sockets of every server (this server's only with <see cref="Local"/>).</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>
+    /// The sockets: <see cref="SocketIOSocket"/> for this server's, <see cref="SocketIORemoteSocket"/> for the others'. Fails with
+    /// <see cref="SocketIOAdapterTimeoutException"/> when another server does not answer within the adapter's requests timeout.
+    /// </returns>
+    public ValueTask<IReadOnlyList<ISocketIORemoteSocket>> FetchSocketsAsync(CancellationToken cancellationToken = default) =>
         Namespace.Adapter.FetchSocketsAsync(Options, cancellationToken);
 
-    /// <summary>Makes the selected sockets join a room.</summary>
+    /// <summary>Makes the selected sockets join a room: here at once, on the other servers when they receive the request.</summary>
     /// <param name="room">The room.</param>
     public void SocketsJoin(string room) => SocketsJoin([room]);
 
-    /// <summary>Makes the selected sockets join rooms.</summary>
+    /// <summary>Makes the selected sockets join rooms: here at once, on the other servers when they receive the request.</summary>
     /// <param name="rooms">The rooms.</param>
-    public void SocketsJoin(IEnumerable<string> rooms)
+    public void SocketsJoin(IEnumerable<string> rooms) => Observe(SocketsJoinAsync(rooms), "socketsJoin");
+
+    /// <summary>Makes the selected sockets of every server join rooms.</summary>
+    /// <param name="rooms">The rooms.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>Completes once done here and sent to the other servers.</returns>
+    public ValueTask SocketsJoinAsync(IEnumerable<string> rooms, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rooms);
-        Namespace.Adapter.AddSockets(Options, [.. rooms]);
+        return Namespace.Adapter.AddSocketsAsync(Options, [.. rooms], cancellationToken);
     }
 
-    /// <summary>Makes the selected sockets leave a room.</summary>
+    /// <summary>Makes the selected sockets leave a room: here at once, on the other servers when they receive the request.</summary>
     /// <param name="room">The room.</param>
     public void SocketsLeave(string room) => SocketsLeave([room]);
 
-    /// <summary>Makes the selected sockets leave rooms.</summary>
+    /// <summary>Makes the selected sockets leave rooms: here at once, on the other servers when they receive the request.</summary>
     /// <param name="rooms">The rooms.</param>
-    public void SocketsLeave(IEnumerable<string> rooms)
+    public void SocketsLeave(IEnumerable<string> rooms) => Observe(SocketsLeaveAsync(rooms), "socketsLeave");
+
+    /// <summary>Makes the selected sockets of every server leave rooms.</summary>
+    /// <param name="rooms">The rooms.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>Completes once done here and sent to the other servers.</returns>
+    public ValueTask SocketsLeaveAsync(IEnumerable<string> rooms, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rooms);
-        Namespace.Adapter.DeleteSockets(Options, [.. rooms]);
+        return Namespace.Adapter.DeleteSocketsAsync(Options, [.. rooms], cancellationToken);
     }
 
-    /// <summary>Disconnects the selected sockets (<c>server namespace disconnect</c>).</summary>
+    /// <summary>
+    /// Disconnects the selected sockets (<c>server namespace disconnect</c>): here at once, on the other servers when they
+    /// receive the request.
+    /// </summary>
     /// <param name="close">Whether to close their whole underlying connections.</param>
-    public void DisconnectSockets(bool close = false) => Namespace.Adapter.DisconnectSockets(Options, close);
+    public void DisconnectSockets(bool close = false) => Observe(DisconnectSocketsAsync(close), "disconnectSockets");
+
+    /// <summary>Disconnects the selected sockets of every server.</summary>
+    /// <param name="close">Whether to close their whole underlying connections.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>Completes once done here and sent to the other servers.</returns>
+    public ValueTask DisconnectSocketsAsync(bool close = false, CancellationToken cancellationToken = default) =>
+        Namespace.Adapter.DisconnectSocketsAsync(Options, close, cancellationToken);
+
+    private static async Task SetServerCountAsync(ISocketIOAdapter adapter, BroadcastAck collector, CancellationToken cancellationToken)
+    {
+        try
+        {
+            collector.SetServerCount(await adapter.ServerCountAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception ex)
+        {
+            collector.Fail(ex);
+        }
+    }
+
+    private void Observe(ValueTask task, string operation)
+    {
+        if (task.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        _ = ObserveAsync(task, operation);
+    }
+
+    private async Task ObserveAsync(ValueTask task, string operation)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            SocketIOServerLog.AdapterRequestFailed(Namespace.Server.Logger, Namespace.Name, operation, ex);
+        }
+    }
 }

@@ -13,6 +13,7 @@ public sealed class SocketIONamespace : ISocketIOEmitter
     private readonly Lock _gate = new();
     private SocketIOMiddleware[] _middlewares = [];
     private Func<SocketIOSocket, ValueTask>[] _connectionHandlers = [];
+    private Dictionary<string, SocketIOEventListener[]> _serverSideHandlers = new(StringComparer.Ordinal);
     private long _nextAckId = -1;
 
     internal SocketIONamespace(SocketIOServer server, string name, ISocketIOAdapterFactory adapterFactory)
@@ -132,11 +133,76 @@ public sealed class SocketIONamespace : ISocketIOEmitter
     /// <inheritdoc/>
     public bool EmitPacket(SocketIOEncodedPacket packet) => CreateOperator().EmitPacket(packet);
 
-    /// <summary>Returns every socket of the namespace.</summary>
+    /// <summary>Returns every socket of the namespace, on every server of the cluster.</summary>
     /// <param name="cancellationToken">Stops waiting.</param>
-    /// <returns>The sockets.</returns>
-    public ValueTask<IReadOnlyList<SocketIOSocket>> FetchSocketsAsync(CancellationToken cancellationToken = default) =>
+    /// <returns>The sockets (<see cref="SocketIOSocket"/> for this server's).</returns>
+    public ValueTask<IReadOnlyList<ISocketIORemoteSocket>> FetchSocketsAsync(CancellationToken cancellationToken = default) =>
         CreateOperator().FetchSocketsAsync(cancellationToken);
+
+    /// <summary>The number of servers in the cluster, this one included (1 without a cluster adapter).</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The count.</returns>
+    public ValueTask<int> ServerCountAsync(CancellationToken cancellationToken = default) => Adapter.ServerCountAsync(cancellationToken);
+
+    /// <summary>The rooms with at least one socket on any server of the cluster.</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The rooms.</returns>
+    public ValueTask<IReadOnlyCollection<string>> AllRoomsAsync(CancellationToken cancellationToken = default) => Adapter.AllRoomsAsync(cancellationToken);
+
+    /// <summary>
+    /// Listens to an event the other servers of the cluster send with <c>ServerSideEmit</c> (the official
+    /// <c>io.on("event", …)</c>). The handler's <see cref="SocketIOAck"/> answers a sender that asked for answers (its first
+    /// argument is sent). Handlers of one event run in the order added.
+    /// </summary>
+    /// <param name="eventName">The event name.</param>
+    /// <param name="handler">The handler.</param>
+    /// <returns>This namespace.</returns>
+    public SocketIONamespace OnServerSideEvent(string eventName, SocketIOEventListener handler)
+    {
+        ArgumentNullException.ThrowIfNull(eventName);
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (_gate)
+        {
+            var copy = new Dictionary<string, SocketIOEventListener[]>(_serverSideHandlers, StringComparer.Ordinal);
+            copy[eventName] = copy.TryGetValue(eventName, out SocketIOEventListener[]? existing) ? [.. existing, handler] : [handler];
+            _serverSideHandlers = copy;
+        }
+
+        return this;
+    }
+
+    /// <summary>
+    /// Sends an event to the other servers of the cluster (never to this one), to their <see cref="OnServerSideEvent"/> handlers.
+    /// Arguments are JSON only (no binary), as the official adapters send them.
+    /// </summary>
+    /// <param name="eventName">The event name.</param>
+    /// <param name="arguments">The arguments.</param>
+    /// <returns>Completes once sent.</returns>
+    public ValueTask ServerSideEmitAsync(string eventName, params object?[] arguments) =>
+        Adapter.ServerSideEmitAsync(BuildServerSideData(eventName, arguments), CancellationToken.None);
+
+    /// <summary>
+    /// Sends an event to the other servers and collects one answer from each (the first argument its handler acknowledged
+    /// with), within the adapter's requests timeout.
+    /// </summary>
+    /// <param name="eventName">The event name.</param>
+    /// <param name="arguments">The arguments (JSON only).</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>
+    /// One answer per other server (empty when there is none). Fails with <see cref="SocketIOAdapterTimeoutException"/>, holding
+    /// the answers received, when some server did not answer in time.
+    /// </returns>
+    public Task<IReadOnlyList<System.Text.Json.JsonElement>> ServerSideEmitWithAckAsync(string eventName, object?[] arguments, CancellationToken cancellationToken = default) =>
+        Adapter.ServerSideEmitWithAckAsync(BuildServerSideData(eventName, arguments), cancellationToken);
+
+    /// <inheritdoc cref="SocketIOBroadcastOperator.SocketsJoinAsync"/>
+    public ValueTask SocketsJoinAsync(IEnumerable<string> rooms, CancellationToken cancellationToken = default) => CreateOperator().SocketsJoinAsync(rooms, cancellationToken);
+
+    /// <inheritdoc cref="SocketIOBroadcastOperator.SocketsLeaveAsync"/>
+    public ValueTask SocketsLeaveAsync(IEnumerable<string> rooms, CancellationToken cancellationToken = default) => CreateOperator().SocketsLeaveAsync(rooms, cancellationToken);
+
+    /// <inheritdoc cref="SocketIOBroadcastOperator.DisconnectSocketsAsync"/>
+    public ValueTask DisconnectSocketsAsync(bool close = false, CancellationToken cancellationToken = default) => CreateOperator().DisconnectSocketsAsync(close, cancellationToken);
 
     /// <summary>Makes every socket of the namespace join a room.</summary>
     /// <param name="room">The room.</param>
@@ -185,6 +251,79 @@ public sealed class SocketIONamespace : ISocketIOEmitter
     {
         Adapter.DeleteAll(socket.Id);
         _sockets.TryRemove(new KeyValuePair<string, SocketIOSocket>(socket.Id, socket));
+    }
+
+    /// <summary>Hands an event of another server to the server-side handlers; false when the data is not a valid event.</summary>
+    internal bool DispatchServerSideEvent(ReadOnlyMemory<byte> data, Action<ReadOnlyMemory<byte>>? onAnswer)
+    {
+        SocketIOArguments arguments;
+        string eventName;
+        try
+        {
+            byte[] text = new byte[data.Length + 1];
+            text[0] = (byte)'2';
+            data.Span.CopyTo(text.AsSpan(1));
+            SocketIOPacket? packet = new SocketIOPacketDecoder(Server.ParserOptions).DecodeText(text);
+            if (packet is null || packet.EventName is null)
+            {
+                SocketIOServerLog.BadServerSideEvent(Server.Logger, Name, "not an event array");
+                return false;
+            }
+
+            arguments = SocketIOArguments.FromEvent(packet, out eventName);
+        }
+        catch (SocketIOProtocolException ex)
+        {
+            SocketIOServerLog.BadServerSideEvent(Server.Logger, Name, ex.Message);
+            return false;
+        }
+
+        if (!System.Threading.Volatile.Read(ref _serverSideHandlers).TryGetValue(eventName, out SocketIOEventListener[]? handlers))
+        {
+            return true;
+        }
+
+        SocketIOAck ack = onAnswer is null ? SocketIOAck.None : new Internal.ServerSideAck(this, onAnswer);
+        foreach (SocketIOEventListener handler in handlers)
+        {
+            try
+            {
+                ValueTask task = handler(arguments, ack);
+                if (!task.IsCompletedSuccessfully)
+                {
+                    _ = ObserveAsync(task);
+                }
+            }
+            catch (Exception ex)
+            {
+                SocketIOServerLog.HandlerFailed(Server.Logger, Name, eventName, ex);
+            }
+        }
+
+        return true;
+    }
+
+    private ReadOnlyMemory<byte> BuildServerSideData(string eventName, object?[] arguments)
+    {
+        ArgumentNullException.ThrowIfNull(eventName);
+        ArgumentNullException.ThrowIfNull(arguments);
+        using SocketIOPacketWriter writer = CreateWriter();
+        writer.MaxAttachments = 0;
+        writer.StartEvent(eventName);
+        foreach (object? argument in arguments)
+        {
+            try
+            {
+                writer.WriteArgument(argument);
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new ArgumentException("A server-side event carries JSON only (no binary), as the official adapters send it.", nameof(arguments), ex);
+            }
+        }
+
+        SocketIOEncodedPacket packet = writer.Build(SocketIOProtocol.DefaultNamespace);
+        return packet.Text[1..];
     }
 
     /// <summary>Calls the connection handlers in order; a handler still running does not hold the connection back.</summary>

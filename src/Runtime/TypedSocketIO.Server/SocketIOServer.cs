@@ -165,8 +165,21 @@ public sealed class SocketIOServer : ISocketIOEmitter, IDisposable
     public bool EmitPacket(SocketIOEncodedPacket packet) => MainNamespace.EmitPacket(packet);
 
     /// <inheritdoc cref="SocketIONamespace.FetchSocketsAsync(CancellationToken)"/>
-    public ValueTask<IReadOnlyList<SocketIOSocket>> FetchSocketsAsync(CancellationToken cancellationToken = default) =>
+    public ValueTask<IReadOnlyList<ISocketIORemoteSocket>> FetchSocketsAsync(CancellationToken cancellationToken = default) =>
         MainNamespace.FetchSocketsAsync(cancellationToken);
+
+    /// <inheritdoc cref="SocketIONamespace.ServerCountAsync(CancellationToken)"/>
+    public ValueTask<int> ServerCountAsync(CancellationToken cancellationToken = default) => MainNamespace.ServerCountAsync(cancellationToken);
+
+    /// <inheritdoc cref="SocketIONamespace.ServerSideEmitAsync(string, object?[])"/>
+    public ValueTask ServerSideEmitAsync(string eventName, params object?[] arguments) => MainNamespace.ServerSideEmitAsync(eventName, arguments);
+
+    /// <inheritdoc cref="SocketIONamespace.ServerSideEmitWithAckAsync(string, object?[], CancellationToken)"/>
+    public Task<IReadOnlyList<System.Text.Json.JsonElement>> ServerSideEmitWithAckAsync(string eventName, object?[] arguments, CancellationToken cancellationToken = default) =>
+        MainNamespace.ServerSideEmitWithAckAsync(eventName, arguments, cancellationToken);
+
+    /// <inheritdoc cref="SocketIONamespace.OnServerSideEvent(string, SocketIOEventListener)"/>
+    public SocketIONamespace OnServerSideEvent(string eventName, SocketIOEventListener handler) => MainNamespace.OnServerSideEvent(eventName, handler);
 
     /// <inheritdoc cref="SocketIONamespace.SocketsJoin(string)"/>
     public void SocketsJoin(string room) => MainNamespace.SocketsJoin(room);

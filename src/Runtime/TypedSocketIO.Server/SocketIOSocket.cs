@@ -10,7 +10,7 @@ namespace TypedSocketIO.Server;
 [System.Diagnostics.CodeAnalysis.SuppressMessage(
     "Reliability", "CA1001:Types that own disposable fields should be disposable",
     Justification = "The socket's lifetime ends in Close(); its semaphore never creates a wait handle and its token source has no timer, so the GC reclaims both.")]
-public sealed partial class SocketIOSocket : ISocketIOEmitter
+public sealed partial class SocketIOSocket : ISocketIORemoteSocket
 {
     private const int StateConnecting = 0;
     private const int StateConnected = 1;

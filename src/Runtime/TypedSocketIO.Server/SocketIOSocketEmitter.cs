@@ -85,7 +85,9 @@ public readonly struct SocketIOSocketEmitter : ISocketIOEmitter, IEquatable<Sock
             return false;
         }
 
-        _socket.Namespace.Adapter.Broadcast(packet, new SocketIOBroadcastOptions { Rooms = ImmutableHashSet.Create(StringComparer.Ordinal, _socket.Id) });
+        _socket.Namespace.Adapter.Broadcast(
+            SocketIOBroadcastPacket.FromEncoded(packet),
+            new SocketIOBroadcastOptions { Rooms = ImmutableHashSet.Create(StringComparer.Ordinal, _socket.Id), Flags = SocketIOBroadcastFlags.Local });
         return true;
     }
 

@@ -84,6 +84,32 @@ public sealed class SocketIOEncodedPacket
             []);
     }
 
+    /// <summary>
+    /// Encodes an EVENT from its parts, as socket.io-parser encodes the official packet object <c>{type, nsp, data, id}</c>:
+    /// the header, then <paramref name="dataJson"/> as it is. With attachments it is a BINARY_EVENT. Adapters use it to encode a
+    /// broadcast once (from the structure a cluster message carries).
+    /// </summary>
+    /// <param name="nsp">The namespace, starting with '/'.</param>
+    /// <param name="dataJson">The UTF-8 JSON array <c>["event", …arguments]</c>, binary values as placeholders numbered in order.</param>
+    /// <param name="attachments">The attachments the placeholders stand for (not copied: they must never change).</param>
+    /// <param name="ackId">The acknowledgement id, or -1 for none.</param>
+    /// <returns>The encoded packet.</returns>
+    /// <exception cref="ArgumentException">The namespace or the ack id is invalid, or the data is not a JSON array.</exception>
+    public static SocketIOEncodedPacket Event(string nsp, ReadOnlySpan<byte> dataJson, IReadOnlyList<ReadOnlyMemory<byte>> attachments, long ackId = -1)
+    {
+        SocketIOPacketHeader.ValidateNamespace(nsp, nameof(nsp));
+        SocketIOPacketHeader.ValidateAckId(ackId, nameof(ackId));
+        ArgumentNullException.ThrowIfNull(attachments);
+        if (dataJson.Length < 2 || dataJson[0] != (byte)'[' || dataJson[^1] != (byte)']')
+        {
+            throw new ArgumentException("The data of an EVENT is a JSON array.", nameof(dataJson));
+        }
+
+        SocketIOPacketType type = attachments.Count > 0 ? SocketIOPacketType.BinaryEvent : SocketIOPacketType.Event;
+        ReadOnlyMemory<byte>[] copy = attachments.Count == 0 ? [] : [.. attachments];
+        return new SocketIOEncodedPacket(type, SocketIOPacketHeader.Compose(type, copy.Length, nsp, ackId, dataJson), copy);
+    }
+
     /// <summary>Encodes a DISCONNECT packet: <c>1</c> for the main namespace, else <c>1/admin,</c>.</summary>
     /// <param name="nsp">The namespace, starting with '/'.</param>
     /// <returns>The encoded packet.</returns>

@@ -1,17 +1,22 @@
+using System.Text.Json;
 using TypedSocketIO.SocketIO;
 
 namespace TypedSocketIO.Server;
 
 /// <summary>
-/// The seam between a namespace and where its rooms live and its broadcasts go. <see cref="InMemorySocketIOAdapter"/> is the
-/// default (one process); a scale-out adapter (Redis) forwards selections to other servers and reuses the in-memory one for
-/// the local work. Room membership of local sockets is always local state, so the room methods are synchronous.
-/// Implementations are called from many threads at once.
+/// The seam between a namespace and where its rooms live and its broadcasts go (the official <c>socket.io-adapter</c>).
+/// <see cref="InMemorySocketIOAdapter"/> is the default (one process); a cluster adapter (Redis) derives from it, forwards
+/// broadcasts and requests to the other servers and answers theirs. Room membership of local sockets is local state, so the
+/// room methods are synchronous; whatever may cross servers is asynchronous and bounded by the adapter's requests timeout
+/// (<see cref="SocketIOAdapterTimeoutException"/>). Implementations are called from many threads at once.
 /// </summary>
 public interface ISocketIOAdapter : IDisposable
 {
     /// <summary>The namespace the adapter serves (the official <c>adapter.nsp</c>).</summary>
     SocketIONamespace Nsp { get; }
+
+    /// <summary>The id of this server in its cluster (the official <c>adapter.uid</c>); random per adapter.</summary>
+    string ServerId { get; }
 
     /// <summary>The number of rooms with at least one local socket (each socket's own id room included).</summary>
     int RoomCount { get; }
@@ -40,70 +45,123 @@ public interface ISocketIOAdapter : IDisposable
     IReadOnlyCollection<string> GetRooms();
 
     /// <summary>
-    /// Sends an encoded EVENT packet to every selected socket, each once; the same bytes go to every socket. With connection
-    /// state recovery on (<see cref="SocketIOServerOptions.ConnectionStateRecovery"/>), an adapter that supports it appends an
-    /// offset as the last argument of an EVENT without acknowledgement id and not volatile, and keeps it for
-    /// <see cref="RestoreSessionAsync"/>.
+    /// Sends an EVENT to every selected socket of every server, each once (<see cref="SocketIOBroadcastFlags.Local"/>: this
+    /// server's only). Locally the packet is encoded once and the same bytes go to every socket. With connection state recovery
+    /// on, an adapter that supports it adds the offset (one new packet per broadcast) to an event without acknowledgement id
+    /// that is not volatile, and keeps it for <see cref="RestoreSessionAsync"/>. Does not wait for other servers.
     /// </summary>
-    /// <param name="packet">The packet, built once for the namespace.</param>
+    /// <param name="packet">The packet, without acknowledgement id.</param>
     /// <param name="options">The selection.</param>
-    void Broadcast(SocketIOEncodedPacket packet, SocketIOBroadcastOptions options);
+    void Broadcast(SocketIOBroadcastPacket packet, SocketIOBroadcastOptions options);
 
     /// <summary>
-    /// Sends an encoded EVENT packet carrying acknowledgement id <paramref name="ackId"/> to every selected socket and collects
-    /// their acknowledgements within <see cref="SocketIOBroadcastOptions.Timeout"/>.
+    /// Sends an EVENT asking for an acknowledgement to every selected socket of every server (the official
+    /// <c>broadcastWithAck</c>). Each server gives the packet its own acknowledgement id, reports once how many clients it sent
+    /// it to (<see cref="ISocketIOBroadcastAckCollector.OnClientCount"/>) and forwards each answer
+    /// (<see cref="ISocketIOBroadcastAckCollector.OnAck"/>). The caller owns the timeout; entries of local sockets are freed
+    /// when <see cref="ISocketIOBroadcastAckCollector.Abandoned"/> is cancelled.
     /// </summary>
-    /// <param name="packet">The packet, built once with <paramref name="ackId"/>.</param>
-    /// <param name="ackId">The acknowledgement id (unique in the namespace).</param>
-    /// <param name="eventName">The event name, for error messages.</param>
+    /// <param name="packet">The packet, without acknowledgement id.</param>
     /// <param name="options">The selection; <see cref="SocketIOBroadcastOptions.Timeout"/> is set.</param>
-    /// <param name="cancellationToken">Stops waiting.</param>
-    /// <returns>The responses; fails with <see cref="SocketIOAckTimeoutException"/> when some did not arrive in time.</returns>
-    Task<IReadOnlyList<SocketIOArguments>> BroadcastWithAckAsync(
-        SocketIOEncodedPacket packet, long ackId, string eventName, SocketIOBroadcastOptions options, CancellationToken cancellationToken);
+    /// <param name="collector">Receives the client counts and the answers, from any thread.</param>
+    void BroadcastWithAck(SocketIOBroadcastPacket packet, SocketIOBroadcastOptions options, ISocketIOBroadcastAckCollector collector);
 
-    /// <summary>Returns the selected sockets.</summary>
+    /// <summary>The selected sockets of every server: local ones are <see cref="SocketIOSocket"/>, others <see cref="SocketIORemoteSocket"/>.</summary>
     /// <param name="options">The selection.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>The sockets.</returns>
-    ValueTask<IReadOnlyList<SocketIOSocket>> FetchSocketsAsync(SocketIOBroadcastOptions options, CancellationToken cancellationToken);
+    ValueTask<IReadOnlyList<ISocketIORemoteSocket>> FetchSocketsAsync(SocketIOBroadcastOptions options, CancellationToken cancellationToken);
 
-    /// <summary>Makes the selected sockets join rooms.</summary>
+    /// <summary>Makes the selected sockets of every server join rooms (done here at once; sent to the other servers).</summary>
     /// <param name="options">The selection.</param>
     /// <param name="rooms">The rooms.</param>
-    void AddSockets(SocketIOBroadcastOptions options, IReadOnlyCollection<string> rooms);
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>Completes once done here and sent to the other servers.</returns>
+    ValueTask AddSocketsAsync(SocketIOBroadcastOptions options, IReadOnlyCollection<string> rooms, CancellationToken cancellationToken);
 
-    /// <summary>Makes the selected sockets leave rooms.</summary>
+    /// <summary>Makes the selected sockets of every server leave rooms.</summary>
     /// <param name="options">The selection.</param>
     /// <param name="rooms">The rooms.</param>
-    void DeleteSockets(SocketIOBroadcastOptions options, IReadOnlyCollection<string> rooms);
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>Completes once done here and sent to the other servers.</returns>
+    ValueTask DeleteSocketsAsync(SocketIOBroadcastOptions options, IReadOnlyCollection<string> rooms, CancellationToken cancellationToken);
+
+    /// <summary>Disconnects the selected sockets of every server.</summary>
+    /// <param name="options">The selection.</param>
+    /// <param name="close">Whether to close their whole underlying connections.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>Completes once done here and sent to the other servers.</returns>
+    ValueTask DisconnectSocketsAsync(SocketIOBroadcastOptions options, bool close, CancellationToken cancellationToken);
+
+    /// <summary>The rooms with at least one socket on any server.</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The rooms.</returns>
+    ValueTask<IReadOnlyCollection<string>> AllRoomsAsync(CancellationToken cancellationToken);
+
+    /// <summary>The number of servers in the cluster, this one included (1 for the in-memory adapter).</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The count.</returns>
+    ValueTask<int> ServerCountAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sends an event to the other servers of the cluster (the official <c>serverSideEmit</c>), received by their
+    /// <see cref="SocketIONamespace.OnServerSideEvent"/> handlers; never to this server.
+    /// </summary>
+    /// <param name="data">The UTF-8 JSON array <c>["event", …arguments]</c> (no binary).</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>Completes once sent.</returns>
+    ValueTask ServerSideEmitAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sends an event to the other servers and collects one answer (the first argument of its acknowledgement) from each,
+    /// within the requests timeout; fails with <see cref="SocketIOAdapterTimeoutException"/> holding the answers received.
+    /// </summary>
+    /// <param name="data">The UTF-8 JSON array <c>["event", …arguments]</c> (no binary).</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>One answer per other server (empty with no other server).</returns>
+    Task<IReadOnlyList<JsonElement>> ServerSideEmitWithAckAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
 
     /// <summary>
     /// Keeps the session of a socket that disconnected for a recoverable reason, for
-    /// <see cref="SocketIOConnectionStateRecoveryOptions.MaxDisconnectionDuration"/> (connection state recovery). The default
-    /// keeps nothing: an adapter without recovery never restores.
+    /// <see cref="SocketIOConnectionStateRecoveryOptions.MaxDisconnectionDuration"/> (connection state recovery). An adapter
+    /// without recovery keeps nothing.
     /// </summary>
     /// <param name="session">The session.</param>
-    void PersistSession(SocketIOSession session)
-    {
-    }
+    void PersistSession(SocketIOSession session);
 
     /// <summary>
     /// Gives back, once, the session <paramref name="pid"/> with the events emitted to it after <paramref name="offset"/>, if
     /// it is still within its window, belongs to <paramref name="userId"/>, and every event after the offset is still kept.
     /// Otherwise <see langword="null"/> (the client starts fresh); a session refused for another user stays for its owner.
-    /// The default restores nothing.
     /// </summary>
     /// <param name="pid">The private session id the client sent.</param>
     /// <param name="offset">The offset of the last event the client received.</param>
     /// <param name="userId">The authenticated user of the connection asking, or <see langword="null"/> when anonymous.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>The session and its missed packets, or <see langword="null"/>.</returns>
-    ValueTask<SocketIORestoredSession?> RestoreSessionAsync(string pid, string offset, string? userId, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<SocketIORestoredSession?>(null);
+    ValueTask<SocketIORestoredSession?> RestoreSessionAsync(string pid, string offset, string? userId, CancellationToken cancellationToken);
+}
 
-    /// <summary>Disconnects the selected sockets.</summary>
-    /// <param name="options">The selection.</param>
-    /// <param name="close">Whether to close their whole underlying connections.</param>
-    void DisconnectSockets(SocketIOBroadcastOptions options, bool close);
+/// <summary>
+/// Receives what the servers report for one broadcast with acknowledgements (the official <c>clientCountCallback</c> and
+/// <c>ack</c> of <c>broadcastWithAck</c>). Called from any thread.
+/// </summary>
+public interface ISocketIOBroadcastAckCollector
+{
+    /// <summary>
+    /// Cancelled when the caller stops waiting (complete, timed out or cancelled): the adapter then frees what it keeps for
+    /// this broadcast (the entries in the local sockets' tables).
+    /// </summary>
+    CancellationToken Abandoned { get; }
+
+    /// <summary>One server sent the packet to <paramref name="clientCount"/> clients (each server calls this once).</summary>
+    /// <param name="clientCount">The number of clients.</param>
+    void OnClientCount(int clientCount);
+
+    /// <summary>One client answered.</summary>
+    /// <param name="response">Its answer (from another server: its first argument, as the official adapters forward it).</param>
+    void OnAck(SocketIOArguments response);
+
+    /// <summary>A local client the packet went to disconnected before answering: it will not be waited for.</summary>
+    void OnClientLeft();
 }

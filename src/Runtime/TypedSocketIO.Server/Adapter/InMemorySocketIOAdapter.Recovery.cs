@@ -128,11 +128,10 @@ public partial class InMemorySocketIOAdapter
         }
     }
 
-    /// <summary>With recovery on: the packet with its offset appended, kept for replay; otherwise the packet itself.</summary>
-    private SocketIOEncodedPacket StoreForRecovery(SocketIOEncodedPacket packet, SocketIOBroadcastOptions options)
+    /// <summary>With recovery on: the packet with its offset appended (one new packet per broadcast), kept for replay; otherwise the packet itself.</summary>
+    private SocketIOBroadcastPacket StoreForRecovery(SocketIOBroadcastPacket packet, SocketIOBroadcastOptions options)
     {
-        if (_recovery is not { } recovery || (options.Flags & SocketIOBroadcastFlags.Volatile) != 0
-            || !SocketIOOffsetPacket.TryDecode(packet, out SocketIOPacket? decoded))
+        if (_recovery is not { } recovery || (options.Flags & SocketIOBroadcastFlags.Volatile) != 0 || packet.AckId >= 0)
         {
             return packet;
         }
@@ -148,14 +147,15 @@ public partial class InMemorySocketIOAdapter
 
             // Under the lock, so that the buffer is in offset order.
             long seq = _nextSeq++;
-            SocketIOEncodedPacket withOffset = SocketIOOffsetPacket.Build(decoded, _epoch + "-" + seq.ToString(CultureInfo.InvariantCulture));
-            long size = EntryOverhead + withOffset.Text.Length;
-            foreach (ReadOnlyMemory<byte> attachment in withOffset.Attachments)
+            SocketIOBroadcastPacket withOffset = packet.WithOffset(_epoch + "-" + seq.ToString(CultureInfo.InvariantCulture));
+            SocketIOEncodedPacket encoded = withOffset.Encode();
+            long size = EntryOverhead + encoded.Text.Length;
+            foreach (ReadOnlyMemory<byte> attachment in encoded.Attachments)
             {
                 size += attachment.Length;
             }
 
-            _packets.Add(new StoredPacket(seq, withOffset, rooms, except, Nsp.Server.TimeProvider.GetUtcNow(), size));
+            _packets.Add(new StoredPacket(seq, encoded, rooms, except, Nsp.Server.TimeProvider.GetUtcNow(), size));
             _bufferedBytes += size;
             while (_packets.Count - _head > recovery.MaxPackets || _bufferedBytes > recovery.MaxBytes)
             {

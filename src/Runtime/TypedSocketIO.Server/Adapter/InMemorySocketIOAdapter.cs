@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text.Json;
 using TypedSocketIO.SocketIO;
 
 namespace TypedSocketIO.Server;
@@ -23,6 +25,9 @@ public partial class InMemorySocketIOAdapter : ISocketIOAdapter
 
     /// <inheritdoc/>
     public SocketIONamespace Nsp { get; }
+
+    /// <inheritdoc/>
+    public string ServerId { get; } = RandomNumberGenerator.GetString("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", 10);
 
     /// <inheritdoc/>
     public int RoomCount
@@ -117,38 +122,43 @@ public partial class InMemorySocketIOAdapter : ISocketIOAdapter
     }
 
     /// <inheritdoc/>
-    public virtual void Broadcast(SocketIOEncodedPacket packet, SocketIOBroadcastOptions options)
+    public virtual void Broadcast(SocketIOBroadcastPacket packet, SocketIOBroadcastOptions options)
     {
         ArgumentNullException.ThrowIfNull(packet);
         ArgumentNullException.ThrowIfNull(options);
         bool isVolatile = (options.Flags & SocketIOBroadcastFlags.Volatile) != 0;
-        packet = StoreForRecovery(packet, options);
+        SocketIOEncodedPacket encoded = StoreForRecovery(packet, options).Encode();
         foreach (SocketIOSocket socket in Select(options))
         {
-            socket.SendEventPacket(packet, isVolatile);
+            socket.SendEventPacket(encoded, isVolatile);
         }
     }
 
     /// <inheritdoc/>
-    public virtual Task<IReadOnlyList<SocketIOArguments>> BroadcastWithAckAsync(
-        SocketIOEncodedPacket packet, long ackId, string eventName, SocketIOBroadcastOptions options, CancellationToken cancellationToken)
+    public virtual void BroadcastWithAck(SocketIOBroadcastPacket packet, SocketIOBroadcastOptions options, ISocketIOBroadcastAckCollector collector)
     {
         ArgumentNullException.ThrowIfNull(packet);
         ArgumentNullException.ThrowIfNull(options);
-        TimeSpan timeout = options.Timeout ?? throw new ArgumentException("A broadcast with acknowledgements needs options.Timeout.", nameof(options));
+        ArgumentNullException.ThrowIfNull(collector);
         bool isVolatile = (options.Flags & SocketIOBroadcastFlags.Volatile) != 0;
-        var collector = new BroadcastAck(ackId, eventName, timeout);
+
+        // This server's own id, as every server of a cluster gives its own to the packets it sends.
+        long ackId = Nsp.NextAckId();
+        SocketIOEncodedPacket encoded = packet.WithAckId(ackId).Encode();
+        var group = new LocalBroadcastAck(ackId, collector);
+        int clientCount = 0;
         foreach (SocketIOSocket socket in Select(options))
         {
             // In the table before the packet leaves, so that an early answer finds its entry.
-            if (!socket.TryAddAck(ackId, collector, out _))
+            if (!socket.TryAddAck(ackId, group, out _))
             {
                 continue;
             }
 
-            if (socket.SendEventPacket(packet, isVolatile))
+            if (socket.SendEventPacket(encoded, isVolatile))
             {
-                collector.AddTarget(socket);
+                group.AddTarget(socket);
+                clientCount++;
             }
             else
             {
@@ -156,19 +166,19 @@ public partial class InMemorySocketIOAdapter : ISocketIOAdapter
             }
         }
 
-        collector.Start(Nsp.Server.TimeProvider, cancellationToken);
-        return collector.Task;
+        group.Start();
+        collector.OnClientCount(clientCount);
     }
 
     /// <inheritdoc/>
-    public virtual ValueTask<IReadOnlyList<SocketIOSocket>> FetchSocketsAsync(SocketIOBroadcastOptions options, CancellationToken cancellationToken)
+    public virtual ValueTask<IReadOnlyList<ISocketIORemoteSocket>> FetchSocketsAsync(SocketIOBroadcastOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return ValueTask.FromResult<IReadOnlyList<SocketIOSocket>>(Select(options));
+        return ValueTask.FromResult<IReadOnlyList<ISocketIORemoteSocket>>(Select(options));
     }
 
     /// <inheritdoc/>
-    public virtual void AddSockets(SocketIOBroadcastOptions options, IReadOnlyCollection<string> rooms)
+    public virtual ValueTask AddSocketsAsync(SocketIOBroadcastOptions options, IReadOnlyCollection<string> rooms, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(rooms);
@@ -176,10 +186,12 @@ public partial class InMemorySocketIOAdapter : ISocketIOAdapter
         {
             socket.Join(rooms);
         }
+
+        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc/>
-    public virtual void DeleteSockets(SocketIOBroadcastOptions options, IReadOnlyCollection<string> rooms)
+    public virtual ValueTask DeleteSocketsAsync(SocketIOBroadcastOptions options, IReadOnlyCollection<string> rooms, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(rooms);
@@ -190,17 +202,44 @@ public partial class InMemorySocketIOAdapter : ISocketIOAdapter
                 socket.Leave(room);
             }
         }
+
+        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc/>
-    public virtual void DisconnectSockets(SocketIOBroadcastOptions options, bool close)
+    public virtual ValueTask DisconnectSocketsAsync(SocketIOBroadcastOptions options, bool close, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         foreach (SocketIOSocket socket in Select(options))
         {
             socket.Disconnect(close);
         }
+
+        return ValueTask.CompletedTask;
     }
+
+    /// <inheritdoc/>
+    public virtual ValueTask<IReadOnlyCollection<string>> AllRoomsAsync(CancellationToken cancellationToken) => ValueTask.FromResult(GetRooms());
+
+    /// <inheritdoc/>
+    public virtual ValueTask<int> ServerCountAsync(CancellationToken cancellationToken) => ValueTask.FromResult(1);
+
+    /// <inheritdoc/>
+    public virtual ValueTask ServerSideEmitAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <inheritdoc/>
+    public virtual Task<IReadOnlyList<JsonElement>> ServerSideEmitWithAckAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<JsonElement>>([]);
+
+    /// <summary>
+    /// Hands an event another server sent with <c>serverSideEmit</c> to this namespace's <see cref="SocketIONamespace.OnServerSideEvent"/>
+    /// handlers (a cluster adapter calls this). The first answer a handler gives is passed to <paramref name="onAnswer"/> as the
+    /// UTF-8 JSON of its first argument (<c>null</c> when it gave none).
+    /// </summary>
+    /// <param name="data">The UTF-8 JSON array <c>["event", …arguments]</c>, untrusted.</param>
+    /// <param name="onAnswer">Receives the answer when the sender asked for one; otherwise <see langword="null"/>.</param>
+    /// <returns>Whether the data was a valid event (a bad one is dropped).</returns>
+    protected bool DispatchServerSideEvent(ReadOnlyMemory<byte> data, Action<ReadOnlyMemory<byte>>? onAnswer) => Nsp.DispatchServerSideEvent(data, onAnswer);
 
     /// <inheritdoc/>
     public void Dispose()

@@ -46,4 +46,10 @@ internal static partial class SocketIOServerLog
 
     [LoggerMessage(314, LogLevel.Debug, "Socket restored in namespace {Namespace} by connection state recovery; {MissedCount} missed events replayed.", EventName = "SocketRecovered")]
     public static partial void SocketRecovered(ILogger logger, string @namespace, int missedCount);
+
+    [LoggerMessage(315, LogLevel.Warning, "The adapter of namespace {Namespace} could not forward {Operation} to the other servers; it was done on this server.", EventName = "AdapterRequestFailed")]
+    public static partial void AdapterRequestFailed(ILogger logger, string @namespace, string operation, Exception exception);
+
+    [LoggerMessage(316, LogLevel.Warning, "A server-side event for namespace {Namespace} was dropped: {Detail}.", EventName = "BadServerSideEvent")]
+    public static partial void BadServerSideEvent(ILogger logger, string @namespace, string detail);
 }

@@ -42,7 +42,7 @@ public readonly struct SocketIOBroadcastOperator<TSend> : ISocketIOBroadcastTarg
     public SocketIOBroadcastOperator<TSend> Timeout(TimeSpan timeout) => new(Untyped.Timeout(timeout));
 
     /// <inheritdoc cref="SocketIOBroadcastOperator.FetchSocketsAsync(CancellationToken)"/>
-    public ValueTask<IReadOnlyList<SocketIOSocket>> FetchSocketsAsync(CancellationToken cancellationToken = default) => Untyped.FetchSocketsAsync(cancellationToken);
+    public ValueTask<IReadOnlyList<ISocketIORemoteSocket>> FetchSocketsAsync(CancellationToken cancellationToken = default) => Untyped.FetchSocketsAsync(cancellationToken);
 
     /// <inheritdoc cref="SocketIOBroadcastOperator.SocketsJoin(string)"/>
     public void SocketsJoin(string room) => Untyped.SocketsJoin(room);
