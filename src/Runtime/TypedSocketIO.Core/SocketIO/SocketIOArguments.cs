@@ -94,6 +94,29 @@ public sealed class SocketIOArguments
     }
 
     /// <summary>
+    /// The attachment that a placeholder found anywhere inside an argument stands for, e.g.
+    /// <c>args.GetElement(0).GetProperty("data")</c> of <c>{"data":{"_placeholder":true,"num":0}}</c> (binary nested in
+    /// an object or an array, which <see cref="GetElement"/> leaves as placeholders).
+    /// </summary>
+    /// <param name="element">An element of one of this packet's arguments.</param>
+    /// <param name="data">The attachment's bytes (the packet's own copy; do not mutate), when it is a placeholder.</param>
+    /// <returns>Whether <paramref name="element"/> is a placeholder of one of this packet's attachments.</returns>
+    public bool TryGetBinary(JsonElement element, out ReadOnlyMemory<byte> data)
+    {
+        if (element.ValueKind == JsonValueKind.Object
+            && element.TryGetProperty(SocketIOPlaceholder.PlaceholderProperty, out JsonElement flag) && flag.ValueKind == JsonValueKind.True
+            && element.TryGetProperty(SocketIOPlaceholder.NumProperty, out JsonElement num) && num.ValueKind == JsonValueKind.Number && num.TryGetInt32(out int index)
+            && (uint)index < (uint)_attachments.Count)
+        {
+            data = _attachments[index];
+            return true;
+        }
+
+        data = default;
+        return false;
+    }
+
+    /// <summary>
     /// Deserializes argument <paramref name="index"/>. <c>byte[]</c> and <c>ReadOnlyMemory&lt;byte&gt;</c> anywhere in
     /// <typeparamref name="T"/> are read from placeholders (the attachments) or base64 strings.
     /// </summary>
