@@ -35,6 +35,9 @@ io.on("connection", (socket) => {
     });
   });
   socket.on("send-binary", () => socket.emit("data", { name: "blob", count: 3 }, Buffer.from([1, 2, 3])));
+  socket.on("send-nested", () =>
+    socket.emit("nested", { data: Buffer.from([1, 2, 3]), n: 1, list: [Buffer.from([4]), Buffer.from([5, 6])] }));
+  socket.on("engine", (ack) => ack({ id: socket.conn.id, transport: socket.conn.transport.name }));
   socket.on("kick", () => socket.disconnect());
   socket.on("drop", () => {
     // State recovery: the connection is cut (a recoverable "forced close"), and an event is broadcast while the
@@ -56,6 +59,15 @@ io.of("/private")
     next(err);
   })
   .on("connection", (socket) => socket.on("whoami", (ack) => ack("/private")));
+
+// A middleware that emits before the namespace's CONNECT: the client must buffer the event until it is connected
+// (the official client's receiveBuffer).
+io.of("/early")
+  .use((socket, next) => {
+    socket.emit("early", 1);
+    next();
+  })
+  .on("connection", (socket) => socket.emit("welcome", "after connect", 2));
 
 httpServer.listen(port, "127.0.0.1", () => print("listening", { port: httpServer.address().port }));
 
