@@ -267,7 +267,7 @@ public sealed class ClientUnitTests
         var error = await Assert.ThrowsAsync<SocketIOConnectErrorException>(() => connect.WaitAsync(Wait));
         Assert.Equal("not authorized", error.Message);
         Assert.True(error.IsServerRefusal);
-        Assert.Equal(401, error.Data!.Value.GetProperty("code").GetInt32());
+        Assert.Equal(401, error.ServerData!.Value.GetProperty("code").GetInt32());
         Assert.Same(error, await seen.Task.WaitAsync(Wait));
         Assert.False(client.IsActive);
     }

@@ -32,9 +32,13 @@ public sealed record Sum(int Value);
 
 public sealed record Item(string Name, int Count);
 
+/// <summary>Binary nested in an object and in an array (socket.io's placeholders below the top level).</summary>
+public sealed record Nested(byte[] Data, int N, byte[][] List);
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(Sum))]
 [JsonSerializable(typeof(Item))]
+[JsonSerializable(typeof(Nested))]
 public sealed partial class ClientTestJsonContext : JsonSerializerContext
 {
 }

@@ -25,13 +25,13 @@ public sealed class SocketIOClient : IAsyncDisposable
     private readonly SocketIOManager _manager;
     private readonly SocketIOClientOptions _options;
     private readonly ILogger _logger;
-    private readonly SerialDispatcher _dispatcher;
     private readonly Dictionary<string, List<SocketIOEventListener>> _listeners = new(StringComparer.Ordinal);
     private readonly List<Action<string, SocketIOArguments>> _any = [];
     private readonly List<Action<string, SocketIOArguments>> _anyOutgoing = [];
     private readonly List<Outgoing> _sendBuffer = [];
     private readonly Dictionary<long, PendingAck> _acks = [];
     private readonly List<QueuedEmit> _queue = [];
+    private readonly List<ReceivedEvent> _receiveBuffer = [];
 
     private long _nextAckId = -1;
     private bool _active;
@@ -51,7 +51,6 @@ public sealed class SocketIOClient : IAsyncDisposable
         _options = options;
         Namespace = @namespace;
         _logger = manager.Logger;
-        _dispatcher = new SerialDispatcher(_logger);
     }
 
     /// <summary>Raised when the namespace is connected (after the server's CONNECT), on every (re)connection.</summary>
@@ -125,12 +124,45 @@ public sealed class SocketIOClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The connection state recovery session id the server gave (the JavaScript client's <c>_pid</c>), kept across
+    /// reconnections and sent back in the CONNECT; <see langword="null"/> when the server does not recover state.
+    /// </summary>
+    public string? Pid
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _pid;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The offset of the last event delivered under connection state recovery (its last string argument, the JavaScript
+    /// client's <c>_lastOffset</c>), sent back in the CONNECT so that the server replays what came after it.
+    /// </summary>
+    public string? LastOffset
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _lastOffset;
+            }
+        }
+    }
+
     /// <summary>A view that emits with an acknowledgement timeout.</summary>
     /// <param name="timeout">How long to wait for each acknowledgement.</param>
     /// <returns>The emitter.</returns>
     public SocketIOClientEmitter Timeout(TimeSpan timeout) => new(this, SocketIOClientEmitter.CheckTimeout(timeout), isVolatile: false);
 
     /// <summary>A view whose emits are dropped rather than buffered when the packet cannot be written at once.</summary>
+    /// <remarks>As the JavaScript client's <c>socket.volatile</c>: a volatile packet is dropped when the transport is not
+    /// writable (not connected, or a write is in flight); otherwise it is sent, or buffered until the namespace connects.
+    /// While an upgrade pauses the queue the transport stays writable, so the packet waits and goes out over the WebSocket.</remarks>
     public SocketIOClientEmitter Volatile => new(this, null, isVolatile: true);
 
     internal object Gate => _manager.Gate;
@@ -191,11 +223,12 @@ public sealed class SocketIOClient : IAsyncDisposable
 
             _connectWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             wait = _connectWaiter.Task;
-            if (!_active)
-            {
-                _active = true;
-                _manager.ActivateLocked(this);
-            }
+
+            // As socket.connect(): asks the manager to open even when already active, so that a call after the
+            // manager gave up reconnecting (ReconnectFailed, the client still active) starts a fresh attempt.
+            bool newlyActive = !_active;
+            _active = true;
+            _manager.ActivateLocked(this, newlyActive);
         }
 
         try
@@ -274,7 +307,7 @@ public sealed class SocketIOClient : IAsyncDisposable
             _manager.RemoveLocked(this);
         }
 
-        await _dispatcher.CompleteAsync().ConfigureAwait(false);
+        await _manager.Events.DrainAsync().ConfigureAwait(false);
     }
 
     /// <summary>Adds a listener of an event; several listeners of one event are called in the order they were added.</summary>
@@ -766,13 +799,16 @@ public sealed class SocketIOClient : IAsyncDisposable
 
     private bool SendOrBufferLocked(string eventName, SocketIOEncodedPacket packet, long ackId, bool isVolatile)
     {
-        IEngineConnection? engine = _connected ? _manager.OpenEngine : null;
-        if (isVolatile && (engine is null || !engine.IsWritableNow))
+        // The JavaScript client's rule: a volatile packet is discarded when the transport is not writable; otherwise
+        // it goes as any other (sent when connected, buffered until the namespace connects).
+        IEngineConnection? open = _manager.OpenEngine;
+        if (isVolatile && (open is null || !open.IsWritableNow))
         {
             SocketIOClientLog.VolatileDropped(_logger, eventName);
             return false;
         }
 
+        IEngineConnection? engine = _connected ? open : null;
         if (engine is not null)
         {
             NotifyOutgoingLocked(packet);
@@ -821,7 +857,7 @@ public sealed class SocketIOClient : IAsyncDisposable
         }
 
         Action<string, SocketIOArguments>[] listeners = [.. _anyOutgoing];
-        _dispatcher.Post(() =>
+        _manager.Events.Post(() =>
         {
             foreach (Action<string, SocketIOArguments> listener in listeners)
             {
@@ -903,6 +939,15 @@ public sealed class SocketIOClient : IAsyncDisposable
         }
 
         _sendBuffer.Clear();
+
+        // Events that arrived before the CONNECT (e.g. emitted by a server middleware), then the connect event
+        // (JS emitBuffered: the receive buffer first).
+        foreach (ReceivedEvent received in _receiveBuffer)
+        {
+            DeliverEventLocked(received.EventName, received.Arguments, received.Ack);
+        }
+
+        _receiveBuffer.Clear();
         RaiseLocked(() => Connected?.Invoke());
         if (_connectWaiter is { } waiter)
         {
@@ -950,14 +995,25 @@ public sealed class SocketIOClient : IAsyncDisposable
     private void OnEventLocked(SocketIOPacket packet)
     {
         SocketIOArguments arguments = SocketIOArguments.FromEvent(packet, out string eventName);
+        SocketIOAck ack = packet.HasAckId ? new ClientAck(this, packet.AckId) : SocketIOAck.None;
+        if (!_connected)
+        {
+            // Not connected yet (the server emitted before its CONNECT): kept and delivered on connect (JS receiveBuffer).
+            _receiveBuffer.Add(new ReceivedEvent(eventName, arguments, ack));
+            return;
+        }
 
-        // Connection state recovery: the server appends the event's offset as a last string argument.
+        DeliverEventLocked(eventName, arguments, ack);
+    }
+
+    private void DeliverEventLocked(string eventName, SocketIOArguments arguments, SocketIOAck ack)
+    {
+        // Connection state recovery: the server appends the event's offset as a last string argument (JS emitEvent).
         if (_pid is not null && arguments.Count > 0 && arguments.GetKind(arguments.Count - 1) == JsonValueKind.String)
         {
             _lastOffset = arguments.GetElement(arguments.Count - 1).GetString();
         }
 
-        SocketIOAck ack = packet.HasAckId ? new ClientAck(this, packet.AckId) : SocketIOAck.None;
         Action<string, SocketIOArguments>[] any = _any.Count == 0 ? [] : [.. _any];
         SocketIOEventListener[] listeners = _listeners.TryGetValue(eventName, out List<SocketIOEventListener>? list) ? [.. list] : [];
         if (any.Length == 0 && listeners.Length == 0)
@@ -965,7 +1021,7 @@ public sealed class SocketIOClient : IAsyncDisposable
             return;
         }
 
-        _dispatcher.Post(async () =>
+        _manager.Events.Post(async () =>
         {
             foreach (Action<string, SocketIOArguments> listener in any)
             {
@@ -1030,5 +1086,8 @@ public sealed class SocketIOClient : IAsyncDisposable
         }
     }
 
-    private void RaiseLocked(Action action) => _dispatcher.Post(action);
+    private void RaiseLocked(Action action) => _manager.Events.Post(action);
+
+    /// <summary>An event received before the namespace's CONNECT (JS <c>receiveBuffer</c>).</summary>
+    private readonly record struct ReceivedEvent(string EventName, SocketIOArguments Arguments, SocketIOAck Ack);
 }

@@ -63,7 +63,17 @@ public sealed class SocketIOClientOptions
     /// <summary>Whether a polling session upgrades to WebSocket when the server offers it. Defaults to <see langword="true"/>.</summary>
     public bool Upgrade { get; set; } = true;
 
-    /// <summary>How long the Engine.IO handshake may take before the attempt fails with a timeout. Defaults to 20 seconds.</summary>
+    /// <summary>
+    /// Whether, after a connection that ran over WebSocket (directly or upgraded), the next connection of the manager
+    /// skips long-polling and opens over WebSocket at once; a transport error forgets it (the JavaScript client's
+    /// <c>rememberUpgrade</c>, which remembers it process-wide, this per manager). Defaults to <see langword="false"/>.
+    /// </summary>
+    public bool RememberUpgrade { get; set; }
+
+    /// <summary>
+    /// How long one connection attempt (the Engine.IO handshake) may take before it fails with the error message
+    /// <c>timeout</c> (the JavaScript client's <c>timeout</c>; one timer per attempt). Defaults to 20 seconds.
+    /// </summary>
     public TimeSpan ConnectTimeout { get; set; } = DefaultConnectTimeout;
 
     /// <summary>Whether a lost connection is re-established automatically (with back-off). Defaults to <see langword="true"/>.</summary>
@@ -160,6 +170,7 @@ public sealed class SocketIOClientOptions
             AuthProvider = AuthProvider,
             Transports = Transports,
             Upgrade = Upgrade,
+            RememberUpgrade = RememberUpgrade,
             ConnectTimeout = ConnectTimeout,
             Reconnection = Reconnection,
             ReconnectionAttempts = ReconnectionAttempts,

@@ -4,7 +4,7 @@ namespace TypedSocketIO.Client;
 
 /// <summary>
 /// A connection to a namespace failed: the server refused it (a CONNECT_ERROR packet, e.g. from a middleware, with its
-/// <see cref="Exception.Message"/> and <see cref="Data"/>), or the connection to the server itself failed (then
+/// <see cref="Exception.Message"/> and <see cref="ServerData"/>), or the connection to the server itself failed (then
 /// <see cref="Exception.InnerException"/> says why and <see cref="IsServerRefusal"/> is <see langword="false"/>).
 /// </summary>
 public sealed class SocketIOConnectErrorException : Exception
@@ -36,12 +36,15 @@ public sealed class SocketIOConnectErrorException : Exception
     public SocketIOConnectErrorException(string message, JsonElement? data)
         : base(message)
     {
-        Data = data;
+        ServerData = data;
         IsServerRefusal = true;
     }
 
-    /// <summary>The <c>data</c> the server attached to its refusal, or <see langword="null"/>.</summary>
-    public new JsonElement? Data { get; }
+    /// <summary>
+    /// The <c>data</c> the server attached to its refusal (the JavaScript client's <c>err.data</c>), or
+    /// <see langword="null"/>. Named so as not to hide <see cref="Exception.Data"/>.
+    /// </summary>
+    public JsonElement? ServerData { get; }
 
     /// <summary>Whether the server refused the connection (a CONNECT_ERROR packet), which is final: no reconnection follows.</summary>
     public bool IsServerRefusal { get; }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using TypedSocketIO.Client.EngineIO;
 using TypedSocketIO.Client.Internal;
 using TypedSocketIO.EngineIO;
 using TypedSocketIO.SocketIO;
@@ -33,6 +34,7 @@ public sealed class SocketIOManager : IAsyncDisposable
     private bool _reconnecting;
     private bool _skipReconnect;
     private bool _disposed;
+    private bool _priorWebSocketSuccess;
     private string? _closeReasonOverride;
     private CancellationTokenSource? _reconnectTimer;
 
@@ -48,12 +50,19 @@ public sealed class SocketIOManager : IAsyncDisposable
         Logger = options.LoggerFactory?.CreateLogger("TypedSocketIO.Client") ?? NullLogger.Instance;
         _backoff = new Backoff(options.ReconnectionDelay, options.ReconnectionDelayMax, options.RandomizationFactor, random);
         _events = new SerialDispatcher(Logger);
+        Engine = new SocketIOClientEngine(this);
     }
 
+    /// <summary>The manager's state (the JavaScript manager's <c>_readyState</c>); reconnecting is <see cref="_reconnecting"/> on top of it.</summary>
     private enum ReadyState
     {
+        /// <summary>No connection: none was asked for, the last one ended, or an attempt failed (a reconnection may be scheduled).</summary>
         Closed,
+
+        /// <summary>An Engine.IO handshake is in progress, bounded by <see cref="SocketIOClientOptions.ConnectTimeout"/>.</summary>
         Opening,
+
+        /// <summary>The Engine.IO connection is open; each active client has sent (or is sending) its CONNECT.</summary>
         Open,
     }
 
@@ -68,6 +77,9 @@ public sealed class SocketIOManager : IAsyncDisposable
 
     /// <summary>Raised when <see cref="SocketIOClientOptions.ReconnectionAttempts"/> attempts all failed; no more are made.</summary>
     public event Action? ReconnectFailed;
+
+    /// <summary>The Engine.IO connection under this manager (the JavaScript client's <c>socket.io.engine</c>): id, transport, upgrade, packets.</summary>
+    public SocketIOClientEngine Engine { get; }
 
     /// <summary>The server's origin (scheme, host and port).</summary>
     public Uri ServerUri { get; }
@@ -103,6 +115,9 @@ public sealed class SocketIOManager : IAsyncDisposable
     internal object Gate { get; } = new();
 
     internal ILogger Logger { get; }
+
+    /// <summary>The one event queue of the manager and its clients: every event of both keeps the order it happened in.</summary>
+    internal SerialDispatcher Events => _events;
 
     /// <summary>The current Engine.IO connection when open (under <see cref="Gate"/>).</summary>
     internal IEngineConnection? OpenEngine => _state == ReadyState.Open ? _engine : null;
@@ -220,14 +235,21 @@ public sealed class SocketIOManager : IAsyncDisposable
         }
     }
 
-    /// <summary>A client became active: open the connection, or send its CONNECT at once if it is open.</summary>
-    internal void ActivateLocked(SocketIOClient client)
+    /// <summary>
+    /// A client asks to connect (JS <c>socket.connect()</c>): open the connection unless it is open, opening or waiting to
+    /// reconnect, or send the client's CONNECT at once if it is open and the client was not active yet. After the
+    /// reconnection gave up (<see cref="ReconnectFailed"/>) the state is closed, so this starts a fresh attempt.
+    /// </summary>
+    internal void ActivateLocked(SocketIOClient client, bool newlyActive)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         _skipReconnect = false;
         if (_state == ReadyState.Open)
         {
-            client.OnEngineOpenLocked();
+            if (newlyActive)
+            {
+                client.OnEngineOpenLocked();
+            }
         }
         else if (_state == ReadyState.Closed && !_reconnecting)
         {
@@ -298,7 +320,12 @@ public sealed class SocketIOManager : IAsyncDisposable
         IEngineConnection engine;
         try
         {
-            engine = _factory(ServerUri, Options, handler, Logger);
+            // The official client's rememberUpgrade: after a WebSocket connection, the next one goes straight to WebSocket.
+            SocketIOClientTransports transports = Options.RememberUpgrade && _priorWebSocketSuccess
+                && (Options.Transports & SocketIOClientTransports.WebSocket) != 0
+                ? SocketIOClientTransports.WebSocket
+                : Options.Transports;
+            engine = _factory(ServerUri, Options, transports, handler, Logger);
         }
         catch (Exception e)
         {
@@ -323,6 +350,7 @@ public sealed class SocketIOManager : IAsyncDisposable
         }
         catch (OperationCanceledException e)
         {
+            // The one connect timer (the official client's "timeout", whose error message is "timeout").
             error = new TimeoutException("timeout", e);
         }
 #pragma warning disable CA1031 // Every failure of an attempt is reported (connect_error, ReconnectError), none thrown here.
@@ -350,6 +378,7 @@ public sealed class SocketIOManager : IAsyncDisposable
             else
             {
                 _state = ReadyState.Open;
+                _priorWebSocketSuccess = engine.Transport == EngineIOProtocol.WebSocketTransport;
                 if (_reconnecting)
                 {
                     int attempts = _backoff.Attempts;
@@ -378,6 +407,7 @@ public sealed class SocketIOManager : IAsyncDisposable
     private void OnOpenFailedLocked(Exception error)
     {
         SocketIOClientLog.OpenFailed(Logger, ServerUri, error);
+        _priorWebSocketSuccess = false;
         bool willRetry = Options.Reconnection && !_skipReconnect && !_disposed && _backoff.Attempts < Options.ReconnectionAttempts;
         foreach (SocketIOClient client in _clients.Values)
         {
@@ -389,9 +419,11 @@ public sealed class SocketIOManager : IAsyncDisposable
 
         if (_reconnecting)
         {
+            // The JavaScript manager's order: the next attempt is scheduled (or reconnect_failed raised) before
+            // reconnect_error, so the last failed attempt reads connect_error, reconnect_failed, reconnect_error.
             _reconnecting = false;
-            RaiseLocked(() => ReconnectError?.Invoke(error));
             ReconnectLocked();
+            RaiseLocked(() => ReconnectError?.Invoke(error));
         }
         else if (Options.Reconnection && _backoff.Attempts == 0)
         {
@@ -547,6 +579,12 @@ public sealed class SocketIOManager : IAsyncDisposable
             _engine = null;
             bool wasOpen = _state == ReadyState.Open;
             _state = ReadyState.Closed;
+            if (reason == "transport error")
+            {
+                // As the JavaScript engine's onError: the next connection does not trust a remembered upgrade.
+                _priorWebSocketSuccess = false;
+            }
+
             _decoder.Reset();
             SocketIOClientLog.EngineClosed(Logger, ServerUri, reason, error);
             if (wasOpen)
@@ -636,12 +674,47 @@ public sealed class SocketIOManager : IAsyncDisposable
     }
 
     /// <summary>One per connection attempt, so that a late callback of an old session is recognised and ignored.</summary>
-    private sealed class EngineHandler(SocketIOManager manager) : IEngineConnectionHandler
+    private sealed class EngineHandler(SocketIOManager manager) : IEngineIOClientHandler
     {
+        public bool ObservesPackets => manager.Engine.ObservesPackets;
+
         public void OnText(ReadOnlyMemory<byte> utf8) => manager.OnText(this, utf8);
 
         public void OnBinary(ReadOnlyMemory<byte> data) => manager.OnBinary(this, data);
 
         public void OnClose(string reason, Exception? error) => manager.OnEngineClose(this, reason, error);
+
+        public void OnUpgrading(string transport)
+        {
+            if (IsCurrent)
+            {
+                manager.Engine.RaiseUpgrading(transport);
+            }
+        }
+
+        public void OnUpgraded(string transport)
+        {
+            lock (manager.Gate)
+            {
+                if (!ReferenceEquals(manager._handler, this))
+                {
+                    return;
+                }
+
+                manager._priorWebSocketSuccess = true;
+            }
+
+            manager.Engine.RaiseUpgraded(transport);
+        }
+
+        public void OnPacket(bool outgoing, EngineIOPacketType type, ReadOnlyMemory<byte> data, bool isBinary)
+        {
+            if (IsCurrent)
+            {
+                manager.Engine.RaisePacket(outgoing, type, data, isBinary);
+            }
+        }
+
+        private bool IsCurrent => ReferenceEquals(Volatile.Read(ref manager._handler), this);
     }
 }

@@ -2,13 +2,14 @@ using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using TypedSocketIO.Client;
+using TypedSocketIO.Client.EngineIO;
 using TypedSocketIO.Client.Internal;
 using TypedSocketIO.EngineIO;
 
 namespace TypedSocketIO.Client.Tests.Fakes;
 
 /// <summary>An in-memory Engine.IO session: records what the client sends, lets the test play the server.</summary>
-internal sealed class FakeEngine(IEngineConnectionHandler handler, Exception? openError) : IEngineConnection
+internal sealed class FakeEngine(IEngineIOClientHandler handler, Exception? openError) : IEngineConnection
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
     private readonly Channel<string> _sent = Channel.CreateUnbounded<string>();
@@ -18,6 +19,12 @@ internal sealed class FakeEngine(IEngineConnectionHandler handler, Exception? op
     public bool Writable { get; set; } = true;
 
     public bool IsWritableNow => Writable && !_closed;
+
+    public string? Id => "fake";
+
+    public string Transport => "websocket";
+
+    public int WriteBufferLength => 0;
 
     public bool Closed
     {
@@ -133,7 +140,7 @@ internal sealed class FakeServer
         }
     }
 
-    public IEngineConnection Create(Uri serverUri, SocketIOClientOptions options, IEngineConnectionHandler handler, ILogger logger)
+    public IEngineConnection Create(Uri serverUri, SocketIOClientOptions options, SocketIOClientTransports transports, IEngineIOClientHandler handler, ILogger logger)
     {
         Exception? error = null;
         lock (_all)

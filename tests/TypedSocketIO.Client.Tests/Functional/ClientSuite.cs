@@ -111,8 +111,8 @@ public abstract class ClientSuite
         var error = await Assert.ThrowsAsync<SocketIOConnectErrorException>(() => client.ConnectAsync().WaitAsync(Wait));
         Assert.Equal("not authorized", error.Message);
         Assert.True(error.IsServerRefusal);
-        Assert.Equal(401, error.Data!.Value.GetProperty("code").GetInt32());
-        Assert.Equal("bad token", error.Data!.Value.GetProperty("reason").GetString());
+        Assert.Equal(401, error.ServerData!.Value.GetProperty("code").GetInt32());
+        Assert.Equal("bad token", error.ServerData!.Value.GetProperty("reason").GetString());
         Assert.False(client.IsActive);
     }
 

@@ -47,7 +47,7 @@ internal sealed class EngineIOClientOptions
     /// <summary>Whether a polling session upgrades to WebSocket when the server offers it. Defaults to <see langword="true"/>.</summary>
     public bool Upgrade { get; init; } = true;
 
-    /// <summary>How long the handshake may take. Defaults to 20 seconds.</summary>
+    /// <summary>How long the handshake may take; <see cref="Timeout.InfiniteTimeSpan"/> when the caller times it (the Socket.IO manager does). Defaults to 20 seconds.</summary>
     public TimeSpan ConnectTimeout { get; init; } = DefaultConnectTimeout;
 
     /// <summary>How long the WebSocket probe of an upgrade may take before the session stays on polling. Defaults to 10 seconds.</summary>

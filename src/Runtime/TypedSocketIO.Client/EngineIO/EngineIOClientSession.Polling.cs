@@ -252,6 +252,11 @@ internal sealed partial class EngineIOClientSession
                             _writing = true;
                         }
 
+                        foreach (OutgoingPacket packet in batch)
+                        {
+                            Observe(outgoing: true, packet.Type, packet.Data, packet.IsBinary);
+                        }
+
                         if (webSocket is null)
                         {
                             await PostAsync(batch, token).ConfigureAwait(false);

@@ -237,15 +237,18 @@ internal sealed partial class EngineIOClientSession
                     throw new OperationCanceledException();
                 }
 
-                _upgrading = true;
                 _pausePolling = true;
             }
+
 
             // Pause polling: the POST in flight ends first (the writer's lock), then the GET in flight
             // (the server releases it with a noop once it has answered the probe).
             await _writeMutex.WaitAsync(_lifetime.Token).ConfigureAwait(false);
             try
             {
+                // The official client's "upgrading" event, once the write in flight has ended: the transport is
+                // writable and the queue paused, so what is sent now (volatile packets too) waits for the WebSocket.
+                NotifyUpgrade(done: false);
                 await _pollLoop.WaitAsync(_lifetime.Token).ConfigureAwait(false);
                 await webSocket.SendAsync(UpgradePacket, WebSocketMessageType.Text, true, _lifetime.Token).ConfigureAwait(false);
                 lock (_gate)
@@ -257,7 +260,6 @@ internal sealed partial class EngineIOClientSession
 
                     _webSocket = webSocket;
                     _transport = EngineIOProtocol.WebSocketTransport;
-                    _upgrading = false;
                     switched = true;
                 }
             }
@@ -281,6 +283,7 @@ internal sealed partial class EngineIOClientSession
         }
 
         EngineIOClientLog.Upgraded(_logger, sid);
+        NotifyUpgrade(done: true);
         _receiveLoop = ReceiveLoopAsync(webSocket, buffer);
         Wake();
     }

@@ -37,7 +37,6 @@ internal sealed partial class EngineIOClientSession : IAsyncDisposable
 
     private SessionState _state;
     private bool _closing;
-    private bool _upgrading;
     private bool _pausePolling;
     private bool _writing;
     private long _queuedBytes;
@@ -110,14 +109,30 @@ internal sealed partial class EngineIOClientSession : IAsyncDisposable
     /// <summary>The handshake, once done.</summary>
     internal EngineIOClientHandshake? Handshake => _handshake;
 
-    /// <summary>Whether a message sent now would be written at once: open, nothing queued or being written, not upgrading (for volatile packets).</summary>
+    /// <summary>
+    /// Whether the transport is writable: the session is open and no write is in flight on it (no POST, no WebSocket
+    /// write). As the official client's <c>transport.writable</c>, it stays true while an upgrade pauses the queue:
+    /// a volatile packet sent then waits in the queue and goes out over the WebSocket once the upgrade is done.
+    /// </summary>
     public bool IsWritableNow
     {
         get
         {
             lock (_gate)
             {
-                return _state == SessionState.Open && !_closing && !_upgrading && !_writing && _queue.Count == 0;
+                return _state == SessionState.Open && !_closing && !_writing;
+            }
+        }
+    }
+
+    /// <summary>The number of packets queued and not yet handed to the transport (the official client's <c>writeBuffer.length</c>).</summary>
+    public int WriteBufferLength
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _queue.Count;
             }
         }
     }
@@ -354,6 +369,11 @@ internal sealed partial class EngineIOClientSession : IAsyncDisposable
     /// <returns><see langword="false"/> when the session ended.</returns>
     private bool HandlePacket(in EngineIOPayloadPacket packet)
     {
+        if (packet.Type != EngineIOPacketType.Message)
+        {
+            Observe(outgoing: false, packet.Type, packet.Data, isBinary: false);
+        }
+
         switch (packet.Type)
         {
             case EngineIOPacketType.Ping:
@@ -397,6 +417,7 @@ internal sealed partial class EngineIOClientSession : IAsyncDisposable
                 return;
             }
 
+            Observe(outgoing: false, EngineIOPacketType.Message, utf8, isBinary: false);
             try
             {
                 _handler.OnText(utf8);
@@ -417,9 +438,59 @@ internal sealed partial class EngineIOClientSession : IAsyncDisposable
                 return;
             }
 
+            Observe(outgoing: false, EngineIOPacketType.Message, data, isBinary: true);
             try
             {
                 _handler.OnBinary(data);
+            }
+            catch (Exception e)
+            {
+                EngineIOClientLog.HandlerFailed(_logger, Sid, e);
+            }
+        }
+    }
+
+    /// <summary>Tells the handler of a packet read or handed to the transport, when it observes packets (under the delivery lock).</summary>
+    private void Observe(bool outgoing, EngineIOPacketType type, ReadOnlyMemory<byte> data, bool isBinary)
+    {
+        if (!_handler.ObservesPackets)
+        {
+            return;
+        }
+
+        lock (_deliverGate)
+        {
+            try
+            {
+                _handler.OnPacket(outgoing, type, data, isBinary);
+            }
+            catch (Exception e)
+            {
+                EngineIOClientLog.HandlerFailed(_logger, Sid, e);
+            }
+        }
+    }
+
+    /// <summary>Tells the handler of an upgrade step (under the delivery lock, so never during another handler call).</summary>
+    private void NotifyUpgrade(bool done)
+    {
+        lock (_deliverGate)
+        {
+            if (!IsOpen)
+            {
+                return;
+            }
+
+            try
+            {
+                if (done)
+                {
+                    _handler.OnUpgraded(EngineIOProtocol.WebSocketTransport);
+                }
+                else
+                {
+                    _handler.OnUpgrading(EngineIOProtocol.WebSocketTransport);
+                }
             }
             catch (Exception e)
             {

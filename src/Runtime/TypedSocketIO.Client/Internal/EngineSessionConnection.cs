@@ -4,21 +4,24 @@ using TypedSocketIO.EngineIO;
 
 namespace TypedSocketIO.Client.Internal;
 
-/// <summary>The production <see cref="IEngineConnection"/>: the Engine.IO client session.</summary>
-internal sealed class EngineSessionConnection : IEngineConnection, IEngineIOClientHandler
+/// <summary>The production <see cref="IEngineConnection"/>: the Engine.IO client session, reporting to the manager's handler.</summary>
+internal sealed class EngineSessionConnection : IEngineConnection
 {
     private readonly EngineIOClientSession _session;
-    private readonly IEngineConnectionHandler _handler;
 
-    private EngineSessionConnection(EngineIOClientOptions options, IEngineConnectionHandler handler, ILogger logger)
-    {
-        _handler = handler;
-        _session = new EngineIOClientSession(options, this, logger);
-    }
+    private EngineSessionConnection(EngineIOClientOptions options, IEngineIOClientHandler handler, ILogger logger) =>
+        _session = new EngineIOClientSession(options, handler, logger);
+
+    public string? Id => _session.Sid;
+
+    public string Transport => _session.Transport;
+
+    public int WriteBufferLength => _session.WriteBufferLength;
 
     public bool IsWritableNow => _session.IsWritableNow;
 
-    public static IEngineConnection Create(Uri serverUri, SocketIOClientOptions options, IEngineConnectionHandler handler, ILogger logger)
+    public static IEngineConnection Create(
+        Uri serverUri, SocketIOClientOptions options, SocketIOClientTransports transports, IEngineIOClientHandler handler, ILogger logger)
     {
         var engineOptions = new EngineIOClientOptions
         {
@@ -26,10 +29,13 @@ internal sealed class EngineSessionConnection : IEngineConnection, IEngineIOClie
             Path = options.Path,
             Query = new Dictionary<string, string>(options.Query, StringComparer.Ordinal),
             ExtraHeaders = new Dictionary<string, string>(options.ExtraHeaders, StringComparer.OrdinalIgnoreCase),
-            AllowPolling = (options.Transports & SocketIOClientTransports.Polling) != 0,
-            AllowWebSocket = (options.Transports & SocketIOClientTransports.WebSocket) != 0,
+            AllowPolling = (transports & SocketIOClientTransports.Polling) != 0,
+            AllowWebSocket = (transports & SocketIOClientTransports.WebSocket) != 0,
             Upgrade = options.Upgrade,
-            ConnectTimeout = options.ConnectTimeout,
+
+            // One connect timer only, the manager's (SocketIOClientOptions.ConnectTimeout, the official client's
+            // "timeout"): two timers of the same length raced and gave different errors from run to run.
+            ConnectTimeout = Timeout.InfiniteTimeSpan,
             HttpMessageHandler = options.HttpMessageHandler,
         };
         return new EngineSessionConnection(engineOptions, handler, logger);
@@ -44,10 +50,4 @@ internal sealed class EngineSessionConnection : IEngineConnection, IEngineIOClie
     public Task CloseAsync() => _session.CloseAsync();
 
     public ValueTask DisposeAsync() => _session.DisposeAsync();
-
-    void IEngineIOClientHandler.OnText(ReadOnlyMemory<byte> utf8) => _handler.OnText(utf8);
-
-    void IEngineIOClientHandler.OnBinary(ReadOnlyMemory<byte> data) => _handler.OnBinary(data);
-
-    void IEngineIOClientHandler.OnClose(string reason, Exception? error) => _handler.OnClose(reason, error);
 }

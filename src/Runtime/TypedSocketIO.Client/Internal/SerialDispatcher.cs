@@ -5,10 +5,13 @@ namespace TypedSocketIO.Client.Internal;
 
 /// <summary>
 /// Runs user callbacks one after the other, in the order they were posted, outside the client's lock (a listener that
-/// emits, awaits an acknowledgement or disconnects cannot deadlock the receive path).
+/// emits, awaits an acknowledgement or disconnects cannot deadlock the receive path). One per manager, shared by its
+/// clients, so that the manager's events and its sockets' events keep the order in which they happened.
 /// </summary>
 internal sealed class SerialDispatcher
 {
+    private static readonly AsyncLocal<SerialDispatcher?> Running = new();
+
     private readonly Channel<Func<ValueTask>> _queue =
         Channel.CreateUnbounded<Func<ValueTask>>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
 
@@ -21,6 +24,9 @@ internal sealed class SerialDispatcher
         _loop = Task.Run(RunAsync);
     }
 
+    /// <summary>Whether the caller is a callback of this dispatcher (waiting for the queue there would deadlock).</summary>
+    public bool IsRunningCallback => ReferenceEquals(Running.Value, this);
+
     public void Post(Func<ValueTask> work) => _queue.Writer.TryWrite(work);
 
     public void Post(Action work) => _queue.Writer.TryWrite(() =>
@@ -29,15 +35,37 @@ internal sealed class SerialDispatcher
         return ValueTask.CompletedTask;
     });
 
+    /// <summary>Completes when what is queued now has run (at once from inside a callback).</summary>
+    public Task DrainAsync()
+    {
+        if (IsRunningCallback)
+        {
+            return Task.CompletedTask;
+        }
+
+        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite(() =>
+        {
+            drained.TrySetResult();
+            return ValueTask.CompletedTask;
+        }))
+        {
+            return _loop;
+        }
+
+        return drained.Task;
+    }
+
     /// <summary>Runs what is queued, then stops.</summary>
     public Task CompleteAsync()
     {
         _queue.Writer.TryComplete();
-        return _loop;
+        return IsRunningCallback ? Task.CompletedTask : _loop;
     }
 
     private async Task RunAsync()
     {
+        Running.Value = this;
         await foreach (Func<ValueTask> work in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
         {
             try

@@ -1,0 +1,428 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using TypedSocketIO.SocketIO;
+using TypedSocketIO.Testing;
+
+namespace TypedSocketIO.Client.Tests.Functional;
+
+/// <summary>
+/// The .NET client and the official socket.io-client 4.8.4 (tests/interop-node/client-sequence.mjs) through the same
+/// scenario against the official Node socket.io 4.8.4 server: the JavaScript client's observed event sequence is the
+/// expected value of ours.
+/// </summary>
+public sealed class SideBySideTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
+
+    /// <summary>Engine events come on the connection's threads, the others through the event queue: compared apart.</summary>
+    private static readonly string[] EngineEvents = ["upgrading", "upgrade"];
+
+    [Fact]
+    public async Task ReconnectionEvents_InTheOfficialOrder_AndConnectAfterReconnectFailed_StartsAFreshAttempt()
+    {
+        // A port with nothing listening: the server is started, its port noted, and stopped.
+        await using NodeSuiteServer server = await NodeSuiteServer.StartAsync();
+        await server.StopAsync();
+        var jsOptions = new JsonObject
+        {
+            ["reconnectionAttempts"] = 2,
+            ["reconnectionDelay"] = 100,
+            ["reconnectionDelayMax"] = 100,
+            ["randomizationFactor"] = 0,
+        };
+        await using NodeProcess js = NodeProcess.Start("client-sequence.mjs", server.Uri.ToString(), jsOptions.ToJsonString());
+        await js.WaitForLineAsync(l => l.TryGetProperty("ready", out _), Wait);
+        await js.SendAsync("connect");
+        await WaitForSeenAsync(js, "reconnect_failed");
+        await WaitForSeenAsync(js, "reconnect_error", occurrence: 2);
+
+        SocketIOClientOptions options = Fast();
+        options.ReconnectionAttempts = 2;
+        options.ReconnectionDelay = TimeSpan.FromMilliseconds(100);
+        options.ReconnectionDelayMax = TimeSpan.FromMilliseconds(100);
+        options.RandomizationFactor = 0;
+        await using SocketIOClient client = SocketIOClient.Create(server.Uri, options);
+        using var seen = new Recorder(client);
+        await Assert.ThrowsAsync<SocketIOConnectErrorException>(() => client.ConnectAsync().WaitAsync(Wait));
+        await seen.WaitForAsync("reconnect_error", occurrence: 2);
+        Assert.True(client.IsActive);   // as socket.active after reconnect_failed
+
+        // The manager gave up; a new connect starts a fresh attempt (it used to hang, the socket being still active).
+        await server.StartAgainAsync();
+        await js.SendAsync("connect");
+        await WaitForSeenAsync(js, "connect");
+        await client.ConnectAsync().WaitAsync(Wait);
+        await seen.WaitForAsync("connect");
+
+        // Connection errors carry transport-specific messages ("xhr poll error" in JS): the sequence compares their kind.
+        List<string> expected = Seen(js).Where(e => !EngineEvents.Contains(e)).Select(WithoutMessage).ToList();
+        Assert.Equal(
+            ["connect_error", "reconnect_attempt:1", "connect_error", "reconnect_error", "reconnect_attempt:2", "connect_error",
+             "reconnect_failed", "reconnect_error", "connect"],
+            expected);
+        Assert.Equal(expected, seen.Events.Where(e => !EngineEvents.Contains(e)).Select(WithoutMessage).ToList());
+    }
+
+    [Fact]
+    public async Task ConnectTimeout_IsOneTimerWithOneMessage()
+    {
+        // Accepts TCP connections and never answers: only the connect timeout ends an attempt.
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var held = new List<Socket>();
+        using var stop = new CancellationTokenSource(Wait * 2);
+        Task accepting = Task.Run(async () =>
+        {
+            try
+            {
+                while (held.Count < 20)
+                {
+                    Socket accepted = await silent.AcceptSocketAsync(stop.Token);
+                    lock (held)
+                    {
+                        held.Add(accepted);
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+        var uri = new Uri($"http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}/");
+        try
+        {
+            await using (NodeProcess js = NodeProcess.Start("client-sequence.mjs", uri.ToString(), """{"timeout":300,"reconnection":false}"""))
+            {
+                await js.WaitForLineAsync(l => l.TryGetProperty("ready", out _), Wait);
+                await js.SendAsync("connect");
+                await WaitForSeenAsync(js, "connect_error:timeout");
+                Assert.Equal(["connect_error:timeout"], Seen(js));
+            }
+
+            // The same message on every run (two timers used to race: "timeout" or the engine's own message).
+            foreach (SocketIOClientTransports transports in new[] { SocketIOClientTransports.All, SocketIOClientTransports.WebSocket, SocketIOClientTransports.All })
+            {
+                SocketIOClientOptions options = Fast();
+                options.ConnectTimeout = TimeSpan.FromMilliseconds(300);
+                options.Reconnection = false;
+                options.Transports = transports;
+                await using SocketIOClient client = SocketIOClient.Create(uri, options);
+                using var seen = new Recorder(client);
+                var error = await Assert.ThrowsAsync<SocketIOConnectErrorException>(() => client.ConnectAsync().WaitAsync(Wait));
+                Assert.Equal("timeout", error.Message);
+                await seen.WaitForAsync("connect_error:timeout");
+                Assert.Equal(["connect_error:timeout"], seen.Events);
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await accepting;
+            lock (held)
+            {
+                held.ForEach(s => s.Dispose());
+            }
+        }
+    }
+
+    [Fact]
+    public async Task EventsBeforeTheNamespaceConnect_AreDeliveredOnConnect()
+    {
+        await using NodeSuiteServer server = await NodeSuiteServer.StartAsync();
+        var early = new Uri(server.Uri, "/early");
+        await using NodeProcess js = NodeProcess.Start("client-sequence.mjs", early.ToString(), "{}");
+        await js.WaitForLineAsync(l => l.TryGetProperty("ready", out _), Wait);
+        await js.SendAsync("connect");
+        await WaitForSeenAsync(js, "event:welcome");
+
+        await using SocketIOClient client = SocketIOClient.Create(early, Fast());
+        using var seen = new Recorder(client);
+        var connectedInListener = new TaskCompletionSource<(bool, string?)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.On("early", _ => connectedInListener.TrySetResult((client.IsConnected, client.Id)));
+        await client.ConnectAsync().WaitAsync(Wait);
+        await seen.WaitForAsync("event:welcome");
+
+        List<string> expected = Seen(js).Where(e => !EngineEvents.Contains(e)).ToList();
+        Assert.Equal(["event:early", "connect", "event:welcome"], expected);
+        Assert.Equal(expected, seen.Events.Where(e => !EngineEvents.Contains(e)).ToList());
+
+        // As in the JavaScript client, the buffered event is delivered once connected: the socket has its id then.
+        (bool connected, string? id) = await connectedInListener.Task.WaitAsync(Wait);
+        Assert.True(connected);
+        Assert.Equal(client.Id, id);
+    }
+
+    [Fact]
+    public async Task VolatileEmitDuringTheUpgrade_IsSentOverTheNewTransport()
+    {
+        await using NodeSuiteServer server = await NodeSuiteServer.StartAsync();
+        await using (NodeProcess js = NodeProcess.Start("client-sequence.mjs", server.Uri.ToString(), "{}", "volatile-on-upgrading"))
+        {
+            await js.WaitForLineAsync(l => l.TryGetProperty("ready", out _), Wait);
+            await js.SendAsync("connect");
+            await WaitForSeenAsync(js, "upgrade");
+            await WaitForAsync(() => server.Sequence.Count == 1, server);
+            Assert.Equal([42], server.Sequence);
+            Assert.Equal(EngineEvents, Seen(js).Where(EngineEvents.Contains));
+        }
+
+        await using SocketIOClient client = SocketIOClient.Create(server.Uri, Fast());
+        using var seen = new Recorder(client);
+        var emitted = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // In the upgrading event the queue is paused for the switch: the packet waits and goes over the WebSocket
+        // (it used to be dropped, the engine reporting "not writable" during the whole upgrade).
+        client.Manager.Engine.Upgrading += _ => emitted.TrySetResult(client.Volatile.Emit("seq", 42));
+        await client.ConnectAsync().WaitAsync(Wait);
+        await seen.WaitForAsync("upgrade");
+        Assert.True(await emitted.Task.WaitAsync(Wait));
+        await WaitForAsync(() => server.Sequence.Count == 2, server);
+        Assert.Equal([42, 42], server.Sequence);
+        Assert.Equal(EngineEvents, seen.Events.Where(EngineEvents.Contains));
+        Assert.Equal("websocket", client.Manager.Engine.Transport);
+    }
+
+    [Fact]
+    public async Task RememberUpgrade_TheReconnectionOpensOverWebSocket()
+    {
+        await using NodeSuiteServer server = await NodeSuiteServer.StartAsync();
+        var jsOptions = new JsonObject { ["rememberUpgrade"] = true, ["reconnectionDelay"] = 100, ["randomizationFactor"] = 0 };
+        await using (NodeProcess js = NodeProcess.Start("client-sequence.mjs", server.Uri.ToString(), jsOptions.ToJsonString()))
+        {
+            await js.WaitForLineAsync(l => l.TryGetProperty("ready", out _), Wait);
+            await js.SendAsync("connect");
+            await WaitForSeenAsync(js, "upgrade");
+            await js.SendAsync("emit drop");
+            await WaitForSeenAsync(js, "connect", occurrence: 2);
+            // The first connect may come before or after the upgrade; the reconnection opens over WebSocket at once.
+            Assert.Equal("websocket", ConnectTransports(js)[1]);
+            Assert.Equal(1, Seen(js).Count(e => e == "upgrading"));
+        }
+
+        SocketIOClientOptions options = Fast();
+        options.RememberUpgrade = true;
+        options.ReconnectionDelay = TimeSpan.FromMilliseconds(100);
+        options.RandomizationFactor = 0;
+        await using SocketIOClient client = SocketIOClient.Create(server.Uri, options);
+        using var seen = new Recorder(client);
+        var transports = new List<string?>();
+        client.Connected += () =>
+        {
+            lock (transports)
+            {
+                transports.Add(client.Manager.Engine.Transport);
+            }
+        };
+        await client.ConnectAsync().WaitAsync(Wait);
+        await seen.WaitForAsync("upgrade");
+        client.Emit("drop");
+        await seen.WaitForAsync("connect", occurrence: 2);
+        lock (transports)
+        {
+            // The first connect may see polling or, after a quick upgrade, websocket; the reconnection is WebSocket at once.
+            Assert.Equal("websocket", transports[1]);
+        }
+
+        Assert.Equal(1, seen.Events.Count(e => e == "upgrading"));
+        Assert.Equal(["connect", "disconnect:transport close", "reconnect_attempt:1", "reconnect:1", "connect"],
+            seen.Events.Where(e => !EngineEvents.Contains(e)).Where(e => e != "event:missed").ToList());
+    }
+
+    [Theory]
+    [MemberData(nameof(ClientSuite.Transports), MemberType = typeof(ClientSuite))]
+    public async Task EngineView_IdTransportAndPackets(string transport)
+    {
+        await using NodeSuiteServer server = await NodeSuiteServer.StartAsync();
+        SocketIOClientOptions options = Fast();
+        options.Transports = ClientSuite.TransportsFor(transport);
+        await using SocketIOClient client = SocketIOClient.Create(server.Uri, options);
+        SocketIOClientEngine engine = client.Manager.Engine;
+        var received = new List<string>();
+        var sent = new List<string>();
+        var pinged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var upgraded = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        engine.Upgraded += name => upgraded.TrySetResult(name);
+        engine.PacketReceived += packet =>
+        {
+            lock (received)
+            {
+                received.Add(packet.Type + ":" + (packet.IsBinary ? "binary" : System.Text.Encoding.UTF8.GetString(packet.Data.Span)));
+            }
+
+            if (packet.Type == TypedSocketIO.EngineIO.EngineIOPacketType.Ping)
+            {
+                pinged.TrySetResult();
+            }
+        };
+        engine.PacketSent += packet =>
+        {
+            lock (sent)
+            {
+                sent.Add(packet.Type + ":" + System.Text.Encoding.UTF8.GetString(packet.Data.Span));
+            }
+        };
+        Assert.Null(engine.Id);
+        Assert.Null(engine.Transport);
+        await client.ConnectAsync().WaitAsync(Wait);
+        if (transport == "upgrade")
+        {
+            Assert.Equal("websocket", await upgraded.Task.WaitAsync(Wait));
+        }
+
+        JsonElement seenByServer = (await client.EmitWithAckAsync("engine").WaitAsync(Wait)).GetElement(0);
+        Assert.Equal(seenByServer.GetProperty("id").GetString(), engine.Id);
+        Assert.Equal(transport == "polling" ? "polling" : "websocket", seenByServer.GetProperty("transport").GetString());
+        Assert.Equal(seenByServer.GetProperty("transport").GetString(), engine.Transport);
+        await pinged.Task.WaitAsync(Wait);   // the server pings every second
+        await WaitForAsync(() =>
+        {
+            lock (sent)
+            {
+                return sent.Contains("Pong:");
+            }
+        }, server);
+        lock (received)
+        {
+            Assert.Contains(received, r => r.StartsWith("Message:0{\"sid\":", StringComparison.Ordinal));
+            Assert.Contains(received, r => r.StartsWith("Message:30[", StringComparison.Ordinal));
+        }
+
+        lock (sent)
+        {
+            Assert.Contains("Message:0", sent);
+            Assert.Contains("Message:20[\"engine\"]", sent);
+        }
+
+        Assert.Equal(0, engine.WriteBufferLength);
+    }
+
+    [Theory]
+    [MemberData(nameof(ClientSuite.Transports), MemberType = typeof(ClientSuite))]
+    public async Task NestedBinary_TypedAndUntyped(string transport)
+    {
+        await using NodeSuiteServer server = await NodeSuiteServer.StartAsync();
+        SocketIOClientOptions options = Fast();
+        options.Transports = ClientSuite.TransportsFor(transport);
+        await using SocketIOClient client = SocketIOClient.Create(server.Uri, options);
+        var nested = new TaskCompletionSource<SocketIOArguments>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.On("nested", args => nested.TrySetResult(args));
+        await client.ConnectAsync().WaitAsync(Wait);
+        client.Emit("send-nested");
+        SocketIOArguments arguments = await nested.Task.WaitAsync(Wait);
+
+        Nested? typed = arguments.GetValue(0, ClientTestJsonContext.Default.Nested);
+        Assert.NotNull(typed);
+        Assert.Equal(new byte[] { 1, 2, 3 }, typed.Data);
+        Assert.Equal(1, typed.N);
+        Assert.Equal([[4], [5, 6]], typed.List);
+
+        JsonElement element = arguments.GetElement(0);
+        Assert.True(arguments.TryGetBinary(element.GetProperty("data"), out ReadOnlyMemory<byte> data));
+        Assert.Equal(new byte[] { 1, 2, 3 }, data.ToArray());
+        Assert.True(arguments.TryGetBinary(element.GetProperty("list")[1], out ReadOnlyMemory<byte> second));
+        Assert.Equal(new byte[] { 5, 6 }, second.ToArray());
+        Assert.False(arguments.TryGetBinary(element.GetProperty("n"), out _));
+    }
+
+    private static SocketIOClientOptions Fast() => new()
+    {
+        ForceNew = true,
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+        ReconnectionDelay = TimeSpan.FromMilliseconds(200),
+        ReconnectionDelayMax = TimeSpan.FromSeconds(1),
+    };
+
+    private static string WithoutMessage(string seen) => seen.StartsWith("connect_error:", StringComparison.Ordinal) ? "connect_error" : seen;
+
+    private static List<string> Seen(NodeProcess js) =>
+        [.. js.Lines.Where(l => l.TryGetProperty("seen", out _)).Select(l => l.GetProperty("seen").GetString()!)];
+
+    private static List<string> ConnectTransports(NodeProcess js) =>
+        [.. js.Lines.Where(l => l.TryGetProperty("seen", out JsonElement s) && s.GetString() == "connect").Select(l => l.GetProperty("transport").GetString()!)];
+
+    private static Task<JsonElement> WaitForSeenAsync(NodeProcess js, string name, int occurrence = 1) =>
+        js.WaitForLineAsync(_ => Seen(js).Count(s => s == name) >= occurrence, Wait);
+
+    private static async Task WaitForAsync(Func<bool> condition, NodeSuiteServer server)
+    {
+        using var timeout = new CancellationTokenSource(Wait);
+        while (!condition())
+        {
+            if (timeout.IsCancellationRequested)
+            {
+                Assert.Fail("Condition not met in time. " + string.Join(",", server.Sequence) + "\n" + server.Describe());
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>The .NET client's events in the vocabulary of client-sequence.mjs, in the order they were raised.</summary>
+    private sealed class Recorder : IDisposable
+    {
+        private readonly List<string> _events = [];
+        private readonly SemaphoreSlim _changed = new(0);
+
+        public Recorder(SocketIOClient client)
+        {
+            client.Connected += () => Add("connect");
+            client.ConnectError += e => Add("connect_error:" + e.Message);
+            client.Disconnected += r => Add("disconnect:" + r);
+            client.OnAny((name, _) => Add("event:" + name));
+            client.Manager.ReconnectAttempt += n => Add("reconnect_attempt:" + n);
+            client.Manager.Reconnected += n => Add("reconnect:" + n);
+            client.Manager.ReconnectError += _ => Add("reconnect_error");
+            client.Manager.ReconnectFailed += () => Add("reconnect_failed");
+            client.Manager.Engine.Upgrading += _ => Add("upgrading");
+            client.Manager.Engine.Upgraded += _ => Add("upgrade");
+        }
+
+        public void Dispose() => _changed.Dispose();
+
+        public List<string> Events
+        {
+            get
+            {
+                lock (_events)
+                {
+                    return [.. _events];
+                }
+            }
+        }
+
+        public async Task WaitForAsync(string name, int occurrence = 1)
+        {
+            using var timeout = new CancellationTokenSource(Wait);
+            while (Events.Count(e => e == name) < occurrence)
+            {
+                try
+                {
+                    await _changed.WaitAsync(timeout.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    Assert.Fail($"'{name}' ×{occurrence} not seen in time: {string.Join(", ", Events)}");
+                }
+            }
+        }
+
+        private void Add(string name)
+        {
+            lock (_events)
+            {
+                _events.Add(name);
+            }
+
+            try
+            {
+                _changed.Release();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Events raised while the client is disposed, after the test.
+            }
+        }
+    }
+}
