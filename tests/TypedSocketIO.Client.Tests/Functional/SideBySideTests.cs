@@ -32,7 +32,7 @@ public sealed class SideBySideTests
             ["reconnectionDelayMax"] = 100,
             ["randomizationFactor"] = 0,
         };
-        await using NodeProcess js = NodeProcess.Start("client-sequence.mjs", server.Uri.ToString(), jsOptions.ToJsonString());
+        await using NodeScript js = NodeScript.Start("client-sequence.mjs", server.Uri.ToString(), jsOptions.ToJsonString());
         await js.WaitForLineAsync(l => l.TryGetProperty("ready", out _), Wait);
         await js.SendAsync("connect");
         await WaitForSeenAsync(js, "reconnect_failed");
@@ -93,7 +93,7 @@ public sealed class SideBySideTests
         var uri = new Uri($"http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}/");
         try
         {
-            await using (NodeProcess js = NodeProcess.Start("client-sequence.mjs", uri.ToString(), """{"timeout":300,"reconnection":false}"""))
+            await using (NodeScript js = NodeScript.Start("client-sequence.mjs", uri.ToString(), """{"timeout":300,"reconnection":false}"""))
             {
                 await js.WaitForLineAsync(l => l.TryGetProperty("ready", out _), Wait);
                 await js.SendAsync("connect");
@@ -132,7 +132,7 @@ public sealed class SideBySideTests
     {
         await using NodeSuiteServer server = await NodeSuiteServer.StartAsync();
         var early = new Uri(server.Uri, "/early");
-        await using NodeProcess js = NodeProcess.Start("client-sequence.mjs", early.ToString(), "{}");
+        await using NodeScript js = NodeScript.Start("client-sequence.mjs", early.ToString(), "{}");
         await js.WaitForLineAsync(l => l.TryGetProperty("ready", out _), Wait);
         await js.SendAsync("connect");
         await WaitForSeenAsync(js, "event:welcome");
@@ -158,7 +158,7 @@ public sealed class SideBySideTests
     public async Task VolatileEmitDuringTheUpgrade_IsSentOverTheNewTransport()
     {
         await using NodeSuiteServer server = await NodeSuiteServer.StartAsync();
-        await using (NodeProcess js = NodeProcess.Start("client-sequence.mjs", server.Uri.ToString(), "{}", "volatile-on-upgrading"))
+        await using (NodeScript js = NodeScript.Start("client-sequence.mjs", server.Uri.ToString(), "{}", "volatile-on-upgrading"))
         {
             await js.WaitForLineAsync(l => l.TryGetProperty("ready", out _), Wait);
             await js.SendAsync("connect");
@@ -189,7 +189,7 @@ public sealed class SideBySideTests
     {
         await using NodeSuiteServer server = await NodeSuiteServer.StartAsync();
         var jsOptions = new JsonObject { ["rememberUpgrade"] = true, ["reconnectionDelay"] = 100, ["randomizationFactor"] = 0 };
-        await using (NodeProcess js = NodeProcess.Start("client-sequence.mjs", server.Uri.ToString(), jsOptions.ToJsonString()))
+        await using (NodeScript js = NodeScript.Start("client-sequence.mjs", server.Uri.ToString(), jsOptions.ToJsonString()))
         {
             await js.WaitForLineAsync(l => l.TryGetProperty("ready", out _), Wait);
             await js.SendAsync("connect");
@@ -336,13 +336,13 @@ public sealed class SideBySideTests
 
     private static string WithoutMessage(string seen) => seen.StartsWith("connect_error:", StringComparison.Ordinal) ? "connect_error" : seen;
 
-    private static List<string> Seen(NodeProcess js) =>
+    private static List<string> Seen(NodeScript js) =>
         [.. js.Lines.Where(l => l.TryGetProperty("seen", out _)).Select(l => l.GetProperty("seen").GetString()!)];
 
-    private static List<string> ConnectTransports(NodeProcess js) =>
+    private static List<string> ConnectTransports(NodeScript js) =>
         [.. js.Lines.Where(l => l.TryGetProperty("seen", out JsonElement s) && s.GetString() == "connect").Select(l => l.GetProperty("transport").GetString()!)];
 
-    private static Task<JsonElement> WaitForSeenAsync(NodeProcess js, string name, int occurrence = 1) =>
+    private static Task<JsonElement> WaitForSeenAsync(NodeScript js, string name, int occurrence = 1) =>
         js.WaitForLineAsync(_ => Seen(js).Count(s => s == name) >= occurrence, Wait);
 
     private static async Task WaitForAsync(Func<bool> condition, NodeSuiteServer server)

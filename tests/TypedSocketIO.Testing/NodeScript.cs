@@ -10,7 +10,7 @@ namespace TypedSocketIO.Testing;
 /// commands written to its stdin, killed on dispose and, whatever happens, after a maximum lifetime. The scripts exit
 /// when their stdin closes, so a crashed test host leaves no orphan.
 /// </summary>
-public sealed class NodeProcess : IAsyncDisposable
+public sealed class NodeScript : IAsyncDisposable
 {
     private static readonly TimeSpan DefaultMaxLifetime = TimeSpan.FromMinutes(2);
 
@@ -21,7 +21,7 @@ public sealed class NodeProcess : IAsyncDisposable
     private readonly SemaphoreSlim _changed = new(0);
     private readonly string _description;
 
-    private NodeProcess(Process process, TimeSpan maxLifetime, string description)
+    private NodeScript(Process process, TimeSpan maxLifetime, string description)
     {
         _process = process;
         _description = description;
@@ -59,14 +59,14 @@ public sealed class NodeProcess : IAsyncDisposable
     /// <param name="script">The script's file name, e.g. <c>client-sequence.mjs</c>.</param>
     /// <param name="arguments">Its arguments.</param>
     /// <returns>The running process.</returns>
-    public static NodeProcess Start(string script, params string[] arguments) => Start(script, DefaultMaxLifetime, arguments);
+    public static NodeScript Start(string script, params string[] arguments) => Start(script, DefaultMaxLifetime, arguments);
 
     /// <summary>Starts <c>node script arguments…</c>, killed after <paramref name="maxLifetime"/> at the latest.</summary>
     /// <param name="script">The script's file name.</param>
     /// <param name="maxLifetime">The bound of the process's life.</param>
     /// <param name="arguments">Its arguments.</param>
     /// <returns>The running process.</returns>
-    public static NodeProcess Start(string script, TimeSpan maxLifetime, params string[] arguments)
+    public static NodeScript Start(string script, TimeSpan maxLifetime, params string[] arguments)
     {
         var info = new ProcessStartInfo("node")
         {
@@ -83,7 +83,7 @@ public sealed class NodeProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var node = new NodeProcess(process, maxLifetime, "node " + script + " " + string.Join(' ', arguments));
+        var node = new NodeScript(process, maxLifetime, "node " + script + " " + string.Join(' ', arguments));
         process.OutputDataReceived += (_, e) => node.OnLine(e.Data, error: false);
         process.ErrorDataReceived += (_, e) => node.OnLine(e.Data, error: true);
         process.Exited += (_, _) => node._changed.Release();
