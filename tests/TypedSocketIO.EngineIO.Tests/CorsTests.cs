@@ -41,15 +41,17 @@ public sealed class CorsTests
         Assert.False(otherResponse.Headers.Contains("Access-Control-Allow-Origin"));
     }
 
-    [Fact]
-    public async Task WebSocketHandshake_FromAnOriginThePolicyRefuses_IsForbidden_OthersConnect()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task WebSocketHandshake_FromAnOriginThePolicyRefuses_IsForbidden_OthersConnect(bool kestrelTransport)
     {
         await using LoopbackServer server = await LoopbackServer.StartAsync(
-            services => services.AddCors(),
+            services => services.AddCors().AddEngineIO(),
             app =>
             {
                 app.UseCors();
-                app.MapEngineIO("/engine.io/", new RecordingEchoHandler())
+                app.MapEngineIO("/engine.io/", new RecordingEchoHandler(), o => o.KestrelWebSocketTransport = kestrelTransport)
                     .RequireCors(policy => policy.WithOrigins("http://allowed.example"));
             });
         var uri = new Uri($"ws://{server.Url.Authority}/engine.io/?EIO=4&transport=websocket");
@@ -68,5 +70,7 @@ public sealed class CorsTests
         using var noOrigin = new System.Net.WebSockets.ClientWebSocket();
         await noOrigin.ConnectAsync(uri, CancellationToken.None);
         Assert.StartsWith("0{", await noOrigin.ReceiveTextAsync(), StringComparison.Ordinal);
+        int accepted = server.Services.GetRequiredService<TypedSocketIO.EngineIO.Internal.WebSockets.KestrelWebSocketEndpoints>().Find("/engine.io")!.Accepted;
+        Assert.Equal(kestrelTransport ? 2 : 0, accepted);
     }
 }

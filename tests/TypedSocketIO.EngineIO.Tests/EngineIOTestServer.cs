@@ -4,7 +4,9 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using TypedSocketIO.EngineIO;
+using TypedSocketIO.EngineIO.Internal.WebSockets;
 using TypedSocketIO.Testing;
 
 namespace TypedSocketIO.EngineIO.Tests;
@@ -78,7 +80,7 @@ public sealed class EngineIOTestServer : IAsyncDisposable
         configure?.Invoke(options);
         EngineIOServer? engine = null;
         LoopbackServer server = await LoopbackServer.StartAsync(
-            _ => { },
+            services => services.AddEngineIO(),
             app =>
             {
                 EngineIOEndpointRouteBuilderExtensions.MapEngineIO(app, "/engine.io/", handler, options, out EngineIOServer mapped);
@@ -86,6 +88,9 @@ public sealed class EngineIOTestServer : IAsyncDisposable
             });
         return new EngineIOTestServer(server, handler, engine!);
     }
+
+    /// <summary>How many WebSocket handshakes the lean Kestrel transport accepted (the others went through ASP.NET Core's middleware).</summary>
+    public int KestrelWebSocketsAccepted => _server.Services.GetRequiredService<KestrelWebSocketEndpoints>().Find("/engine.io")!.Accepted;
 
     public Uri WebSocketUri(string query) => new($"ws://{BaseUri.Authority}/engine.io/?{query}");
 

@@ -4,12 +4,33 @@ using System.Text.Json;
 
 namespace TypedSocketIO.EngineIO.Tests;
 
-public sealed class WebSocketTests
+/// <summary>The WebSocket transport through ASP.NET Core's WebSocket middleware.</summary>
+public sealed class AspNetCoreWebSocketTests : WebSocketTests
 {
+    protected override bool KestrelTransport => false;
+}
+
+/// <summary>The same behaviour on the lean transport on Kestrel's connection pipes.</summary>
+public sealed class KestrelWebSocketTests : WebSocketTests
+{
+    protected override bool KestrelTransport => true;
+}
+
+/// <summary>WebSocket sessions, run on each WebSocket transport.</summary>
+public abstract class WebSocketTests
+{
+    protected abstract bool KestrelTransport { get; }
+
+    private Task<EngineIOTestServer> StartAsync(Action<EngineIOOptions>? configure = null) => EngineIOTestServer.StartAsync(o =>
+    {
+        o.KestrelWebSocketTransport = KestrelTransport;
+        configure?.Invoke(o);
+    });
+
     [Fact]
     public async Task DirectWebSocket_HandshakeAndEchoOfTextAndBinary()
     {
-        await using var server = await EngineIOTestServer.StartAsync();
+        await using var server = await StartAsync();
         using var ws = new ClientWebSocket();
         await ws.ConnectAsync(server.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
 
@@ -28,8 +49,10 @@ public sealed class WebSocketTests
         Assert.Equal(WebSocketMessageType.Binary, type);
         Assert.Equal(new byte[] { 1, 2, 3 }, data);
         Assert.Equal(1, server.Engine.CountByTransport("websocket"));
+        Assert.Equal(KestrelTransport ? 1 : 0, server.KestrelWebSocketsAccepted);
 
         await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, ws.CloseStatus);
         Assert.Equal("transport close", (await server.Handler.WaitClosedAsync()).Reason);
         Assert.Equal(0, server.Engine.SessionCount);
     }
@@ -37,7 +60,7 @@ public sealed class WebSocketTests
     [Fact]
     public async Task Upgrade_FromPolling_ProbeNoopAndNoMessageLost()
     {
-        await using var server = await EngineIOTestServer.StartAsync();
+        await using var server = await StartAsync();
         string sid = await server.HandshakePollingAsync();
         Task<string> pendingPoll = server.PollAsync(sid);
         await Task.Delay(50);
@@ -76,7 +99,7 @@ public sealed class WebSocketTests
     [Fact]
     public async Task Heartbeat_OverWebSocket_PongKeepsAliveAndSilenceTimesOut()
     {
-        await using var server = await EngineIOTestServer.StartAsync(o =>
+        await using var server = await StartAsync(o =>
         {
             o.PingInterval = TimeSpan.FromMilliseconds(100);
             o.PingTimeout = TimeSpan.FromMilliseconds(1000);
@@ -97,7 +120,7 @@ public sealed class WebSocketTests
     [Fact]
     public async Task OversizeMessage_ClosesWith1009_AndOtherSessionsKeepWorking()
     {
-        await using var server = await EngineIOTestServer.StartAsync(o => o.MaxHttpBufferSize = 1000);
+        await using var server = await StartAsync(o => o.MaxHttpBufferSize = 1000);
         using var healthy = new ClientWebSocket();
         await healthy.ConnectAsync(server.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
         await healthy.ReceiveTextAsync();
@@ -118,7 +141,7 @@ public sealed class WebSocketTests
     [Fact]
     public async Task TooManyFragments_ClosesTheSession()
     {
-        await using var server = await EngineIOTestServer.StartAsync(o => o.MaxWebSocketFragments = 8);
+        await using var server = await StartAsync(o => o.MaxWebSocketFragments = 8);
         using var ws = new ClientWebSocket();
         await ws.ConnectAsync(server.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
         await ws.ReceiveTextAsync();
@@ -137,7 +160,7 @@ public sealed class WebSocketTests
     [InlineData("0{}")]
     public async Task GarbageText_ClosesWithParseError(string frame)
     {
-        await using var server = await EngineIOTestServer.StartAsync();
+        await using var server = await StartAsync();
         using var ws = new ClientWebSocket();
         await ws.ConnectAsync(server.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
         await ws.ReceiveTextAsync();
@@ -148,7 +171,7 @@ public sealed class WebSocketTests
     [Fact]
     public async Task ServerShutdown_ClosesSessionsWithServerShuttingDown()
     {
-        var server = await EngineIOTestServer.StartAsync();
+        var server = await StartAsync();
         using var ws = new ClientWebSocket();
         await ws.ConnectAsync(server.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
         await ws.ReceiveTextAsync();
@@ -169,7 +192,7 @@ public sealed class WebSocketTests
     public async Task UpgradeNeverFinished_TheProbeIsDroppedAfterUpgradeTimeout_AndPollingGoesOn()
     {
         // socketioxide #732: an upgrade started but never finished must not keep anything alive.
-        await using var server = await EngineIOTestServer.StartAsync(o => o.UpgradeTimeout = TimeSpan.FromMilliseconds(300));
+        await using var server = await StartAsync(o => o.UpgradeTimeout = TimeSpan.FromMilliseconds(300));
         string sid = await server.HandshakePollingAsync();
         using var probe = new ClientWebSocket();
         await probe.ConnectAsync(server.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
@@ -198,7 +221,7 @@ public sealed class WebSocketTests
     public async Task PongFlood_IsIgnored_AndTheHeartbeatGoesOn()
     {
         // CVE-2026-48802: unsolicited pongs must schedule nothing and change nothing.
-        await using var server = await EngineIOTestServer.StartAsync(o =>
+        await using var server = await StartAsync(o =>
         {
             o.PingInterval = TimeSpan.FromMilliseconds(200);
             o.PingTimeout = TimeSpan.FromMilliseconds(1000);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TypedSocketIO.EngineIO;
+using TypedSocketIO.EngineIO.Internal.WebSockets;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -53,6 +54,16 @@ public static class EngineIOEndpointRouteBuilderExtensions
         RequestDelegate pipeline = app.Build();
 
         string pattern = "/" + path.Trim('/');
-        return endpoints.Map(pattern, pipeline).WithDisplayName("Engine.IO " + pattern);
+        IEndpointConventionBuilder builder = endpoints.Map(pattern, pipeline).WithDisplayName("Engine.IO " + pattern);
+        if (services.GetService<KestrelWebSocketEndpoints>() is { } kestrel)
+        {
+            // WebSocket handshakes to this path that arrive first on a Kestrel connection are served by the lean transport
+            // (when EngineIOOptions.KestrelWebSocketTransport is on), which finds this endpoint's metadata by this marker.
+            var lean = new KestrelWebSocketEndpoint(pattern, engine, services);
+            builder.WithMetadata(lean);
+            kestrel.Add(lean);
+        }
+
+        return builder;
     }
 }

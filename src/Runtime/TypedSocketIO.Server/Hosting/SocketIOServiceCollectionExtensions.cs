@@ -20,6 +20,7 @@ public static class SocketIOServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<SocketIOMarkerService>();
+        services.AddEngineIO();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<SocketIOServerOptions>, SocketIOServerOptionsSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SocketIOServerOptions>, SocketIOServerOptionsValidator>());
         services.AddOptions<SocketIOServerOptions>().ValidateOnStart();

@@ -1,0 +1,106 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace TypedSocketIO.EngineIO.Internal.WebSockets;
+
+/// <summary>One Engine.IO endpoint served by the lean Kestrel WebSocket transport.</summary>
+internal sealed class KestrelWebSocketEndpoint
+{
+    private readonly IServiceProvider _services;
+    private Endpoint? _endpoint;
+    private bool _resolved;
+
+    public KestrelWebSocketEndpoint(string pattern, EngineIOServer server, IServiceProvider services)
+    {
+        Pattern = pattern;
+        Server = server;
+        _services = services;
+    }
+
+    /// <summary>The route pattern, <c>/socket.io</c> for example.</summary>
+    public string Pattern { get; }
+
+    public EngineIOServer Server { get; }
+
+    /// <summary>How many WebSocket handshakes this transport accepted for the endpoint.</summary>
+    public int Accepted => Volatile.Read(ref _accepted);
+
+    private int _accepted;
+
+    internal void OnAccepted() => Interlocked.Increment(ref _accepted);
+
+    /// <summary>
+    /// The routing endpoint with its final metadata (CORS policy, authorization), once routing has built it; built here on
+    /// the first connection when no HTTP request has done it yet. <see langword="null"/> when the lean path must not take this
+    /// endpoint: it requires authorization, which only the HTTP pipeline can apply.
+    /// </summary>
+    public bool TryGetEndpoint(out Endpoint? endpoint)
+    {
+        if (!_resolved)
+        {
+            foreach (EndpointDataSource source in _services.GetServices<EndpointDataSource>())
+            {
+                foreach (Endpoint candidate in source.Endpoints)
+                {
+                    if (candidate.Metadata.GetMetadata<KestrelWebSocketEndpoint>() == this)
+                    {
+                        _endpoint = candidate;
+                    }
+                }
+            }
+
+            _resolved = true;
+        }
+
+        endpoint = _endpoint;
+        if (endpoint is null)
+        {
+            return true;
+        }
+
+        return endpoint.Metadata.GetMetadata<IAuthorizeData>() is null || endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
+    }
+
+    /// <summary>Whether <paramref name="path"/> is this endpoint's (routing's rules: case-insensitive, a trailing slash allowed).</summary>
+    public bool Matches(string path)
+    {
+        ReadOnlySpan<char> span = path.AsSpan();
+        if (span.Length == Pattern.Length + 1 && span[^1] == '/')
+        {
+            span = span[..^1];
+        }
+
+        return span.Equals(Pattern, StringComparison.OrdinalIgnoreCase);
+    }
+}
+
+/// <summary>The Engine.IO endpoints of the application that the lean Kestrel transport serves (registered by <c>AddEngineIO</c>).</summary>
+internal sealed class KestrelWebSocketEndpoints
+{
+    private volatile KestrelWebSocketEndpoint[] _endpoints = [];
+
+    public bool IsEmpty => _endpoints.Length == 0;
+
+    public void Add(KestrelWebSocketEndpoint endpoint)
+    {
+        lock (this)
+        {
+            _endpoints = [.. _endpoints, endpoint];
+        }
+    }
+
+    public KestrelWebSocketEndpoint? Find(string path)
+    {
+        foreach (KestrelWebSocketEndpoint endpoint in _endpoints)
+        {
+            if (endpoint.Matches(path))
+            {
+                return endpoint;
+            }
+        }
+
+        return null;
+    }
+}
