@@ -55,7 +55,7 @@ public static class EngineIOEndpointRouteBuilderExtensions
 
         string pattern = "/" + path.Trim('/');
         IEndpointConventionBuilder builder = endpoints.Map(pattern, pipeline).WithDisplayName("Engine.IO " + pattern);
-        if (services.GetService<KestrelWebSocketEndpoints>() is { } kestrel)
+        if (options.KestrelWebSocketTransport && services.GetService<KestrelWebSocketEndpoints>() is { } kestrel)
         {
             // WebSocket handshakes to this path that arrive first on a Kestrel connection are served by the lean transport
             // (when EngineIOOptions.KestrelWebSocketTransport is on), which finds this endpoint's metadata by this marker.
