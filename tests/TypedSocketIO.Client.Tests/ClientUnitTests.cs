@@ -319,6 +319,8 @@ public sealed class ClientUnitTests
         second.Receive("""0{"sid":"b","pid":"p1"}""");
         await connected.Task.WaitAsync(Wait);
         Assert.True(client.IsRecovered);
+        Assert.Equal("p1", client.Pid);
+        Assert.Equal("off-1", client.LastOffset);
     }
 
     [Fact]
@@ -359,6 +361,45 @@ public sealed class ClientUnitTests
         options.ForceNew = true;
         await using SocketIOClient b = server.Client("/other", options);
         Assert.NotSame(a.Manager, b.Manager);
+    }
+
+    [Fact]
+    public async Task MultiplexOff_GivesEachNamespaceItsOwnManager()
+    {
+        var server = new FakeServer();
+        SocketIOClientOptions options = FakeServer.Fast();
+        options.ForceNew = false;
+        options.Multiplex = false;
+        await using SocketIOClient a = server.Client("/", options);
+        await using SocketIOClient b = server.Client("/other", options);
+        Assert.NotSame(a.Manager, b.Manager);
+    }
+
+    [Fact]
+    public void Options_Defaults_AreTheJavaScriptClients()
+    {
+        // socket.io-client 4.8: path "/socket.io", transports polling+websocket, upgrade true, rememberUpgrade false,
+        // timeout 20000, reconnection true, reconnectionAttempts Infinity, reconnectionDelay 1000,
+        // reconnectionDelayMax 5000, randomizationFactor 0.5, ackTimeout none, retries 0, forceNew false, multiplex true.
+        var options = new SocketIOClientOptions();
+        Assert.Equal("/socket.io/", options.Path);
+        Assert.Equal(SocketIOClientTransports.All, options.Transports);
+        Assert.True(options.Upgrade);
+        Assert.False(options.RememberUpgrade);
+        Assert.Equal(TimeSpan.FromSeconds(20), options.ConnectTimeout);
+        Assert.True(options.Reconnection);
+        Assert.Equal(int.MaxValue, options.ReconnectionAttempts);
+        Assert.Equal(TimeSpan.FromSeconds(1), options.ReconnectionDelay);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.ReconnectionDelayMax);
+        Assert.Equal(0.5, options.RandomizationFactor);
+        Assert.Null(options.AckTimeout);
+        Assert.Equal(0, options.Retries);
+        Assert.False(options.ForceNew);
+        Assert.True(options.Multiplex);
+        Assert.Null(options.Auth);
+        Assert.Null(options.AuthProvider);
+        Assert.Empty(options.Query);
+        Assert.Empty(options.ExtraHeaders);
     }
 
     [Fact]

@@ -17,8 +17,18 @@ namespace TypedSocketIO.Client;
 /// <para>Emits made while disconnected are buffered and sent in order once connected (volatile ones are dropped).
 /// A lost connection is re-established with exponential back-off (see <see cref="SocketIOClientOptions"/>) unless the
 /// server or the client ended the session.</para>
-/// <para>Thread-safe. Listeners and events of one client are called one after the other, in arrival order, never
-/// concurrently and never under the client's lock: a listener may emit, await an acknowledgement or disconnect.</para>
+/// <para>States (the JavaScript socket's): inactive (not asked to connect, or disconnected/refused: no reconnection);
+/// active and not connected (<see cref="IsActive"/>: CONNECT sent or waiting for the manager's connection; emits are
+/// buffered, received events too); connected (<see cref="IsConnected"/>). A lost connection goes back to active and
+/// not connected while the manager reconnects.</para>
+/// <para>Threading. Thread-safe; every method may be called from any thread, listeners included. Listeners and the
+/// events of the client (<see cref="Connected"/>, <see cref="Disconnected"/>, <see cref="ConnectError"/>, event
+/// listeners, <see cref="OnAny"/>, <see cref="OnAnyOutgoing"/>) and of its manager (reconnection events) run on one
+/// queue per manager, one after the other in the order they happened, never concurrently and never under the client's
+/// lock: a listener may emit, await an acknowledgement or disconnect; an async listener holds up the next event of the
+/// manager until it completes, so a long wait belongs in a task of its own. The events of
+/// <see cref="SocketIOManager.Engine"/> are the exception: raised synchronously on the connection's threads, they must
+/// not block. Acknowledgement tasks complete on the thread pool.</para>
 /// </remarks>
 public sealed class SocketIOClient : IAsyncDisposable
 {

@@ -15,7 +15,13 @@ namespace TypedSocketIO.Client;
 /// </summary>
 /// <remarks>
 /// The connection opens when a client connects, and closes when no client of the manager is active any more.
-/// Thread-safe. Events are raised one after the other, outside the manager's lock.
+/// States: closed, opening (one handshake, bounded by <see cref="SocketIOClientOptions.ConnectTimeout"/>), open; after a
+/// lost connection or a failed attempt, closed with a reconnection scheduled (<see cref="IsReconnecting"/>) until an
+/// attempt succeeds or <see cref="SocketIOClientOptions.ReconnectionAttempts"/> run out (<see cref="ReconnectFailed"/>;
+/// a client's next <see cref="SocketIOClient.ConnectAsync"/> starts again). Thread-safe. The manager's events and those
+/// of its clients run on one queue, one after the other in the order they happened (for a failed attempt:
+/// <c>ConnectError</c>, then <see cref="ReconnectFailed"/> if it was the last, then <see cref="ReconnectError"/>, as the
+/// JavaScript manager), outside the manager's lock; see <see cref="SocketIOClient"/> for the threading model.
 /// </remarks>
 public sealed class SocketIOManager : IAsyncDisposable
 {
