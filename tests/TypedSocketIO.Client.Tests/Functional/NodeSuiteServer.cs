@@ -1,31 +1,27 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Text.Json;
+using TypedSocketIO.Testing;
 
 namespace TypedSocketIO.Client.Tests.Functional;
 
 /// <summary>
-/// tests/interop-node/dotnet-client-server.mjs (official socket.io 4.8.4) in a Node process on 127.0.0.1. Killed on
-/// dispose and, whatever happens, after <see cref="MaxLifetime"/>; the script also exits when its stdin closes, so a
-/// crashed test host leaves no orphan.
+/// tests/interop-node/dotnet-client-server.mjs (official socket.io 4.8.4) in a Node process on 127.0.0.1, through the
+/// shared <see cref="NodeScript"/> (killed on dispose and after its maximum lifetime; the script exits when its stdin closes).
 /// </summary>
 public sealed class NodeSuiteServer : ISuiteServer
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
-    private static readonly TimeSpan MaxLifetime = TimeSpan.FromMinutes(2);
 
-    private readonly ConcurrentQueue<int> _sequence = new();
-    private readonly ConcurrentQueue<string> _log = new();
+    private readonly List<int> _sequenceBefore = [];
+    private readonly List<string> _logBefore = [];
     private readonly string[] _extraArguments;
-    private Process? _process;
-    private CancellationTokenSource? _lifetime;
+    private NodeScript? _process;
     private int _port;
 
     private NodeSuiteServer(string[] extraArguments) => _extraArguments = extraArguments;
 
     public Uri Uri => new($"http://127.0.0.1:{_port}/");
 
-    public IReadOnlyList<int> Sequence => [.. _sequence];
+    public IReadOnlyList<int> Sequence => [.. _sequenceBefore, .. SequenceOf(_process)];
 
     public static async Task<NodeSuiteServer> StartAsync(params string[] extraArguments)
     {
@@ -47,124 +43,35 @@ public sealed class NodeSuiteServer : ISuiteServer
 
     public Task StartAgainAsync() => StartProcessAsync(_port);
 
-    public string Describe() => "--- node output ---\n" + string.Join('\n', _log);
+    public string Describe() => string.Join('\n', [.. _logBefore, _process?.Describe() ?? string.Empty]);
 
     public async ValueTask DisposeAsync() => await KillAsync();
 
-    private static string FindScriptDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "tests", "interop-node");
-            if (File.Exists(Path.Combine(candidate, "dotnet-client-server.mjs")))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("tests/interop-node/dotnet-client-server.mjs not found above " + AppContext.BaseDirectory);
-    }
+    private static IEnumerable<int> SequenceOf(NodeScript? process) =>
+        process is null
+            ? []
+            : process.Lines.Where(l => l.TryGetProperty("event", out JsonElement e) && e.GetString() == "seq").Select(l => l.GetProperty("n").GetInt32());
 
     private async Task StartProcessAsync(int port)
     {
-        string directory = FindScriptDirectory();
-        if (!Directory.Exists(Path.Combine(directory, "node_modules", "socket.io")))
-        {
-            throw new InvalidOperationException($"Run 'npm ci' in {directory} first (socket.io is missing from node_modules).");
-        }
-
-        var info = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = directory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add("dotnet-client-server.mjs");
-        info.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        foreach (string argument in _extraArguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is null)
-            {
-                return;
-            }
-
-            _log.Enqueue(e.Data);
-            if (!e.Data.StartsWith('{'))
-            {
-                return;
-            }
-
-            using JsonDocument line = JsonDocument.Parse(e.Data);
-            switch (line.RootElement.GetProperty("event").GetString())
-            {
-                case "listening":
-                    listening.TrySetResult(line.RootElement.GetProperty("port").GetInt32());
-                    break;
-                case "seq":
-                    _sequence.Enqueue(line.RootElement.GetProperty("n").GetInt32());
-                    break;
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                _log.Enqueue("stderr: " + e.Data);
-            }
-        };
-        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("node exited before listening.\n" + Describe()));
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        NodeScript process = NodeScript.Start("dotnet-client-server.mjs", [NodeScript.Arg(port), .. _extraArguments]);
         _process = process;
-        _lifetime = new CancellationTokenSource(MaxLifetime);
-        _lifetime.Token.Register(() => Kill(process));
-        _port = await listening.Task.WaitAsync(StartTimeout);
-    }
-
-    private static void Kill(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
+        JsonElement listening = await process.WaitForLineAsync(
+            l => l.TryGetProperty("event", out JsonElement e) && e.GetString() == "listening", StartTimeout);
+        _port = listening.GetProperty("port").GetInt32();
     }
 
     private async Task KillAsync()
     {
-        Process? process = _process;
+        NodeScript? process = _process;
         _process = null;
         if (process is null)
         {
             return;
         }
 
-        Kill(process);
-        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        try
-        {
-            await process.WaitForExitAsync(grace.Token);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        process.Dispose();
-        _lifetime?.Dispose();
+        await process.DisposeAsync();
+        _sequenceBefore.AddRange(SequenceOf(process));
+        _logBefore.Add(process.Describe());
     }
 }

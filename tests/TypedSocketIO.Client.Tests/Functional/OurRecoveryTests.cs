@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -109,36 +109,10 @@ public sealed class OurRecoveryTests
     public async Task OfficialJavaScriptClient_Recovers(string transport)
     {
         await using RecoveringServer server = await RecoveringServer.StartAsync();
-        string directory = FindScriptDirectory();
-        var info = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add("recovery-client.mjs");
-        info.ArgumentList.Add(server.Uri.ToString());
-        info.ArgumentList.Add(transport);
-        using var process = Process.Start(info)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        Task<string> stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-
-        string output = await stdout + await stderr;
-        Assert.True(process.ExitCode == 0, output + "\n" + server.Describe());
-        Assert.Contains("\"recovered\":true", output, StringComparison.Ordinal);
+        await using NodeScript js = NodeScript.Start("recovery-client.mjs", server.Uri.ToString(), transport);
+        JsonElement result = await js.WaitForLineAsync(l => l.TryGetProperty("ok", out _), TimeSpan.FromSeconds(30));
+        Assert.True(result.GetProperty("ok").GetBoolean(), js.Describe() + "\n" + server.Describe());
+        Assert.True(result.GetProperty("recovered").GetBoolean());
     }
 
     /// <summary>The client options of the recovery tests (also used against the Node server by <see cref="NodeRecoveryTests"/>).</summary>
@@ -150,20 +124,6 @@ public sealed class OurRecoveryTests
         ReconnectionDelayMax = TimeSpan.FromMilliseconds(300),
         RandomizationFactor = 0,
     };
-
-    private static string FindScriptDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "tests", "interop-node");
-            if (File.Exists(Path.Combine(candidate, "recovery-client.mjs")))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("tests/interop-node/recovery-client.mjs not found above " + AppContext.BaseDirectory);
-    }
 
     /// <summary>
     /// Our server in-process with recovery on. "drop" cuts the connection under the socket, as the official
