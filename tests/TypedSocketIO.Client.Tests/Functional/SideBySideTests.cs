@@ -189,6 +189,7 @@ public sealed class SideBySideTests
     {
         await using NodeSuiteServer server = await NodeSuiteServer.StartAsync();
         var jsOptions = new JsonObject { ["rememberUpgrade"] = true, ["reconnectionDelay"] = 100, ["randomizationFactor"] = 0 };
+        List<string> expected;
         await using (NodeScript js = NodeScript.Start("client-sequence.mjs", server.Uri.ToString(), jsOptions.ToJsonString()))
         {
             await js.WaitForLineAsync(l => l.TryGetProperty("ready", out _), Wait);
@@ -196,10 +197,14 @@ public sealed class SideBySideTests
             await WaitForSeenAsync(js, "upgrade");
             await js.SendAsync("emit drop");
             await WaitForSeenAsync(js, "connect", occurrence: 2);
+
             // The first connect may come before or after the upgrade; the reconnection opens over WebSocket at once.
             Assert.Equal("websocket", ConnectTransports(js)[1]);
             Assert.Equal(1, Seen(js).Count(e => e == "upgrading"));
+            expected = Seen(js).Where(e => !EngineEvents.Contains(e) && e != "event:missed").ToList();
         }
+
+        Assert.Equal(["connect", "disconnect:transport close", "reconnect_attempt:1", "reconnect:1", "connect"], expected);
 
         SocketIOClientOptions options = Fast();
         options.RememberUpgrade = true;
@@ -226,8 +231,38 @@ public sealed class SideBySideTests
         }
 
         Assert.Equal(1, seen.Events.Count(e => e == "upgrading"));
-        Assert.Equal(["connect", "disconnect:transport close", "reconnect_attempt:1", "reconnect:1", "connect"],
-            seen.Events.Where(e => !EngineEvents.Contains(e)).Where(e => e != "event:missed").ToList());
+        Assert.Equal(expected, seen.Events.Where(e => !EngineEvents.Contains(e) && e != "event:missed").ToList());
+    }
+
+    [Fact]
+    public async Task ServerSideDisconnect_EndsWithoutReconnection()
+    {
+        await using NodeSuiteServer server = await NodeSuiteServer.StartAsync();
+        var jsOptions = new JsonObject { ["reconnectionDelay"] = 100, ["randomizationFactor"] = 0 };
+        List<string> expected;
+        await using (NodeScript js = NodeScript.Start("client-sequence.mjs", server.Uri.ToString(), jsOptions.ToJsonString()))
+        {
+            await js.WaitForLineAsync(l => l.TryGetProperty("ready", out _), Wait);
+            await js.SendAsync("connect");
+            await WaitForSeenAsync(js, "connect");
+            await js.SendAsync("emit kick");
+            await WaitForSeenAsync(js, "disconnect:io server disconnect");
+            await Task.Delay(500);   // a reconnection would start within reconnectionDelay (100 ms)
+            expected = Seen(js).Where(e => !EngineEvents.Contains(e)).ToList();
+        }
+
+        Assert.Equal(["connect", "disconnect:io server disconnect"], expected);
+        SocketIOClientOptions options = Fast();
+        options.ReconnectionDelay = TimeSpan.FromMilliseconds(100);
+        options.RandomizationFactor = 0;
+        await using SocketIOClient client = SocketIOClient.Create(server.Uri, options);
+        using var seen = new Recorder(client);
+        await client.ConnectAsync().WaitAsync(Wait);
+        client.Emit("kick");
+        await seen.WaitForAsync("disconnect:io server disconnect");
+        await Task.Delay(500);
+        Assert.Equal(expected, seen.Events.Where(e => !EngineEvents.Contains(e)).ToList());
+        Assert.False(client.IsActive);
     }
 
     [Theory]
