@@ -26,6 +26,32 @@ public sealed class SocketIOHandshake
         AuthJson = authJson.IsEmpty ? EmptyObject : authJson;
     }
 
+    /// <summary>
+    /// Creates the handshake of a socket of another server of the cluster, from what that server sent (a cluster adapter
+    /// calls this); <see cref="User"/> is an empty principal.
+    /// </summary>
+    /// <param name="headers">The request headers.</param>
+    /// <param name="query">The query string parameters.</param>
+    /// <param name="url">The path and query string.</param>
+    /// <param name="remoteAddress">The client's address, when known.</param>
+    /// <param name="issuedAt">When the handshake happened.</param>
+    /// <param name="isSecure">Whether over HTTPS.</param>
+    /// <param name="authJson">The <c>auth</c> object as UTF-8 JSON (validated by the caller); empty for <c>{}</c>.</param>
+    public SocketIOHandshake(IHeaderDictionary headers, IQueryCollection query, string url, IPAddress? remoteAddress, DateTimeOffset issuedAt, bool isSecure, ReadOnlyMemory<byte> authJson)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(url);
+        Headers = headers;
+        Query = query;
+        Url = url;
+        RemoteAddress = remoteAddress;
+        IssuedAt = issuedAt;
+        IsSecure = isSecure;
+        User = new ClaimsPrincipal(new ClaimsIdentity());
+        AuthJson = authJson.IsEmpty ? EmptyObject : authJson;
+    }
+
     /// <summary>The headers of the request that opened the connection.</summary>
     public IHeaderDictionary Headers { get; }
 

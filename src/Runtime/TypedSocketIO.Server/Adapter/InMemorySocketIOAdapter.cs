@@ -260,6 +260,17 @@ public partial class InMemorySocketIOAdapter : ISocketIOAdapter
         }
     }
 
+    /// <summary>Whether a room has at least one local socket.</summary>
+    /// <param name="room">The room.</param>
+    /// <returns>Whether it has.</returns>
+    protected bool HasLocalRoom(string room)
+    {
+        lock (_gate)
+        {
+            return _rooms.ContainsKey(room);
+        }
+    }
+
     /// <summary>Resolves a selection to the local sockets it names, each once.</summary>
     /// <param name="options">The selection.</param>
     /// <returns>The connected sockets selected.</returns>

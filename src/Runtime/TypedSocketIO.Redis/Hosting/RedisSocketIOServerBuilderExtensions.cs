@@ -1,0 +1,54 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using TypedSocketIO.Redis;
+using TypedSocketIO.Server;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the Redis adapter: <c>services.AddSocketIO().AddRedisAdapter(o => o.Configuration = "127.0.0.1:6379")</c>.</summary>
+public static class RedisSocketIOServerBuilderExtensions
+{
+    /// <summary>
+    /// Makes every namespace use a <see cref="RedisSocketIOAdapter"/> on one connection to Redis (opened from
+    /// <see cref="RedisSocketIOAdapterOptions.Configuration"/>), replacing the in-memory adapter. The options are validated at
+    /// start-up.
+    /// </summary>
+    /// <param name="builder">The builder returned by <c>AddSocketIO</c>.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>The builder.</returns>
+    public static ISocketIOServerBuilder AddRedisAdapter(this ISocketIOServerBuilder builder, Action<RedisSocketIOAdapterOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        Register(builder, configure, connectionGiven: false);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ISocketIOAdapterFactory>(static sp => RedisSocketIOAdapterFactory.Connect(
+            sp.GetRequiredService<IOptions<RedisSocketIOAdapterOptions>>().Value, sp.GetService<ILoggerFactory>())));
+        return builder;
+    }
+
+    /// <summary>Makes every namespace use a <see cref="RedisSocketIOAdapter"/> on a connection the application provides (and disposes).</summary>
+    /// <param name="builder">The builder returned by <c>AddSocketIO</c>.</param>
+    /// <param name="connection">Gives this server's connection to Redis.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>The builder.</returns>
+    public static ISocketIOServerBuilder AddRedisAdapter(
+        this ISocketIOServerBuilder builder, Func<IServiceProvider, IConnectionMultiplexer> connection, Action<RedisSocketIOAdapterOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(connection);
+        Register(builder, configure ?? (static _ => { }), connectionGiven: true);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ISocketIOAdapterFactory>(sp => new RedisSocketIOAdapterFactory(
+            connection(sp), sp.GetRequiredService<IOptions<RedisSocketIOAdapterOptions>>().Value, sp.GetService<ILoggerFactory>())));
+        return builder;
+    }
+
+    private static void Register(ISocketIOServerBuilder builder, Action<RedisSocketIOAdapterOptions> configure, bool connectionGiven)
+    {
+        builder.Services.Configure(configure);
+        builder.Services.AddOptions<RedisSocketIOAdapterOptions>().ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisSocketIOAdapterOptions>>(
+            new RedisSocketIOAdapterOptionsValidator { ConnectionGiven = connectionGiven }));
+    }
+}

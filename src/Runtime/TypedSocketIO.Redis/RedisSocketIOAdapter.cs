@@ -1,0 +1,1198 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Net;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
+using StackExchange.Redis;
+using TypedSocketIO.Redis.Internal;
+using TypedSocketIO.Server;
+using TypedSocketIO.SocketIO;
+
+namespace TypedSocketIO.Redis;
+
+/// <summary>
+/// The adapter of one namespace on Redis pub/sub, speaking the wire format of the official <c>@socket.io/redis-adapter</c>
+/// 8.x so that .NET and Node servers form one cluster: broadcasts go to <c>{key}#{nsp}#</c> (or <c>{key}#{nsp}#{room}#</c>
+/// for one room) as MessagePack <c>[uid, packet, opts]</c>; requests to <c>{key}-request#{nsp}#</c>, answers to
+/// <c>{key}-response#{nsp}#</c>. Local work is the in-memory adapter's. Messages from Redis are untrusted: bounded in size and
+/// depth, validated, and a bad one is logged and dropped. Losing Redis never stops local traffic; StackExchange.Redis
+/// reconnects and subscribes again.
+/// </summary>
+public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
+{
+    private const int TypeSockets = 0;
+    private const int TypeAllRooms = 1;
+    private const int TypeRemoteJoin = 2;
+    private const int TypeRemoteLeave = 3;
+    private const int TypeRemoteDisconnect = 4;
+    private const int TypeRemoteFetch = 5;
+    private const int TypeServerSideEmit = 6;
+    private const int TypeBroadcast = 7;
+    private const int TypeBroadcastClientCount = 8;
+    private const int TypeBroadcastAck = 9;
+
+    private readonly IConnectionMultiplexer _connection;
+    private readonly RedisSocketIOAdapterOptions _options;
+    private readonly ILogger _logger;
+    private readonly string _channel;
+    private readonly string _requestChannel;
+    private readonly string _responseChannel;
+    private readonly string _specificResponseChannel;
+    private readonly ConcurrentDictionary<string, PendingRequest> _requests = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ISocketIOBroadcastAckCollector> _ackRequests = new(StringComparer.Ordinal);
+    private readonly List<ChannelMessageQueue> _queues = [];
+    private readonly int _maxDepth;
+    private int _publishFailureLogged;
+    private int _disposed;
+
+    /// <summary>Creates the adapter of a namespace and starts subscribing (<see cref="Subscribed"/>).</summary>
+    /// <param name="ns">The namespace.</param>
+    /// <param name="connection">The connection to Redis, of this server only (its subscriptions count this server).</param>
+    /// <param name="options">The options.</param>
+    /// <param name="logger">The logger.</param>
+    public RedisSocketIOAdapter(SocketIONamespace ns, IConnectionMultiplexer connection, RedisSocketIOAdapterOptions options, ILogger logger)
+        : base(ns)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        _connection = connection;
+        _options = options;
+        _logger = logger;
+        _maxDepth = ns.Server.Options.MaxJsonDepth;
+        _channel = options.Key + "#" + ns.Name + "#";
+        _requestChannel = options.Key + "-request#" + ns.Name + "#";
+        _responseChannel = options.Key + "-response#" + ns.Name + "#";
+        _specificResponseChannel = _responseChannel + ServerId + "#";
+        Subscribed = SubscribeAsync();
+    }
+
+    /// <summary>Completes once the adapter is subscribed to its channels (it retries while Redis is unreachable).</summary>
+    public Task Subscribed { get; }
+
+    /// <inheritdoc/>
+    public override void Broadcast(SocketIOBroadcastPacket packet, SocketIOBroadcastOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(packet);
+        ArgumentNullException.ThrowIfNull(options);
+        if ((options.Flags & SocketIOBroadcastFlags.Local) == 0)
+        {
+            string channel = _channel;
+            if (options.Rooms.Count == 1)
+            {
+                foreach (string room in options.Rooms)
+                {
+                    channel += room + "#";
+                }
+            }
+
+            var writer = new MsgPackWriter(packet.Data.Length + 64);
+            writer.WriteArrayHeader(3);
+            writer.WriteString(ServerId);
+            WritePacket(writer, packet);
+            WriteOptions(writer, options, timeout: null);
+            Publish(channel, writer.ToArray());
+        }
+
+        base.Broadcast(packet, options);
+    }
+
+    /// <inheritdoc/>
+    public override void BroadcastWithAck(SocketIOBroadcastPacket packet, SocketIOBroadcastOptions options, ISocketIOBroadcastAckCollector collector)
+    {
+        ArgumentNullException.ThrowIfNull(packet);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(collector);
+        if ((options.Flags & SocketIOBroadcastFlags.Local) == 0)
+        {
+            string requestId = NewRequestId();
+            _ackRequests[requestId] = collector;
+            collector.Abandoned.UnsafeRegister(static (state, _) =>
+            {
+                var (adapter, id) = ((RedisSocketIOAdapter, string))state!;
+                adapter._ackRequests.TryRemove(id, out ISocketIOBroadcastAckCollector? _);
+            }, (this, requestId));
+
+            var writer = new MsgPackWriter(packet.Data.Length + 128);
+            writer.WriteMapHeader(5);
+            writer.WriteString("uid"u8);
+            writer.WriteString(ServerId);
+            writer.WriteString("requestId"u8);
+            writer.WriteString(requestId);
+            writer.WriteString("type"u8);
+            writer.WriteInteger(TypeBroadcast);
+            writer.WriteString("packet"u8);
+            WritePacket(writer, packet);
+            writer.WriteString("opts"u8);
+            WriteOptions(writer, options, options.Timeout);
+            Publish(_requestChannel, writer.ToArray());
+        }
+
+        base.BroadcastWithAck(packet, options, collector);
+    }
+
+    /// <inheritdoc/>
+    public override async ValueTask<IReadOnlyList<ISocketIORemoteSocket>> FetchSocketsAsync(SocketIOBroadcastOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        IReadOnlyList<ISocketIORemoteSocket> local = await base.FetchSocketsAsync(options, cancellationToken).ConfigureAwait(false);
+        if ((options.Flags & SocketIOBroadcastFlags.Local) != 0)
+        {
+            return local;
+        }
+
+        int servers = await ServerCountAsync(cancellationToken).ConfigureAwait(false);
+        if (servers <= 1)
+        {
+            return local;
+        }
+
+        string requestId = NewRequestId();
+        var pending = new PendingRequest(TypeRemoteFetch, "fetchSockets", servers - 1);
+        pending.Sockets.AddRange(local);
+        string request = Json(w =>
+        {
+            w.WriteString("uid", ServerId);
+            w.WriteString("requestId", requestId);
+            w.WriteNumber("type", TypeRemoteFetch);
+            w.WritePropertyName("opts");
+            WriteSelection(w, options);
+        });
+        await SendRequestAsync(requestId, pending, request, cancellationToken).ConfigureAwait(false);
+        lock (pending)
+        {
+            return [.. pending.Sockets];
+        }
+    }
+
+    /// <inheritdoc/>
+    public override async ValueTask<IReadOnlyCollection<string>> AllRoomsAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyCollection<string> local = GetRooms();
+        int servers = await ServerCountAsync(cancellationToken).ConfigureAwait(false);
+        if (servers <= 1)
+        {
+            return local;
+        }
+
+        string requestId = NewRequestId();
+        var pending = new PendingRequest(TypeAllRooms, "allRooms", servers - 1);
+        pending.Rooms.UnionWith(local);
+        string request = Json(w =>
+        {
+            w.WriteString("uid", ServerId);
+            w.WriteString("requestId", requestId);
+            w.WriteNumber("type", TypeAllRooms);
+        });
+        await SendRequestAsync(requestId, pending, request, cancellationToken).ConfigureAwait(false);
+        lock (pending)
+        {
+            return [.. pending.Rooms];
+        }
+    }
+
+    /// <inheritdoc/>
+    public override async ValueTask AddSocketsAsync(SocketIOBroadcastOptions options, IReadOnlyCollection<string> rooms, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(rooms);
+        await base.AddSocketsAsync(options, rooms, cancellationToken).ConfigureAwait(false);
+        if ((options.Flags & SocketIOBroadcastFlags.Local) == 0)
+        {
+            await PublishSelectionRequestAsync(TypeRemoteJoin, options, w => WriteStrings(w, "rooms", rooms)).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override async ValueTask DeleteSocketsAsync(SocketIOBroadcastOptions options, IReadOnlyCollection<string> rooms, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(rooms);
+        await base.DeleteSocketsAsync(options, rooms, cancellationToken).ConfigureAwait(false);
+        if ((options.Flags & SocketIOBroadcastFlags.Local) == 0)
+        {
+            await PublishSelectionRequestAsync(TypeRemoteLeave, options, w => WriteStrings(w, "rooms", rooms)).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override async ValueTask DisconnectSocketsAsync(SocketIOBroadcastOptions options, bool close, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        await base.DisconnectSocketsAsync(options, close, cancellationToken).ConfigureAwait(false);
+        if ((options.Flags & SocketIOBroadcastFlags.Local) == 0)
+        {
+            await PublishSelectionRequestAsync(TypeRemoteDisconnect, options, w => w.WriteBoolean("close", close)).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The subscribers of the request channel (<c>PUBSUB NUMSUB</c>), as the official adapter counts them.</remarks>
+    public override async ValueTask<int> ServerCountAsync(CancellationToken cancellationToken)
+    {
+        RedisResult result = await _connection.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", _requestChannel).WaitAsync(cancellationToken).ConfigureAwait(false);
+        RedisResult[] items = (RedisResult[])result!;
+        return items.Length >= 2 ? (int)items[1] : 0;
+    }
+
+    /// <inheritdoc/>
+    public override async ValueTask ServerSideEmitAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        string request = Json(w =>
+        {
+            w.WriteString("uid", ServerId);
+            w.WriteNumber("type", TypeServerSideEmit);
+            w.WritePropertyName("data");
+            w.WriteRawValue(data.Span, skipInputValidation: true);
+        });
+        await _connection.GetSubscriber().PublishAsync(RedisChannel.Literal(_requestChannel), request).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public override async Task<IReadOnlyList<JsonElement>> ServerSideEmitWithAckAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        int others = await ServerCountAsync(cancellationToken).ConfigureAwait(false) - 1;
+        if (others <= 0)
+        {
+            return [];
+        }
+
+        string requestId = NewRequestId();
+        var pending = new PendingRequest(TypeServerSideEmit, "serverSideEmit", others);
+        string request = Json(w =>
+        {
+            w.WriteString("uid", ServerId);
+            w.WriteString("requestId", requestId);
+            w.WriteNumber("type", TypeServerSideEmit);
+            w.WritePropertyName("data");
+            w.WriteRawValue(data.Span, skipInputValidation: true);
+        });
+        await SendRequestAsync(requestId, pending, request, cancellationToken).ConfigureAwait(false);
+        lock (pending)
+        {
+            return [.. pending.Answers];
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            lock (_queues)
+            {
+                foreach (ChannelMessageQueue queue in _queues)
+                {
+                    try
+                    {
+                        queue.Unsubscribe(CommandFlags.FireAndForget);
+                    }
+                    catch (RedisException)
+                    {
+                        // Redis is gone; the subscription goes with the connection.
+                    }
+                }
+
+                _queues.Clear();
+            }
+
+            foreach (KeyValuePair<string, PendingRequest> entry in _requests)
+            {
+                entry.Value.Completion.TrySetException(new ObjectDisposedException(nameof(RedisSocketIOAdapter)));
+            }
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private async Task SubscribeAsync()
+    {
+        ISubscriber subscriber = _connection.GetSubscriber();
+        (RedisChannel Channel, bool IsBroadcast)[] channels =
+        [
+            (RedisChannel.Pattern(_channel + "*"), true),
+            (RedisChannel.Literal(_requestChannel), false),
+            (RedisChannel.Literal(_responseChannel), false),
+            (RedisChannel.Literal(_specificResponseChannel), false),
+        ];
+        foreach ((RedisChannel channel, bool isBroadcast) in channels)
+        {
+            for (int attempt = 0; Volatile.Read(ref _disposed) == 0; attempt++)
+            {
+                try
+                {
+                    ChannelMessageQueue queue = await subscriber.SubscribeAsync(channel).ConfigureAwait(false);
+
+                    // One queue per channel, read in order: broadcasts from one server arrive in the order they were sent.
+                    if (isBroadcast)
+                    {
+                        queue.OnMessage(message => OnBroadcastMessage(message));
+                    }
+                    else
+                    {
+                        queue.OnMessage(message => OnRequestOrResponse(message));
+                    }
+
+                    lock (_queues)
+                    {
+                        _queues.Add(queue);
+                    }
+
+                    break;
+                }
+                catch (RedisException ex)
+                {
+                    // Not connected yet: StackExchange.Redis keeps reconnecting; try again (bounded backoff).
+                    if (attempt == 0)
+                    {
+                        RedisAdapterLog.SubscribeFailed(_logger, Nsp.Name, ex);
+                    }
+
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 100 * (attempt + 1)))).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    private void OnBroadcastMessage(ChannelMessage message)
+    {
+        try
+        {
+            byte[]? bytes = (byte[]?)message.Message;
+            string channel = message.Channel.ToString();
+            if (bytes is null || !channel.StartsWith(_channel, StringComparison.Ordinal) || channel.Length < _channel.Length)
+            {
+                return;
+            }
+
+            // {key}#{nsp}#{room}#: a room this server has no socket in is not decoded at all.
+            if (channel.Length > _channel.Length)
+            {
+                string room = channel[_channel.Length..^1];
+                if (room.Length != 0 && !HasLocalRoom(room))
+                {
+                    return;
+                }
+            }
+
+            if (!CheckSize(bytes))
+            {
+                return;
+            }
+
+            var (json, attachments) = ToJson(bytes);
+            using JsonDocument document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = _maxDepth + 8 });
+            JsonElement root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Array || root.GetArrayLength() < 3)
+            {
+                throw new MsgPackException("a broadcast is [uid, packet, opts]");
+            }
+
+            JsonElement uid = root[0];
+            if (uid.ValueKind == JsonValueKind.String && uid.ValueEquals(ServerId))
+            {
+                return;
+            }
+
+            SocketIOBroadcastPacket? packet = ReadPacket(root[1], attachments);
+            if (packet is null)
+            {
+                return;
+            }
+
+            SocketIOBroadcastOptions options = ReadOptions(root[2]);
+            base.Broadcast(packet, options);
+        }
+        catch (Exception ex) when (ex is MsgPackException or JsonException or ArgumentException or InvalidOperationException or FormatException or InvalidCastException)
+        {
+            RedisAdapterLog.BadMessage(_logger, Nsp.Name, message.Channel.ToString(), ex.Message);
+        }
+    }
+
+    private void OnRequestOrResponse(ChannelMessage message)
+    {
+        string channel = message.Channel.ToString();
+        try
+        {
+            byte[]? bytes = (byte[]?)message.Message;
+            if (bytes is null || bytes.Length == 0 || !CheckSize(bytes))
+            {
+                return;
+            }
+
+            // As the official adapter: JSON when it starts with '{', MessagePack otherwise.
+            string json;
+            List<ReadOnlyMemory<byte>> attachments;
+            if (bytes[0] == (byte)'{')
+            {
+                json = Encoding.UTF8.GetString(bytes);
+                attachments = [];
+            }
+            else
+            {
+                (byte[] converted, attachments) = ToJson(bytes);
+                json = Encoding.UTF8.GetString(converted);
+            }
+
+            using JsonDocument document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = _maxDepth + 8 });
+            JsonElement root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new MsgPackException("a request or response is an object");
+            }
+
+            if (channel.StartsWith(_responseChannel, StringComparison.Ordinal))
+            {
+                OnResponse(root, attachments);
+            }
+            else if (channel == _requestChannel)
+            {
+                OnRequest(root, attachments);
+            }
+        }
+        catch (Exception ex) when (ex is MsgPackException or JsonException or ArgumentException or InvalidOperationException or FormatException or InvalidCastException or KeyNotFoundException)
+        {
+            RedisAdapterLog.BadMessage(_logger, Nsp.Name, channel, ex.Message);
+        }
+    }
+
+    private void OnRequest(JsonElement request, List<ReadOnlyMemory<byte>> attachments)
+    {
+        int type = request.GetProperty("type").GetInt32();
+        string? uid = request.TryGetProperty("uid", out JsonElement u) && u.ValueKind == JsonValueKind.String ? u.GetString() : null;
+        string? requestId = request.TryGetProperty("requestId", out JsonElement r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
+        bool fromSelf = uid == ServerId;
+        switch (type)
+        {
+            case TypeSockets when !fromSelf && requestId is not null:
+            {
+                SocketIOBroadcastOptions selection = new() { Rooms = ReadStrings(request, "rooms") };
+                List<SocketIOSocket> sockets = Select(selection);
+                PublishResponse(uid, Json(w =>
+                {
+                    w.WriteString("requestId", requestId);
+                    w.WriteStartArray("sockets");
+                    foreach (SocketIOSocket socket in sockets)
+                    {
+                        w.WriteStringValue(socket.Id);
+                    }
+
+                    w.WriteEndArray();
+                }));
+                break;
+            }
+
+            case TypeAllRooms when !fromSelf && requestId is not null:
+            {
+                IReadOnlyCollection<string> rooms = GetRooms();
+                PublishResponse(uid, Json(w =>
+                {
+                    w.WriteString("requestId", requestId);
+                    w.WriteStartArray("rooms");
+                    foreach (string room in rooms)
+                    {
+                        w.WriteStringValue(room);
+                    }
+
+                    w.WriteEndArray();
+                }));
+                break;
+            }
+
+            case TypeRemoteJoin or TypeRemoteLeave or TypeRemoteDisconnect when !fromSelf:
+                OnRemoteSelectionRequest(type, request, uid, requestId);
+                break;
+
+            case TypeRemoteFetch when !fromSelf && requestId is not null:
+            {
+                List<SocketIOSocket> sockets = Select(ReadSelection(request.GetProperty("opts")));
+                PublishResponse(uid, Json(w =>
+                {
+                    w.WriteString("requestId", requestId);
+                    w.WriteStartArray("sockets");
+                    foreach (SocketIOSocket socket in sockets)
+                    {
+                        WriteSocket(w, socket);
+                    }
+
+                    w.WriteEndArray();
+                }));
+                break;
+            }
+
+            case TypeServerSideEmit when !fromSelf:
+            {
+                JsonElement data = request.GetProperty("data");
+                byte[] raw = JsonMarshal.GetRawUtf8Value(data).ToArray();
+                if (requestId is null)
+                {
+                    DispatchServerSideEvent(raw, null);
+                    break;
+                }
+
+                // The answer goes to the shared response channel, as the official adapter sends it.
+                DispatchServerSideEvent(raw, answer => Publish(_responseChannel, Encoding.UTF8.GetBytes(Json(w =>
+                {
+                    w.WriteNumber("type", TypeServerSideEmit);
+                    w.WriteString("requestId", requestId);
+                    w.WritePropertyName("data");
+                    w.WriteRawValue(answer.Span, skipInputValidation: true);
+                }))));
+                break;
+            }
+
+            case TypeBroadcast when !fromSelf && requestId is not null && !_ackRequests.ContainsKey(requestId):
+            {
+                SocketIOBroadcastPacket? packet = ReadPacket(request.GetProperty("packet"), attachments);
+                if (packet is null)
+                {
+                    return;
+                }
+
+                JsonElement opts = request.GetProperty("opts");
+                SocketIOBroadcastOptions selection = ReadSelection(opts);
+                TimeSpan timeout = _options.RequestsTimeout;
+                if (opts.TryGetProperty("flags", out JsonElement flags) && flags.ValueKind == JsonValueKind.Object
+                    && flags.TryGetProperty("timeout", out JsonElement t) && t.TryGetDouble(out double ms) && ms > 0 && ms < int.MaxValue)
+                {
+                    timeout = TimeSpan.FromMilliseconds(ms);
+                }
+
+                selection = new SocketIOBroadcastOptions { Rooms = selection.Rooms, Except = selection.Except, Flags = selection.Flags, Timeout = timeout };
+                base.BroadcastWithAck(packet, selection, new RemoteAckForwarder(this, requestId, uid, timeout));
+                break;
+            }
+
+            default:
+                break;
+        }
+    }
+
+    private void OnRemoteSelectionRequest(int type, JsonElement request, string? uid, string? requestId)
+    {
+        if (request.TryGetProperty("opts", out JsonElement opts) && opts.ValueKind == JsonValueKind.Object)
+        {
+            SocketIOBroadcastOptions selection = ReadSelection(opts);
+            ValueTask done = type switch
+            {
+                TypeRemoteJoin => base.AddSocketsAsync(selection, ReadStrings(request, "rooms"), CancellationToken.None),
+                TypeRemoteLeave => base.DeleteSocketsAsync(selection, ReadStrings(request, "rooms"), CancellationToken.None),
+                _ => base.DisconnectSocketsAsync(selection, request.TryGetProperty("close", out JsonElement c) && c.ValueKind == JsonValueKind.True, CancellationToken.None),
+            };
+            _ = done;
+            return;
+        }
+
+        // The older form, one socket by id, answered once done.
+        if (!request.TryGetProperty("sid", out JsonElement sid) || sid.ValueKind != JsonValueKind.String || requestId is null
+            || !Nsp.Sockets.TryGetValue(sid.GetString()!, out SocketIOSocket? socket))
+        {
+            return;
+        }
+
+        switch (type)
+        {
+            case TypeRemoteJoin:
+                socket.Join(request.GetProperty("room").GetString()!);
+                break;
+            case TypeRemoteLeave:
+                socket.Leave(request.GetProperty("room").GetString()!);
+                break;
+            default:
+                socket.Disconnect(request.TryGetProperty("close", out JsonElement close) && close.ValueKind == JsonValueKind.True);
+                break;
+        }
+
+        PublishResponse(uid, Json(w => w.WriteString("requestId", requestId)));
+    }
+
+    private void OnResponse(JsonElement response, List<ReadOnlyMemory<byte>> attachments)
+    {
+        if (!response.TryGetProperty("requestId", out JsonElement r) || r.ValueKind != JsonValueKind.String)
+        {
+            return;
+        }
+
+        string requestId = r.GetString()!;
+        if (_ackRequests.TryGetValue(requestId, out ISocketIOBroadcastAckCollector? collector))
+        {
+            int type = response.TryGetProperty("type", out JsonElement t) && t.TryGetInt32(out int value) ? value : -1;
+            if (type == TypeBroadcastClientCount)
+            {
+                collector.OnClientCount(response.GetProperty("clientCount").GetInt32());
+            }
+            else if (type == TypeBroadcastAck)
+            {
+                collector.OnAck(ToAckArguments(response.TryGetProperty("packet", out JsonElement p) ? p : default, attachments));
+            }
+
+            return;
+        }
+
+        if (!_requests.TryGetValue(requestId, out PendingRequest? pending))
+        {
+            return;
+        }
+
+        bool complete;
+        lock (pending)
+        {
+            switch (pending.Type)
+            {
+                case TypeRemoteFetch:
+                    if (!response.TryGetProperty("sockets", out JsonElement sockets) || sockets.ValueKind != JsonValueKind.Array)
+                    {
+                        return;
+                    }
+
+                    foreach (JsonElement socket in sockets.EnumerateArray())
+                    {
+                        pending.Sockets.Add(ReadRemoteSocket(socket));
+                    }
+
+                    break;
+                case TypeAllRooms:
+                    if (!response.TryGetProperty("rooms", out JsonElement rooms) || rooms.ValueKind != JsonValueKind.Array)
+                    {
+                        return;
+                    }
+
+                    foreach (JsonElement room in rooms.EnumerateArray())
+                    {
+                        if (room.ValueKind == JsonValueKind.String)
+                        {
+                            pending.Rooms.Add(room.GetString()!);
+                        }
+                    }
+
+                    break;
+                case TypeServerSideEmit:
+                    pending.Answers.Add(response.TryGetProperty("data", out JsonElement data) ? data.Clone() : default);
+                    break;
+                default:
+                    return;
+            }
+
+            pending.Received++;
+            complete = pending.Received >= pending.Expected;
+        }
+
+        if (complete && _requests.TryRemove(requestId, out _))
+        {
+            pending.Completion.TrySetResult();
+        }
+    }
+
+    private async Task SendRequestAsync(string requestId, PendingRequest pending, string request, CancellationToken cancellationToken)
+    {
+        _requests[requestId] = pending;
+        try
+        {
+            await _connection.GetSubscriber().PublishAsync(RedisChannel.Literal(_requestChannel), request).ConfigureAwait(false);
+            try
+            {
+                await pending.Completion.Task.WaitAsync(_options.RequestsTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                int received;
+                JsonElement[] answers;
+                lock (pending)
+                {
+                    received = pending.Received;
+                    answers = [.. pending.Answers];
+                }
+
+                throw new SocketIOAdapterTimeoutException(pending.Name, _options.RequestsTimeout, received, pending.Expected, answers);
+            }
+        }
+        finally
+        {
+            _requests.TryRemove(requestId, out _);
+        }
+    }
+
+    private async ValueTask PublishSelectionRequestAsync(int type, SocketIOBroadcastOptions options, Action<Utf8JsonWriter> writeRest)
+    {
+        string request = Json(w =>
+        {
+            w.WriteString("uid", ServerId);
+            w.WriteNumber("type", type);
+            w.WritePropertyName("opts");
+            WriteSelection(w, options);
+            writeRest(w);
+        });
+        await _connection.GetSubscriber().PublishAsync(RedisChannel.Literal(_requestChannel), request).ConfigureAwait(false);
+    }
+
+    private void PublishResponse(string? uid, string response)
+    {
+        string channel = _options.PublishOnSpecificResponseChannel && uid is not null ? _responseChannel + uid + "#" : _responseChannel;
+        Publish(channel, Encoding.UTF8.GetBytes(response));
+    }
+
+    /// <summary>Publishes without waiting; while Redis is unreachable the message is dropped (logged once per outage).</summary>
+    private void Publish(string channel, byte[] message)
+    {
+        if (!_connection.IsConnected)
+        {
+            if (Interlocked.Exchange(ref _publishFailureLogged, 1) == 0)
+            {
+                RedisAdapterLog.PublishDropped(_logger, Nsp.Name, channel);
+            }
+
+            return;
+        }
+
+        Volatile.Write(ref _publishFailureLogged, 0);
+        try
+        {
+            _connection.GetSubscriber().Publish(RedisChannel.Literal(channel), message, CommandFlags.FireAndForget);
+        }
+        catch (RedisException ex)
+        {
+            RedisAdapterLog.PublishFailed(_logger, Nsp.Name, channel, ex);
+        }
+    }
+
+    private bool CheckSize(byte[] bytes)
+    {
+        if (bytes.Length <= _options.MaxMessageBytes)
+        {
+            return true;
+        }
+
+        RedisAdapterLog.BadMessage(_logger, Nsp.Name, "-", $"{bytes.Length} bytes is more than MaxMessageBytes ({_options.MaxMessageBytes})");
+        return false;
+    }
+
+    private (byte[] Json, List<ReadOnlyMemory<byte>> Attachments) ToJson(byte[] bytes)
+    {
+        var reader = new MsgPackReader(bytes);
+        var json = new ArrayBufferWriter<byte>(bytes.Length * 2);
+        var attachments = new List<ReadOnlyMemory<byte>>();
+        JsonMsgPack.ToJson(ref reader, json, attachments, _maxDepth + 8, int.MaxValue);
+        if (!reader.End)
+        {
+            throw new MsgPackException("bytes after the message");
+        }
+
+        return (json.WrittenSpan.ToArray(), attachments);
+    }
+
+    /// <summary>{type, data, nsp} of another server (type 2 EVENT, or 5 BINARY_EVENT), or null when for another namespace.</summary>
+    private SocketIOBroadcastPacket? ReadPacket(JsonElement packet, List<ReadOnlyMemory<byte>> attachments)
+    {
+        if (packet.ValueKind != JsonValueKind.Object)
+        {
+            throw new MsgPackException("the packet is not an object");
+        }
+
+        string nsp = packet.TryGetProperty("nsp", out JsonElement n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : SocketIOProtocol.DefaultNamespace;
+        if (nsp != Nsp.Name)
+        {
+            return null;
+        }
+
+        int type = packet.GetProperty("type").GetInt32();
+        if (type is not (2 or 5))
+        {
+            throw new MsgPackException($"packet type {type} cannot be broadcast");
+        }
+
+        byte[] data = JsonMarshal.GetRawUtf8Value(packet.GetProperty("data")).ToArray();
+        return new SocketIOBroadcastPacket(Nsp.Name, data, attachments);
+    }
+
+    private static SocketIOBroadcastOptions ReadOptions(JsonElement opts)
+    {
+        SocketIOBroadcastOptions selection = ReadSelection(opts);
+        SocketIOBroadcastFlags flags = SocketIOBroadcastFlags.None;
+        if (opts.TryGetProperty("flags", out JsonElement f) && f.ValueKind == JsonValueKind.Object
+            && f.TryGetProperty("volatile", out JsonElement v) && v.ValueKind == JsonValueKind.True)
+        {
+            flags |= SocketIOBroadcastFlags.Volatile;
+        }
+
+        return new SocketIOBroadcastOptions { Rooms = selection.Rooms, Except = selection.Except, Flags = flags };
+    }
+
+    private static SocketIOBroadcastOptions ReadSelection(JsonElement opts)
+    {
+        if (opts.ValueKind != JsonValueKind.Object)
+        {
+            throw new MsgPackException("opts is not an object");
+        }
+
+        return new SocketIOBroadcastOptions { Rooms = ReadStrings(opts, "rooms"), Except = ReadStrings(opts, "except") };
+    }
+
+    private static FrozenSet<string> ReadStrings(JsonElement parent, string name)
+    {
+        if (!parent.TryGetProperty(name, out JsonElement array) || array.ValueKind != JsonValueKind.Array)
+        {
+            return FrozenSet<string>.Empty;
+        }
+
+        var result = new List<string>(array.GetArrayLength());
+        foreach (JsonElement item in array.EnumerateArray())
+        {
+            // A number names the room of that number, as the Node adapter's rooms may be numbers.
+            result.Add(item.ValueKind == JsonValueKind.String ? item.GetString()! : item.GetRawText());
+        }
+
+        return result.ToFrozenSet(StringComparer.Ordinal);
+    }
+
+    private static void WritePacket(MsgPackWriter writer, SocketIOBroadcastPacket packet)
+    {
+        writer.WriteMapHeader(3);
+        writer.WriteString("type"u8);
+        writer.WriteInteger(2);
+        writer.WriteString("data"u8);
+        using (JsonDocument data = JsonDocument.Parse(packet.Data, new JsonDocumentOptions { MaxDepth = 4096 }))
+        {
+            JsonMsgPack.Write(writer, data.RootElement, packet.Attachments);
+        }
+
+        writer.WriteString("nsp"u8);
+        writer.WriteString(packet.Namespace);
+    }
+
+    private static void WriteOptions(MsgPackWriter writer, SocketIOBroadcastOptions options, TimeSpan? timeout)
+    {
+        writer.WriteMapHeader(3);
+        writer.WriteString("rooms"u8);
+        writer.WriteArrayHeader(options.Rooms.Count);
+        foreach (string room in options.Rooms)
+        {
+            writer.WriteString(room);
+        }
+
+        writer.WriteString("except"u8);
+        writer.WriteArrayHeader(options.Except.Count);
+        foreach (string room in options.Except)
+        {
+            writer.WriteString(room);
+        }
+
+        writer.WriteString("flags"u8);
+        bool isVolatile = (options.Flags & SocketIOBroadcastFlags.Volatile) != 0;
+        writer.WriteMapHeader((isVolatile ? 1 : 0) + (timeout is null ? 0 : 1));
+        if (isVolatile)
+        {
+            writer.WriteString("volatile"u8);
+            writer.WriteBoolean(true);
+        }
+
+        if (timeout is { } t)
+        {
+            writer.WriteString("timeout"u8);
+            writer.WriteNumber(Math.Round(t.TotalMilliseconds));
+        }
+    }
+
+    private static void WriteSelection(Utf8JsonWriter w, SocketIOBroadcastOptions options)
+    {
+        w.WriteStartObject();
+        WriteStrings(w, "rooms", options.Rooms);
+        WriteStrings(w, "except", options.Except);
+        w.WriteEndObject();
+    }
+
+    private static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (string value in values)
+        {
+            w.WriteStringValue(value);
+        }
+
+        w.WriteEndArray();
+    }
+
+    /// <summary>A local socket as the official adapter answers a fetch: {id, handshake, rooms, data}.</summary>
+    private void WriteSocket(Utf8JsonWriter w, SocketIOSocket socket)
+    {
+        SocketIOHandshake handshake = socket.Handshake;
+        w.WriteStartObject();
+        w.WriteString("id", socket.Id);
+        w.WriteStartObject("handshake");
+        w.WriteStartObject("headers");
+        foreach (KeyValuePair<string, StringValues> header in handshake.Headers)
+        {
+            WriteStringValues(w, header.Key.ToLowerInvariant(), header.Value);
+        }
+
+        w.WriteEndObject();
+        w.WriteString("time", handshake.IssuedAt.UtcDateTime.ToString("ddd MMM dd yyyy HH:mm:ss 'GMT+0000 (Coordinated Universal Time)'", CultureInfo.InvariantCulture));
+        w.WriteString("address", handshake.RemoteAddress?.ToString() ?? string.Empty);
+        w.WriteBoolean("xdomain", handshake.Headers.ContainsKey("Origin"));
+        w.WriteBoolean("secure", handshake.IsSecure);
+        w.WriteNumber("issued", handshake.IssuedAt.ToUnixTimeMilliseconds());
+        w.WriteString("url", handshake.Url);
+        w.WriteStartObject("query");
+        foreach (KeyValuePair<string, StringValues> parameter in handshake.Query)
+        {
+            WriteStringValues(w, parameter.Key, parameter.Value);
+        }
+
+        w.WriteEndObject();
+        w.WritePropertyName("auth");
+        w.WriteRawValue(handshake.AuthJson.Span, skipInputValidation: true);
+        w.WriteEndObject();
+        WriteStrings(w, "rooms", socket.Rooms);
+        if (TryWriteData(socket.Data) is { } data)
+        {
+            w.WritePropertyName("data");
+            w.WriteRawValue(data, skipInputValidation: true);
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static void WriteStringValues(Utf8JsonWriter w, string name, StringValues values)
+    {
+        if (values.Count == 1)
+        {
+            w.WriteString(name, values[0]);
+            return;
+        }
+
+        w.WriteStartArray(name);
+        foreach (string? value in values)
+        {
+            w.WriteStringValue(value);
+        }
+
+        w.WriteEndArray();
+    }
+
+    /// <summary>The socket's data as JSON through the server's serializer options; none when it cannot be serialized.</summary>
+    private byte[]? TryWriteData(object? data)
+    {
+        if (data is null)
+        {
+            return null;
+        }
+
+        if (data is JsonElement element)
+        {
+            return JsonMarshal.GetRawUtf8Value(element).ToArray();
+        }
+
+        try
+        {
+            using var writer = new SocketIOPacketWriter(Nsp.Server.Options.JsonSerializerOptions);
+            writer.MaxAttachments = 0;
+            writer.StartEvent("d");
+            writer.WriteArgument(data);
+            ReadOnlyMemory<byte> text = writer.Build(SocketIOProtocol.DefaultNamespace).Text;
+
+            // 2["d",<data>]
+            return text[6..^1].ToArray();
+        }
+        catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or JsonException or ArgumentException)
+        {
+            RedisAdapterLog.DataNotSerializable(_logger, Nsp.Name, data.GetType().FullName ?? "?");
+            return null;
+        }
+    }
+
+    private SocketIORemoteSocket ReadRemoteSocket(JsonElement socket)
+    {
+        string id = socket.GetProperty("id").GetString() ?? throw new MsgPackException("a socket without id");
+        var rooms = new List<string>();
+        if (socket.TryGetProperty("rooms", out JsonElement r) && r.ValueKind == JsonValueKind.Array)
+        {
+            foreach (JsonElement room in r.EnumerateArray())
+            {
+                rooms.Add(room.ValueKind == JsonValueKind.String ? room.GetString()! : room.GetRawText());
+            }
+        }
+
+        object? data = socket.TryGetProperty("data", out JsonElement d) && d.ValueKind != JsonValueKind.Null ? d.Clone() : null;
+        return new SocketIORemoteSocket(Nsp, id, ReadHandshake(socket.TryGetProperty("handshake", out JsonElement h) ? h : default), rooms, data);
+    }
+
+    private static SocketIOHandshake ReadHandshake(JsonElement handshake)
+    {
+        var headers = new HeaderDictionary();
+        var query = new Dictionary<string, StringValues>(StringComparer.Ordinal);
+        string url = string.Empty;
+        IPAddress? address = null;
+        DateTimeOffset issued = default;
+        bool secure = false;
+        ReadOnlyMemory<byte> auth = default;
+        if (handshake.ValueKind == JsonValueKind.Object)
+        {
+            if (handshake.TryGetProperty("headers", out JsonElement h) && h.ValueKind == JsonValueKind.Object)
+            {
+                foreach (JsonProperty header in h.EnumerateObject())
+                {
+                    headers[header.Name] = ReadStringValues(header.Value);
+                }
+            }
+
+            if (handshake.TryGetProperty("query", out JsonElement q) && q.ValueKind == JsonValueKind.Object)
+            {
+                foreach (JsonProperty parameter in q.EnumerateObject())
+                {
+                    query[parameter.Name] = ReadStringValues(parameter.Value);
+                }
+            }
+
+            url = handshake.TryGetProperty("url", out JsonElement u) && u.ValueKind == JsonValueKind.String ? u.GetString()! : string.Empty;
+            if (handshake.TryGetProperty("address", out JsonElement a) && a.ValueKind == JsonValueKind.String && IPAddress.TryParse(a.GetString(), out IPAddress? ip))
+            {
+                address = ip;
+            }
+
+            if (handshake.TryGetProperty("issued", out JsonElement i) && i.TryGetInt64(out long ms) && ms is >= 0 and < 253402300799999)
+            {
+                issued = DateTimeOffset.FromUnixTimeMilliseconds(ms);
+            }
+
+            secure = handshake.TryGetProperty("secure", out JsonElement s) && s.ValueKind == JsonValueKind.True;
+            if (handshake.TryGetProperty("auth", out JsonElement au) && au.ValueKind == JsonValueKind.Object)
+            {
+                auth = JsonMarshal.GetRawUtf8Value(au).ToArray();
+            }
+        }
+
+        return new SocketIOHandshake(headers, new QueryCollection(query), url, address, issued, secure, auth);
+    }
+
+    private static StringValues ReadStringValues(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => new StringValues(value.GetString()),
+        JsonValueKind.Array => new StringValues([.. value.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText())]),
+        _ => new StringValues(value.GetRawText()),
+    };
+
+    /// <summary>The answer another server relayed (its client's first argument) as the arguments of an acknowledgement.</summary>
+    private SocketIOArguments ToAckArguments(JsonElement argument, List<ReadOnlyMemory<byte>> attachments)
+    {
+        string json = argument.ValueKind == JsonValueKind.Undefined ? "[]" : "[" + argument.GetRawText() + "]";
+        string header = attachments.Count == 0 ? "30" : "6" + attachments.Count.ToString(CultureInfo.InvariantCulture) + "-0";
+        var decoder = new SocketIOPacketDecoder(new SocketIOParserOptions { MaxAttachments = Math.Max(1, attachments.Count), MaxDepth = _maxDepth + 8 });
+        SocketIOPacket? packet = decoder.DecodeText(Encoding.UTF8.GetBytes(header + json));
+        foreach (ReadOnlyMemory<byte> attachment in attachments)
+        {
+            packet = decoder.DecodeBinary(attachment.Span);
+        }
+
+        return SocketIOArguments.FromAck(packet ?? throw new MsgPackException("the acknowledgement's binary values are missing"));
+    }
+
+    /// <summary>The first argument of a local client's answer, as MessagePack (binary as bin), for the server that asked.</summary>
+    private static byte[] EncodeAck(string requestId, SocketIOArguments response)
+    {
+        var writer = new MsgPackWriter();
+        writer.WriteMapHeader(3);
+        writer.WriteString("type"u8);
+        writer.WriteInteger(TypeBroadcastAck);
+        writer.WriteString("requestId"u8);
+        writer.WriteString(requestId);
+        writer.WriteString("packet"u8);
+        if (response.Count == 0)
+        {
+            writer.WriteNil();
+        }
+        else
+        {
+            using JsonDocument argument = JsonDocument.Parse(response.GetRawJson(0), new JsonDocumentOptions { MaxDepth = 4096 });
+            JsonMsgPack.Write(writer, argument.RootElement, response.Attachments);
+        }
+
+        return writer.ToArray();
+    }
+
+    private static string Json(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            writer.WriteStartObject();
+            write(writer);
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static string NewRequestId() => RandomNumberGenerator.GetHexString(12, lowercase: true);
+
+    private sealed class PendingRequest
+    {
+        public PendingRequest(int type, string name, int expected)
+        {
+            Type = type;
+            Name = name;
+            Expected = expected;
+        }
+
+        public int Type { get; }
+
+        public string Name { get; }
+
+        public int Expected { get; }
+
+        public int Received { get; set; }
+
+        public List<ISocketIORemoteSocket> Sockets { get; } = [];
+
+        public HashSet<string> Rooms { get; } = new(StringComparer.Ordinal);
+
+        public List<JsonElement> Answers { get; } = [];
+
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>Relays this server's part of another server's broadcast with acknowledgements: the client count, then each answer.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage(
+        "Reliability", "CA1001:Types that own disposable fields should be disposable",
+        Justification = "The token source is cancelled by its own timer once; the GC reclaims it.")]
+    private sealed class RemoteAckForwarder : ISocketIOBroadcastAckCollector
+    {
+        private readonly RedisSocketIOAdapter _adapter;
+        private readonly string _requestId;
+        private readonly string? _uid;
+        private readonly CancellationTokenSource _abandoned;
+
+        public RemoteAckForwarder(RedisSocketIOAdapter adapter, string requestId, string? uid, TimeSpan timeout)
+        {
+            _adapter = adapter;
+            _requestId = requestId;
+            _uid = uid;
+            _abandoned = new CancellationTokenSource(timeout);
+        }
+
+        public CancellationToken Abandoned => _abandoned.Token;
+
+        public void OnClientCount(int clientCount) => _adapter.PublishResponse(_uid, Json(w =>
+        {
+            w.WriteNumber("type", TypeBroadcastClientCount);
+            w.WriteString("requestId", _requestId);
+            w.WriteNumber("clientCount", clientCount);
+        }));
+
+        public void OnAck(SocketIOArguments response)
+        {
+            string channel = _adapter._options.PublishOnSpecificResponseChannel && _uid is not null ? _adapter._responseChannel + _uid + "#" : _adapter._responseChannel;
+            _adapter.Publish(channel, EncodeAck(_requestId, response));
+        }
+
+        public void OnClientLeft()
+        {
+            // The asking server cannot be told (the wire has no such message): it waits until its timeout, as with Node.
+        }
+    }
+}
