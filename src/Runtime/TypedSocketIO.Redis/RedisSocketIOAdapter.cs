@@ -234,12 +234,15 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
     }
 
     /// <inheritdoc/>
-    /// <remarks>The subscribers of the request channel (<c>PUBSUB NUMSUB</c>), as the official adapter counts them.</remarks>
+    /// <remarks>
+    /// The subscribers of the request channel (<c>PUBSUB NUMSUB</c>), as the official adapter counts them; at least 1 (this
+    /// server, while its own subscription is still on its way).
+    /// </remarks>
     public override async ValueTask<int> ServerCountAsync(CancellationToken cancellationToken)
     {
         RedisResult result = await _connection.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", _requestChannel).WaitAsync(cancellationToken).ConfigureAwait(false);
         RedisResult[] items = (RedisResult[])result!;
-        return items.Length >= 2 ? (int)items[1] : 0;
+        return Math.Max(1, items.Length >= 2 ? (int)items[1] : 0);
     }
 
     /// <inheritdoc/>
