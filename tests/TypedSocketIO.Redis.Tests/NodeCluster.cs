@@ -1,0 +1,253 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using TypedSocketIO.Interop.Tests.Infrastructure;
+using TypedSocketIO.Server;
+using TypedSocketIO.Testing;
+
+namespace TypedSocketIO.Redis.Tests;
+
+/// <summary>
+/// One cluster on one real Redis: two of our servers (each its own host and connection to Redis) and one Node socket.io
+/// 4.8.4 server with the official @socket.io/redis-adapter, and official JS clients (in the Node process) connected to each.
+/// </summary>
+public sealed class NodeCluster : IAsyncDisposable
+{
+    public static readonly string[] Clients = ["node-in", "node-out", "a-in", "a-out", "b-in", "b-out", "binary-voter"];
+    public static readonly string[] InRoom = ["node-in", "a-in", "b-in"];
+
+    private readonly Process _node;
+    private readonly ConcurrentQueue<string> _stderr = new();
+    private readonly ConcurrentDictionary<int, TaskCompletionSource<JsonElement>> _replies = new();
+    private readonly List<JsonElement> _received = [];
+    private int _nextId;
+
+    private NodeCluster(RedisServer redis, string key, LoopbackServer a, LoopbackServer b, Process node)
+    {
+        Redis = redis;
+        Key = key;
+        A = a;
+        B = b;
+        _node = node;
+    }
+
+    public RedisServer Redis { get; }
+
+    public string Key { get; }
+
+    public LoopbackServer A { get; }
+
+    public LoopbackServer B { get; }
+
+    public SocketIOServer IoA => A.Services.GetRequiredService<SocketIOServer>();
+
+    public SocketIOServer IoB => B.Services.GetRequiredService<SocketIOServer>();
+
+    /// <summary>Client name → socket id.</summary>
+    public Dictionary<string, string> Sids { get; } = [];
+
+    public static async Task<NodeCluster> StartAsync()
+    {
+        RedisServer redis = await RedisServer.StartAsync();
+        string key = "cluster-" + Guid.NewGuid().ToString("N")[..8];
+        LoopbackServer a = await StartDotNetAsync("A", redis, key);
+        LoopbackServer b = await StartDotNetAsync("B", redis, key);
+
+        NodeRunner.EnsureNodeModules();
+        var process = new Process { StartInfo = NodeRunner.CreateStartInfo("redis-cluster.mjs", ["--redis", redis.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--key", key]) };
+        var cluster = new NodeCluster(redis, key, a, b, process);
+        var ready = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) => cluster.OnLine(e.Data, ready);
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { cluster._stderr.Enqueue(e.Data); } };
+        NodeRunner.StartOrExplain(process, keepStdinOpen: true);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        int nodePort = await ready.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        await cluster.WaitForServerCountAsync(3);
+        string[] urls = [$"http://127.0.0.1:{nodePort}", a.BaseAddress, b.BaseAddress];
+        foreach (string name in Clients)
+        {
+            string url = name.StartsWith("node", StringComparison.Ordinal) ? urls[0] : name.StartsWith("a-", StringComparison.Ordinal) ? urls[1] : urls[2];
+            string[] rooms = name.EndsWith("-in", StringComparison.Ordinal) ? ["r"] : [];
+            JsonElement reply = await cluster.SendAsync(new JsonObject { ["cmd"] = "connect", ["url"] = url, ["name"] = name, ["rooms"] = new JsonArray([.. rooms.Select(r => JsonValue.Create(r))]) });
+            cluster.Sids[name] = reply.GetProperty("sid").GetString()!;
+        }
+
+        return cluster;
+    }
+
+    /// <summary>Sends a command to the Node process and returns its reply (fails on an error reply).</summary>
+    public async Task<JsonElement> SendAsync(JsonObject command)
+    {
+        int id = Interlocked.Increment(ref _nextId);
+        command["id"] = id;
+        var reply = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _replies[id] = reply;
+        await _node.StandardInput.WriteLineAsync(command.ToJsonString());
+        await _node.StandardInput.FlushAsync();
+        JsonElement result;
+        try
+        {
+            result = await reply.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"node did not answer {command.ToJsonString()}\n{Describe()}");
+        }
+
+        if (result.TryGetProperty("error", out JsonElement error))
+        {
+            throw new InvalidOperationException($"node failed {command.ToJsonString()}: {error}\n{Describe()}");
+        }
+
+        return result;
+    }
+
+    /// <summary>The events the clients received so far, as (client, event name, raw JSON of the arguments).</summary>
+    public List<(string Client, string Name, JsonElement Args)> Received()
+    {
+        lock (_received)
+        {
+            return [.. _received.Select(r => (r.GetProperty("client").GetString()!, r.GetProperty("name").GetString()!, r.GetProperty("args")))];
+        }
+    }
+
+    /// <summary>Waits (bounded) until every client received event <paramref name="name"/> with first argument <paramref name="marker"/>.</summary>
+    public async Task WaitForAllAsync(string name, string marker, IEnumerable<string> clients)
+    {
+        string[] expected = [.. clients];
+        for (int i = 0; i < 400; i++)
+        {
+            var got = Received().Where(r => r.Name == name && r.Args.GetArrayLength() > 0 && r.Args[0].ValueKind == JsonValueKind.String && r.Args[0].GetString() == marker)
+                .Select(r => r.Client).ToHashSet();
+            if (expected.All(got.Contains))
+            {
+                return;
+            }
+
+            await Task.Delay(25);
+        }
+
+        Assert.Fail($"not every client received {name} {marker}: {string.Join(", ", expected)}\n{Describe()}");
+    }
+
+    public async Task WaitForServerCountAsync(int count)
+    {
+        for (int i = 0; i < 600; i++)
+        {
+            try
+            {
+                if (await IoA.ServerCountAsync() == count && await IoB.ServerCountAsync() == count
+                    && (await SendAsync(new JsonObject { ["cmd"] = "serverCount" })).GetProperty("count").GetInt32() == count)
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is StackExchange.Redis.RedisException or InvalidOperationException or TimeoutException)
+            {
+                // Redis is coming back.
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail($"the cluster never counted {count} servers\n{Describe()}");
+    }
+
+    public string Describe()
+    {
+        string[] lines;
+        lock (_received)
+        {
+            lines = [.. _received.TakeLast(40).Select(r => r.GetRawText())];
+        }
+
+        return "--- node stderr ---\n" + string.Join('\n', _stderr) + "\n--- last received ---\n" + string.Join('\n', lines)
+            + "\n--- server A log ---\n" + A.Logs.Tail() + "\n--- server B log ---\n" + B.Logs.Tail();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        NodeRunner.KillTree(_node);
+        _node.Dispose();
+        await A.DisposeAsync();
+        await B.DisposeAsync();
+        await Redis.DisposeAsync();
+    }
+
+    private static Task<LoopbackServer> StartDotNetAsync(string name, RedisServer redis, string key) => LoopbackServer.StartAsync(
+        services => services.AddSocketIO().AddRedisAdapter(o =>
+        {
+            o.Configuration = redis.Configuration;
+            o.Key = key;
+            o.RequestsTimeout = TimeSpan.FromSeconds(3);
+        }),
+        app =>
+        {
+            SocketIOServer io = app.Services.GetRequiredService<SocketIOServer>();
+            io.OnServerSideEvent("hello", (args, ack) =>
+            {
+                ack.Send($"{name} got {args.GetElement(0).GetString()}");
+                return ValueTask.CompletedTask;
+            });
+            app.MapSocketIO("/", ns => ns.OnConnection(socket =>
+            {
+                JsonElement auth = socket.Handshake.Auth;
+                foreach (JsonElement room in auth.GetProperty("rooms").EnumerateArray())
+                {
+                    socket.Join(room.GetString()!);
+                }
+
+                socket.Data = JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["who"] = $"{name}:{auth.GetProperty("name").GetString()}" }, ClusterJson.Default.DictionaryStringString);
+            }));
+        });
+
+    private void OnLine(string? line, TaskCompletionSource<int> ready)
+    {
+        if (line is null || !line.StartsWith('{'))
+        {
+            return;
+        }
+
+        JsonElement json;
+        try
+        {
+            json = JsonDocument.Parse(line).RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return;
+        }
+
+        switch (json.GetProperty("event").GetString())
+        {
+            case "ready":
+                ready.TrySetResult(json.GetProperty("port").GetInt32());
+                break;
+            case "reply":
+                if (_replies.TryRemove(json.GetProperty("id").GetInt32(), out TaskCompletionSource<JsonElement>? reply))
+                {
+                    reply.TrySetResult(json);
+                }
+
+                break;
+            case "recv":
+                lock (_received)
+                {
+                    _received.Add(json);
+                }
+
+                break;
+        }
+    }
+}
+
+[JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(Dictionary<string, byte[]>))]
+internal sealed partial class ClusterJson : JsonSerializerContext;

@@ -1,0 +1,90 @@
+// One Node socket.io 4.8.4 server with the official @socket.io/redis-adapter 8.3.0 (ioredis), member of a cluster with
+// our .NET servers, plus official socket.io-client clients connected to any server of the cluster. Driven by
+// tests/TypedSocketIO.Redis.Tests (NodeClusterTests) with JSON commands on stdin, one per line; it answers with JSON lines
+// on stdout ({"event":"reply","id":…}) and reports every event a client receives ({"event":"recv",…}).
+//
+// node redis-cluster.mjs --redis <port> --key <key>
+// Exits when stdin closes (no orphan when the test host dies).
+import { createServer } from "node:http";
+import { Server } from "socket.io";
+import { io as connect } from "socket.io-client";
+import { createAdapter } from "@socket.io/redis-adapter";
+import { Redis } from "ioredis";
+import readline from "node:readline";
+
+const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith("--") ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []));
+const print = (o) => process.stdout.write(JSON.stringify(o) + "\n");
+
+// Binary values are shown as {"$bin":[bytes]} so that the test compares whole structures.
+const show = (v) => {
+  if (Buffer.isBuffer(v) || v instanceof ArrayBuffer || ArrayBuffer.isView(v)) return { $bin: [...Buffer.from(v)] };
+  if (Array.isArray(v)) return v.map(show);
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, show(x)]));
+  return v;
+};
+// And back: {"$bin":[…]} in a command becomes a Buffer.
+const revive = (v) => {
+  if (Array.isArray(v)) return v.map(revive);
+  if (v && typeof v === "object") return Array.isArray(v.$bin) ? Buffer.from(v.$bin) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revive(x)]));
+  return v;
+};
+
+const redisOptions = { host: "127.0.0.1", port: Number(args.redis), maxRetriesPerRequest: 1, retryStrategy: (n) => Math.min(100 * n, 500) };
+const pub = new Redis(redisOptions);
+const sub = pub.duplicate();
+for (const c of [pub, sub]) c.on("error", () => {}); // reconnects on its own; the test observes the cluster instead
+
+const http = createServer();
+const io = new Server(http, { adapter: createAdapter(pub, sub, { key: args.key, requestsTimeout: 3000 }) });
+io.on("connection", (socket) => {
+  socket.join(socket.handshake.auth.rooms ?? []);
+  socket.data = { who: "node:" + socket.handshake.auth.name };
+});
+io.on("hello", (arg, callback) => callback("node got " + arg));
+
+const clients = new Map();
+
+async function run(command) {
+  switch (command.cmd) {
+    case "connect": {
+      // {url, name, rooms}: an official client; it answers every event that asks for an acknowledgement with its name.
+      const socket = connect(command.url, { transports: ["websocket"], auth: { name: command.name, rooms: command.rooms }, reconnection: true });
+      socket.onAny((event, ...rest) => {
+        const ack = typeof rest[rest.length - 1] === "function" ? rest.pop() : null;
+        print({ event: "recv", client: command.name, name: event, args: show(rest) });
+        if (ack) ack(command.name === "binary-voter" ? { name: command.name, bin: Buffer.from([7, 7]) } : command.name);
+      });
+      await new Promise((resolve, reject) => { socket.once("connect", resolve); socket.once("connect_error", reject); });
+      clients.set(command.name, socket);
+      return { sid: socket.id };
+    }
+    case "broadcast":
+      (command.room ? io.to(command.room) : io).emit(command.name, ...revive(command.args));
+      return {};
+    case "broadcastWithAck":
+      return { responses: show(await io.timeout(5000).emitWithAck(command.name)) };
+    case "fetch": {
+      const sockets = await io.in(command.room).fetchSockets();
+      for (const s of sockets) if (command.emit) s.emit(command.emit, "from node");
+      return { sockets: sockets.map((s) => ({ id: s.id, rooms: [...s.rooms], data: s.data ?? null, auth: s.handshake.auth })) };
+    }
+    case "serverSideEmitWithAck":
+      return { responses: await io.serverSideEmitWithAck("hello", command.arg) };
+    case "serverCount":
+      return { count: await io.of("/").adapter.serverCount() };
+    default:
+      throw new Error("unknown command " + command.cmd);
+  }
+}
+
+http.listen(0, "127.0.0.1", () => print({ event: "ready", port: http.address().port }));
+const input = readline.createInterface({ input: process.stdin });
+input.on("line", async (line) => {
+  const command = JSON.parse(line);
+  try {
+    print({ event: "reply", id: command.id, ...(await run(command)) });
+  } catch (e) {
+    print({ event: "reply", id: command.id, error: String(e?.message ?? e) });
+  }
+});
+input.on("close", () => process.exit(0));
