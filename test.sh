@@ -31,6 +31,26 @@ if [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# The Redis adapter tests (tests/TypedSocketIO.Redis.Tests) start Debian's redis-server on a free loopback port.
+if [ ! -x /usr/bin/redis-server ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "redis-server is missing: installing Debian's redis-server for the Redis adapter tests"
+    as_root=""
+    if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then as_root="sudo -n"; fi
+    apt_log=$(mktemp)
+    if timeout 900 $as_root apt-get update -qq >"$apt_log" 2>&1 &&
+       timeout 900 $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >>"$apt_log" 2>&1; then
+      echo "redis-server installed: $(/usr/bin/redis-server --version 2>/dev/null)"
+    else
+      tail -n 5 "$apt_log"
+      echo "could not install redis-server with apt-get: the Redis adapter tests will fail (/usr/bin/redis-server is missing)"
+    fi
+    rm -f "$apt_log"
+  else
+    echo "redis-server is missing at /usr/bin/redis-server and apt-get is not available: the Redis adapter tests will fail"
+  fi
+fi
+
 log=$(mktemp)
 dotnet build TypedSocketIO.sln -c Release -warnaserror 2>&1 | tail -n 30
 build=${PIPESTATUS[0]}
