@@ -73,17 +73,36 @@ public sealed class EngineIOTestServer : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<EngineIOTestServer> StartAsync(Action<EngineIOOptions>? configure = null)
+    /// <param name="configure">Adjusts the options.</param>
+    /// <param name="corsOrigin">When set, ASP.NET Core CORS with an endpoint policy allowing this origin with credentials (as the README shows).</param>
+    public static async Task<EngineIOTestServer> StartAsync(Action<EngineIOOptions>? configure = null, string? corsOrigin = null)
     {
         var handler = new RecordingEchoHandler();
         var options = new EngineIOOptions();
         configure?.Invoke(options);
         EngineIOServer? engine = null;
         LoopbackServer server = await LoopbackServer.StartAsync(
-            services => services.AddEngineIO(),
+            services =>
+            {
+                services.AddEngineIO();
+                if (corsOrigin is not null)
+                {
+                    services.AddCors();
+                }
+            },
             app =>
             {
-                EngineIOEndpointRouteBuilderExtensions.MapEngineIO(app, "/engine.io/", handler, options, out EngineIOServer mapped);
+                if (corsOrigin is not null)
+                {
+                    app.UseCors();
+                }
+
+                IEndpointConventionBuilder endpoint = EngineIOEndpointRouteBuilderExtensions.MapEngineIO(app, "/engine.io/", handler, options, out EngineIOServer mapped);
+                if (corsOrigin is not null)
+                {
+                    endpoint.RequireCors(policy => policy.WithOrigins(corsOrigin).AllowCredentials());
+                }
+
                 engine = mapped;
             });
         return new EngineIOTestServer(server, handler, engine!);

@@ -154,7 +154,8 @@ public sealed class ProtocolConformanceTests(ProtocolConformanceTests.Fixture fi
         Assert.Equal("3probe", await ReceiveTextAsync(ws));
         var (status, body) = await GetAsync(Eio + "polling&sid=" + sid);
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal("6", body);
+        // the noop; or, as with the official server, a ping that fell due meanwhile (queued packets still go to the poll)
+        Assert.All(body.Split('\u001e'), packet => Assert.True(packet is "6" or "2", body));
         await SendTextAsync(ws, "5");
         await SendTextAsync(ws, "4hello");
         Assert.Equal("4hello", await ReceiveTextAsync(ws));

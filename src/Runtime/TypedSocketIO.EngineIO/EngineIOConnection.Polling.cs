@@ -49,36 +49,27 @@ public sealed partial class EngineIOConnection
                         break;
                     }
 
-                    if (_noopDue != 0 && Environment.TickCount64 >= _noopDue)
+                    if (_noopDue != 0 && _queue.Count == 0 && Environment.TickCount64 >= _noopDue)
                     {
                         _noopPending = true;
                         _noopDue = Environment.TickCount64 + NoopIntervalMilliseconds;
                     }
 
-                    if (_noopDue != 0 && _state == ConnectionState.Open)
-                    {
-                        // The probe is answered: the client is pausing polling. What is queued now (pings included) waits for the
-                        // WebSocket, and this poll gets only its noop, so the upgrade never races a packet on the old transport.
-                        if (_noopPending)
-                        {
-                            _noopPending = false;
-                            packets.Add(new OutgoingPacket(EngineIOPacketType.Noop, ReadOnlyMemory<byte>.Empty, false));
-                            break;
-                        }
-                    }
-                    else if (_queue.Count > 0 || _state != ConnectionState.Open || _noopPending)
+                    // While a probe is answered (the client pausing polling), what is queued still goes to this poll at once, as
+                    // the official server flushes to any writable transport; the noop only releases a poll that has nothing else.
+                    if (_queue.Count > 0 || _state != ConnectionState.Open || _noopPending)
                     {
                         packets.AddRange(_queue);
                         _queue.Clear();
                         _queuedBytes = 0;
-                        if (_noopPending)
+                        if (_noopPending && packets.Count == 0)
                         {
                             packets.Add(new OutgoingPacket(EngineIOPacketType.Noop, ReadOnlyMemory<byte>.Empty, false));
-                            _noopPending = false;
                         }
 
+                        _noopPending = false;
                         close = _state != ConnectionState.Open;
-                        if (close && _closedByClient)
+                        if (close && _closedByClient && (packets.Count == 0 || packets[^1].Type != EngineIOPacketType.Noop))
                         {
                             // The client sent a close packet: its pending poll is released with a noop, as the official server does.
                             packets.Add(new OutgoingPacket(EngineIOPacketType.Noop, ReadOnlyMemory<byte>.Empty, false));
@@ -116,6 +107,7 @@ public sealed partial class EngineIOConnection
 
             context.Response.StatusCode = StatusCodes.Status200OK;
             context.Response.ContentType = "text/plain; charset=UTF-8";
+            _server.ApplyResponseHeaders(context, EngineIOTransports.Polling);
             PipeWriter body = context.Response.BodyWriter;
             for (int i = 0; i < packets.Count; i++)
             {
@@ -167,10 +159,14 @@ public sealed partial class EngineIOConnection
         byte[]? rented = null;
         try
         {
-            // Engine.IO v4 payloads are text; a binary content type is refused and the request ended (GHSA-r635-g3xr-vw7x).
+            // Engine.IO v4 payloads are text; a binary content type is refused and the session closed with transport error, as
+            // the official server does ("invalid content", GHSA-r635-g3xr-vw7x).
             string? contentType = context.Request.ContentType;
             if (contentType is not null && contentType.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase))
             {
+                const string detail = "a polling POST with Content-Type application/octet-stream (Engine.IO v4 payloads are text)";
+                EngineIOLog.ProtocolViolation(_server.Logger, detail);
+                await CloseCoreAsync(new EngineIOCloseReason(EngineIOCloseReason.TransportError.Reason, detail), flush: false).ConfigureAwait(false);
                 await EngineIOServer.WriteErrorAsync(context, EngineIOErrorCode.BadRequest, "binary content type is not supported").ConfigureAwait(false);
                 return;
             }
@@ -178,7 +174,7 @@ public sealed partial class EngineIOConnection
             int max = _server.Options.MaxHttpBufferSize;
             if (context.Request.ContentLength > max)
             {
-                await RefuseTooLargeAsync(context, max).ConfigureAwait(false);
+                RefuseTooLarge(context, max);
                 return;
             }
 
@@ -190,7 +186,7 @@ public sealed partial class EngineIOConnection
                 if (result.Buffer.Length > max)
                 {
                     reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
-                    await RefuseTooLargeAsync(context, max).ConfigureAwait(false);
+                    RefuseTooLarge(context, max);
                     return;
                 }
 
@@ -238,6 +234,7 @@ public sealed partial class EngineIOConnection
             context.Response.StatusCode = StatusCodes.Status200OK;
             context.Response.ContentType = "text/html";
             context.Response.ContentLength = OkBody.Length;
+            _server.ApplyResponseHeaders(context, EngineIOTransports.Polling);
             await context.Response.Body.WriteAsync(OkBody, context.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or BadHttpRequestException)
@@ -258,11 +255,13 @@ public sealed partial class EngineIOConnection
         }
     }
 
-    private async Task RefuseTooLargeAsync(HttpContext context, int max)
+    /// <summary>
+    /// Answers 413 to a POST over <see cref="EngineIOOptions.MaxHttpBufferSize"/>, as the official server does: the session is
+    /// left open, so that the 413 reaches the client first (the official client then closes with <c>transport error</c>).
+    /// </summary>
+    private void RefuseTooLarge(HttpContext context, int max)
     {
-        string detail = $"request body over EngineIOOptions.MaxHttpBufferSize ({max} bytes)";
-        EngineIOLog.ProtocolViolation(_server.Logger, detail);
-        await CloseCoreAsync(new EngineIOCloseReason(EngineIOCloseReason.TransportError.Reason, detail), flush: false).ConfigureAwait(false);
+        EngineIOLog.ProtocolViolation(_server.Logger, $"request body over EngineIOOptions.MaxHttpBufferSize ({max} bytes), answered 413");
         context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
         context.Response.ContentLength = 0;
     }

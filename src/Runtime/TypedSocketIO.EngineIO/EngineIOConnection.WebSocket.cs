@@ -152,7 +152,11 @@ public sealed partial class EngineIOConnection
                 }
 
                 EngineIOPayloadPacket packet = EngineIOPayload.ParsePacket(message.Data);
-                if (!await DispatchAsync(packet.Type, packet.Data, isBinary: false).ConfigureAwait(false))
+                bool open = packet.IsBase64Binary
+                    // A text frame "b<base64>" is binary (the official client sends it when forced to base64).
+                    ? await DispatchAsync(EngineIOPacketType.Message, EngineIOPayload.DecodeBase64(packet.Data.Span), isBinary: true).ConfigureAwait(false)
+                    : await DispatchAsync(packet.Type, packet.Data, isBinary: false).ConfigureAwait(false);
+                if (!open)
                 {
                     break;
                 }

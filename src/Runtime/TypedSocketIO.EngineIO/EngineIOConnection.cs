@@ -349,24 +349,23 @@ public sealed partial class EngineIOConnection
                 OnPong();
                 return true;
             case EngineIOPacketType.Close:
-                bool polling;
+                bool releasePoll;
                 lock (_lock)
                 {
-                    polling = _transport == EngineIOProtocol.PollingTransport;
-                    _closedByClient = polling;
+                    releasePoll = _transport == EngineIOProtocol.PollingTransport && _getPending;
+                    _closedByClient = releasePoll;
                 }
 
-                // Over polling the session lingers briefly so that the client's pending (or just sent) poll is released with a noop.
-                await CloseCoreAsync(EngineIOCloseReason.TransportClose, flush: polling).ConfigureAwait(false);
+                // As the official server: over polling, a pending poll is released with a noop; without one the session is gone at
+                // once, and the next poll is answered "Session ID unknown".
+                await CloseCoreAsync(EngineIOCloseReason.TransportClose, flush: releasePoll).ConfigureAwait(false);
                 return false;
             case EngineIOPacketType.Ping:
                 // In v4 only the server pings (the official server answers "invalid heartbeat direction").
                 await CloseCoreAsync(new EngineIOCloseReason(EngineIOCloseReason.TransportError.Reason, "invalid heartbeat direction"), flush: false).ConfigureAwait(false);
                 return false;
-            case EngineIOPacketType.Open:
-                throw new EngineIOProtocolException("the client sent an open packet");
             default:
-                // Upgrade and noop packets outside an upgrade carry nothing; the official server ignores them.
+                // Open, upgrade (outside an upgrade) and noop packets from a client carry nothing; the official server ignores them.
                 return true;
         }
     }

@@ -43,7 +43,8 @@ public sealed class EngineIOOptions
 
     /// <summary>
     /// The largest HTTP long-polling request body, and the largest WebSocket message, in bytes; sent to the client as
-    /// <c>maxPayload</c>. A larger POST is answered 413 and a larger WebSocket message closes the session.
+    /// <c>maxPayload</c>. A larger POST is answered 413 (the session is left open, as the official server does: its client
+    /// then closes with <c>transport error</c>) and a larger WebSocket message closes the session.
     /// Defaults to 1 000 000 bytes.
     /// </summary>
     public int MaxHttpBufferSize { get; set; } = DefaultMaxHttpBufferSize;
@@ -84,6 +85,15 @@ public sealed class EngineIOOptions
     /// refuse it with status 403 and <c>{"code":4,"message":…}</c>. Defaults to <see langword="null"/> (all accepted).
     /// </summary>
     public Func<HttpContext, ValueTask<string?>>? AllowRequest { get; set; }
+
+    /// <summary>
+    /// Adds headers or cookies to the responses of the endpoint, as the official server's <c>initial_headers</c> and
+    /// <c>headers</c> events: called for the handshake response (<see cref="EngineIOResponseHeadersContext.IsHandshake"/>) and
+    /// for every successful response after it, on polling (each poll and POST) and on WebSocket (the 101 of the handshake
+    /// or of the upgrade), before the response starts. Use it for a sticky-session cookie behind a load balancer, for
+    /// example. An exception it throws is logged and the response goes on without it. Defaults to <see langword="null"/>.
+    /// </summary>
+    public Action<EngineIOResponseHeadersContext>? OnResponseHeaders { get; set; }
 
     internal void Validate()
     {

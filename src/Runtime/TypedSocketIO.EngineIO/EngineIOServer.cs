@@ -113,6 +113,14 @@ public sealed class EngineIOServer : IAsyncDisposable
             return;
         }
 
+        // An Origin with control characters is refused before anything else, as the official server does (its
+        // checkInvalidHeaderChar): such a value could otherwise reach a CORS policy or a handler.
+        if (HasInvalidHeaderCharacter(request.Headers.Origin))
+        {
+            await RefuseAsync(context, EngineIOErrorCode.BadRequest, null).ConfigureAwait(false);
+            return;
+        }
+
         // Browsers do not apply CORS to WebSockets, so the endpoint's CORS policy is enforced here for them (cross-site WebSocket
         // hijacking, CVE-2019-13611): a browser's handshake from an origin the policy does not allow is refused.
         if (isWebSocket && !await IsWebSocketOriginAllowedAsync(context).ConfigureAwait(false))
@@ -302,8 +310,57 @@ public sealed class EngineIOServer : IAsyncDisposable
         return policy is null || policy.AllowAnyOrigin || policy.IsOriginAllowed(origin);
     }
 
-    private static async Task<WebSocket> AcceptWebSocketAsync(HttpContext context)
+    /// <summary>Whether a header value holds a character outside HTAB, visible ASCII, space and obs-text (RFC 9110 field-vchar).</summary>
+    private static bool HasInvalidHeaderCharacter(string? value)
     {
+        if (value is null)
+        {
+            return false;
+        }
+
+        foreach (char c in value)
+        {
+            if ((c < ' ' && c != '\t') || c == '\u007f')
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The one place where a successful Engine.IO response gets its headers, on every transport: the polling handshake and
+    /// every poll and POST answered 200 (with <c>Cache-Control: no-store</c>, as the official server), and every WebSocket
+    /// handshake or upgrade (the 101); then <see cref="EngineIOOptions.OnResponseHeaders"/>. Call it before the response starts.
+    /// </summary>
+    /// <param name="context">The request being answered.</param>
+    /// <param name="transport">The transport of the response.</param>
+    internal void ApplyResponseHeaders(HttpContext context, EngineIOTransports transport)
+    {
+        if (transport == EngineIOTransports.Polling)
+        {
+            context.Response.Headers.CacheControl = "no-store";
+        }
+
+        if (Options.OnResponseHeaders is { } hook)
+        {
+            bool isHandshake = !context.Request.Query.ContainsKey("sid");
+            string transportName = transport == EngineIOTransports.Polling ? EngineIOProtocol.PollingTransport : EngineIOProtocol.WebSocketTransport;
+            try
+            {
+                hook(new EngineIOResponseHeadersContext(context, isHandshake, transportName));
+            }
+            catch (Exception ex)
+            {
+                EngineIOLog.HandlerFailed(Logger, ex);
+            }
+        }
+    }
+
+    private async Task<WebSocket> AcceptWebSocketAsync(HttpContext context)
+    {
+        ApplyResponseHeaders(context, EngineIOTransports.WebSocket);
         return await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { DangerousEnableCompression = false }).ConfigureAwait(false);
     }
 

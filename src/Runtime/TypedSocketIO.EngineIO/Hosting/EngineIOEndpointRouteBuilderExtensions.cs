@@ -1,8 +1,10 @@
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using TypedSocketIO.EngineIO;
 using TypedSocketIO.EngineIO.Internal.WebSockets;
 
@@ -64,6 +66,55 @@ public static class EngineIOEndpointRouteBuilderExtensions
             kestrel.Add(lean);
         }
 
+        builder.Finally(AllowEngineIOMethodsInCorsPolicy);
         return builder;
     }
+
+    /// <summary>
+    /// The endpoint is GET and POST only, and its CORS preflight allows both whatever methods the policy lists, as the official
+    /// server's does: run after every convention, this puts on the endpoint a copy of its CORS policy (the one given to
+    /// <c>RequireCors</c>, or else the named or default policy of <c>AddCors</c>) with GET and POST added. Nothing changes with
+    /// <c>DisableCors</c>, without a policy, with a policy that allows any method, or with a custom <see cref="ICorsPolicyProvider"/>.
+    /// </summary>
+    private static void AllowEngineIOMethodsInCorsPolicy(EndpointBuilder endpoint)
+    {
+        CorsPolicy? policy = null;
+        string? policyName = null;
+        foreach (object metadata in endpoint.Metadata)
+        {
+            switch (metadata)
+            {
+                case IDisableCorsAttribute:
+                    return;
+                case ICorsPolicyMetadata withPolicy:
+                    policy = withPolicy.Policy;
+                    break;
+                case IEnableCorsAttribute named:
+                    policyName = named.PolicyName;
+                    break;
+            }
+        }
+
+        if (policy is null
+            && endpoint.ApplicationServices.GetService<ICorsPolicyProvider>() is DefaultCorsPolicyProvider
+            && endpoint.ApplicationServices.GetService<IOptions<CorsOptions>>() is { } cors)
+        {
+            policy = cors.Value.GetPolicy(policyName ?? cors.Value.DefaultPolicyName);
+        }
+
+        if (policy is null || policy.AllowAnyMethod
+            || (policy.Methods.Contains(HttpMethods.Get, StringComparer.OrdinalIgnoreCase) && policy.Methods.Contains(HttpMethods.Post, StringComparer.OrdinalIgnoreCase)))
+        {
+            return;
+        }
+
+        string[] methods = [.. policy.Methods.Union([HttpMethods.Get, HttpMethods.Post], StringComparer.OrdinalIgnoreCase)];
+        endpoint.Metadata.Add(new EngineIOCorsPolicy(new CorsPolicyBuilder(policy).WithMethods(methods).Build()));
+    }
+}
+
+/// <summary>The CORS policy of an Engine.IO endpoint (its application's policy with GET and POST allowed).</summary>
+internal sealed class EngineIOCorsPolicy(CorsPolicy policy) : ICorsPolicyMetadata
+{
+    public CorsPolicy Policy { get; } = policy;
 }
