@@ -17,7 +17,7 @@ public sealed class BadInputTests
         "42{\"a\":1}",                                           // event payload not an array
         "42[]",                                                  // empty event (python-socketio 1b901de)
         "42[{\"toString\":\"foo\"}]",                            // event name not a string (CVE-2023-32695)
-        "42[1]",                                                 // event name a number
+        "42[true]",                                              // event name neither a string nor a number
         "42[\"disconnect\"]",                                    // reserved event name
         "42[\"connect\"]",
         "4399999999999999999[]",                                 // ack id beyond 2^53-1

@@ -26,6 +26,34 @@ public sealed class EventTests
     }
 
     [Fact]
+    public async Task NumericEventName_GoesToTheListenerOfItsJavaScriptString_AndKeepsTheConnection()
+    {
+        // socket.io 4.8.4 dispatches 42[1,"x"] to socket.on("1") (SocketIONodeExactnessTests compares with Node).
+        using var fixture = new ServerFixture();
+        var seen = new List<string>();
+        fixture.Server.OnConnection(socket =>
+        {
+            socket.OnAny((name, args) => seen.Add("any:" + name + ":" + args.Count));
+            socket.On("1", args => seen.Add("1:" + args.GetElement(0).GetString()));
+            socket.On("1e+21", (args, ack) =>
+            {
+                ack.Send("big");
+                return ValueTask.CompletedTask;
+            });
+        });
+        TestClient client = fixture.CreateClient();
+        await client.ConnectAsync();
+
+        await client.SendAsync("42[1,\"x\"]");
+        await client.SendAsync("42[1.0,\"y\"]");
+        await client.SendAsync("427[1e21]");
+
+        Assert.Equal("437[\"big\"]", await client.ReceiveAsync());
+        Assert.Equal(["any:1:1", "1:x", "any:1:1", "1:y", "any:1e+21:0"], seen);
+        Assert.True(client.IsOpen);
+    }
+
+    [Fact]
     public async Task OnAny_SeesEveryIncomingEventBeforeHandlers()
     {
         using var fixture = new ServerFixture();

@@ -194,12 +194,50 @@ public sealed class SocketIOHostileInputTests
 
     [Theory]
     [InlineData("2[{\"toString\":\"foo\"}]")] // CVE-2023-32695
-    [InlineData("2[1]")]
     [InlineData("2[null]")]
     [InlineData("2[[\"x\"]]")]
+    [InlineData("2[[1]]")]
     [InlineData("2[true,1]")]
+    [InlineData("2[false]")]
     [InlineData("51-[{\"_placeholder\":true,\"num\":0}]")]
-    public void EventNameNotAString(string text) => Assert.Equal("invalid payload: event name must be a string", Reject(text).Message);
+    public void EventNameNeitherStringNorNumber(string text) =>
+        Assert.Equal("invalid payload: event name must be a string or a number", Reject(text).Message);
+
+    // socket.io-parser's isPayloadValid accepts any number as the event name, and Node dispatches it to the listener of
+    // String(n) (SocketIONodeExactnessTests proves it against socket.io 4.8.4); the expected names are Node's String(n).
+    [Theory]
+    [InlineData("2[1,\"x\"]", "1")]
+    [InlineData("2[1.5]", "1.5")]
+    [InlineData("2[1.0]", "1")]
+    [InlineData("2[1E2]", "100")]
+    [InlineData("2[-42]", "-42")]
+    [InlineData("2[-0]", "0")]
+    [InlineData("2[0.1]", "0.1")]
+    [InlineData("2[0.000001]", "0.000001")]
+    [InlineData("2[1e-7]", "1e-7")]
+    [InlineData("2[1e21]", "1e+21")]
+    [InlineData("2[123456789012345678901234]", "1.2345678901234569e+23")]
+    [InlineData("2[1e400]", "Infinity")]
+    [InlineData("2[-1e400]", "-Infinity")]
+    [InlineData("2/admin,7[3,{\"a\":1}]", "3")]
+    public void NumericEventName_IsAcceptedAsItsJavaScriptString(string text, string name)
+    {
+        SocketIOPacket packet = new SocketIOPacketDecoder().DecodeText(Utf8.Bytes(text))!;
+        Assert.Equal(name, packet.EventName);
+        SocketIOArguments.FromEvent(packet, out string eventName);
+        Assert.Equal(name, eventName);
+    }
+
+    [Fact]
+    public void NumericEventName_OfABinaryEvent()
+    {
+        var decoder = new SocketIOPacketDecoder();
+        Assert.Null(decoder.DecodeText(Utf8.Bytes("51-[7,{\"_placeholder\":true,\"num\":0}]")));
+        SocketIOPacket packet = decoder.DecodeBinary([1, 2])!;
+        Assert.Equal("7", packet.EventName);
+        SocketIOArguments args = SocketIOArguments.FromEvent(packet, out _);
+        Assert.Equal(1, args.Count);
+    }
 
     [Theory]
     [InlineData("2[\"connect\"]")]

@@ -151,6 +151,11 @@ internal sealed class SocketIOPayloadValidator
 
     private string ReadEventName(ref Utf8JsonReader reader)
     {
+        if (reader.TokenType == JsonTokenType.Number)
+        {
+            return NumberEventName(ref reader);
+        }
+
         // Events repeat: reuse the previous name's string when the bytes match.
         string? last = _lastEventName;
         if (last is not null && reader.ValueTextEquals(last))
@@ -167,6 +172,28 @@ internal sealed class SocketIOPayloadValidator
             // An escaped lone surrogate ("\ud800") is valid JSON but no valid string.
             throw new SocketIOProtocolException("invalid payload: event name is not valid Unicode", e);
         }
+    }
+
+    /// <summary>
+    /// The name Node gives a numeric event: JavaScript's <c>String(n)</c> of the parsed number (<c>1.0</c> → <c>"1"</c>,
+    /// <c>1e21</c> → <c>"1e+21"</c>, <c>-0</c> → <c>"0"</c>, <c>1e400</c> → <c>"Infinity"</c>).
+    /// </summary>
+    private static string NumberEventName(ref Utf8JsonReader reader)
+    {
+        ReadOnlySpan<byte> raw = reader.ValueSpan; // the payload is one span, never a sequence
+        if (!double.TryParse(raw, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value))
+        {
+            throw new SocketIOProtocolException("invalid payload: event name is not a number");
+        }
+
+        if (double.IsInfinity(value))
+        {
+            return value > 0 ? "Infinity" : "-Infinity";
+        }
+
+        Span<byte> utf8 = stackalloc byte[32];
+        int length = SocketIONumberConverter.Format(value, utf8);
+        return System.Text.Encoding.ASCII.GetString(utf8[..length]);
     }
 
     private void ClearPending(int owner, int pendingProperty)
@@ -222,10 +249,17 @@ internal sealed class SocketIOPayloadValidator
                     throw new SocketIOProtocolException("invalid payload: EVENT expects a non-empty array");
                 }
 
-                // socket.io-parser also accepts numbers; we accept strings only (CVE-2023-32695, CVE-2023-30591).
+                // As socket.io-parser 4.2.x (isPayloadValid): a string that is not reserved, or any number (whose name is then
+                // its JavaScript string form, the EventEmitter key Node dispatches it to). Anything else is refused
+                // (objects: CVE-2023-32695, CVE-2023-30591).
+                if (reader.TokenType == JsonTokenType.Number)
+                {
+                    break;
+                }
+
                 if (reader.TokenType != JsonTokenType.String)
                 {
-                    throw new SocketIOProtocolException("invalid payload: event name must be a string");
+                    throw new SocketIOProtocolException("invalid payload: event name must be a string or a number");
                 }
 
                 if (IsReservedEventName(ref reader))
