@@ -1,5 +1,6 @@
-using System.Net.WebSockets;
+using System.Buffers;
 using TypedSocketIO.EngineIO.Internal;
+using TypedSocketIO.EngineIO.Internal.Transports;
 
 namespace TypedSocketIO.EngineIO;
 
@@ -7,37 +8,63 @@ namespace TypedSocketIO.EngineIO;
 /// One Engine.IO session: a client known by its <see cref="Id"/>, over HTTP long-polling or WebSocket, that survives the
 /// polling→WebSocket upgrade. Sending is thread-safe and never blocks: messages are queued and written by the transport.
 /// </summary>
+/// <remarks>
+/// The session owns its state, the bounded outbound queue, the heartbeat, the upgrade and the close sequence; the transport
+/// under it (long-polling, or a WebSocket on ASP.NET Core's middleware or on a Kestrel connection's pipes) only writes what
+/// is queued and hands over what it reads. The session knows nothing of <c>HttpContext</c> or <c>WebSocket</c>.
+/// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The token source has no timer and the semaphore's wait handle is never created: neither holds anything to release.")]
-public sealed partial class EngineIOConnection
+public sealed class EngineIOConnection
 {
+    /// <summary>How often a pending poll is released with a noop while a probe is answered.</summary>
+    internal const long NoopIntervalMilliseconds = 100;
+
+    /// <summary>How long a session closed by the server waits for a poll to deliver its last packets and the close packet.</summary>
+    private const long ClosingGraceMilliseconds = 10_000;
+
+    /// <summary>How long a polling session closed by the client waits for the poll that its close packet releases.</summary>
+    private const long ClientClosedGraceMilliseconds = 1_000;
+
     private readonly EngineIOServer _server;
     private readonly object _lock = new();
-    private readonly Queue<OutgoingPacket> _queue = new();
-    private readonly CancellationTokenSource _closed = new();
-    private readonly SemaphoreSlim _inbound = new(1, 1);
+
+    // The outbound queue: rented from the pool when the first packet is queued and returned when the transport takes it
+    // all, so that an idle session holds no array.
+    private OutgoingPacket[]? _pending;
+    private int _pendingCount;
     private int _queuedBytes;
-    private TaskCompletionSource? _signal;
-    private ConnectionState _state = ConnectionState.Open;
-    private string _transport;
+
+    // Created on first use: the token of Closed, and the gate that keeps inbound packets one at a time (needed only when
+    // two transports can read at once: polling POSTs beside an upgrading WebSocket).
+    private CancellationTokenSource? _closed;
+    private readonly SemaphoreSlim? _inbound;
+    private EngineIOSessionState _state = EngineIOSessionState.Open;
+    private IEngineIOTransport _transport = null!;
+    private bool _closedByClient;
+    private long _closingDeadline;
 
     // Heartbeat, read and written under _lock by the server's single ticker.
     private long _nextPingAt;
     private long _pongDeadline;
 
-    internal EngineIOConnection(EngineIOServer server, string id, EngineIOHandshake handshake, string transport)
+    // The upgrade: the WebSocket being probed, and the noops that release a pending poll meanwhile.
+    private WebSocketTransport? _probe;
+    private long _upgradeDeadline;
+    private bool _noopPending;
+    private long _noopDue;
+
+    internal EngineIOConnection(EngineIOServer server, string id, EngineIOHandshake handshake, bool polling)
     {
         _server = server;
         Id = id;
         Handshake = handshake;
-        _transport = transport;
         _nextPingAt = Environment.TickCount64 + (long)server.Options.PingInterval.TotalMilliseconds;
-    }
-
-    private enum ConnectionState
-    {
-        Open,
-        Closing,
-        Closed,
+        if (polling)
+        {
+            Polling = new PollingTransport(this);
+            _transport = Polling;
+            _inbound = new SemaphoreSlim(1, 1);
+        }
     }
 
     /// <summary>The endpoint this session belongs to: its options, live counts (<see cref="EngineIOServer.SessionCount"/>,
@@ -54,7 +81,7 @@ public sealed partial class EngineIOConnection
         {
             lock (_lock)
             {
-                return _transport;
+                return _transport.Name;
             }
         }
     }
@@ -69,10 +96,50 @@ public sealed partial class EngineIOConnection
         {
             lock (_lock)
             {
-                return _state == ConnectionState.Open;
+                return _state == EngineIOSessionState.Open;
             }
         }
     }
+
+    /// <summary>Cancelled when the session closes.</summary>
+    public CancellationToken Closed
+    {
+        get
+        {
+            lock (_lock)
+            {
+                if (_closed is null)
+                {
+                    if (_state != EngineIOSessionState.Open)
+                    {
+                        return new CancellationToken(canceled: true);
+                    }
+
+                    _closed = new CancellationTokenSource();
+                }
+
+                return _closed.Token;
+            }
+        }
+    }
+
+    /// <summary>A slot for the handler's per-connection state (Socket.IO keeps its client object here).</summary>
+    public object? State { get; set; }
+
+    /// <summary>The long-polling transport of a session opened over polling (kept after an upgrade, to refuse late polls).</summary>
+    internal PollingTransport? Polling { get; }
+
+    /// <summary>The lock that guards the session; transports take it to read the queue and the state.</summary>
+    internal object SyncRoot => _lock;
+
+    /// <summary>The current transport (under <see cref="SyncRoot"/>).</summary>
+    internal IEngineIOTransport TransportUnderLock => _transport;
+
+    /// <summary>The session's state (under <see cref="SyncRoot"/>).</summary>
+    internal EngineIOSessionState StateUnderLock => _state;
+
+    /// <summary>What is queued, oldest first (under <see cref="SyncRoot"/>); valid until <see cref="ClearPendingUnderLock"/>.</summary>
+    internal ReadOnlySpan<OutgoingPacket> PendingUnderLock => _pending.AsSpan(0, _pendingCount);
 
     /// <summary>Whether the session is gone for good (not even flushing its last messages).</summary>
     internal bool IsFinished
@@ -81,16 +148,10 @@ public sealed partial class EngineIOConnection
         {
             lock (_lock)
             {
-                return _state == ConnectionState.Closed;
+                return _state == EngineIOSessionState.Closed;
             }
         }
     }
-
-    /// <summary>Cancelled when the session closes.</summary>
-    public CancellationToken Closed => _closed.Token;
-
-    /// <summary>A slot for the handler's per-connection state (Socket.IO keeps its client object here).</summary>
-    public object? State { get; set; }
 
     /// <summary>
     /// Queues one message. Returns <see langword="false"/> when the session is closed, when <paramref name="isVolatile"/> is set and
@@ -122,12 +183,12 @@ public sealed partial class EngineIOConnection
         bool overflow;
         lock (_lock)
         {
-            if (_state != ConnectionState.Open)
+            if (_state != EngineIOSessionState.Open)
             {
                 return false;
             }
 
-            if (isVolatile && !IsWritableUnderLock())
+            if (isVolatile && !(_pendingCount == 0 && _transport.IsWritableUnderLock))
             {
                 return false;
             }
@@ -137,11 +198,11 @@ public sealed partial class EngineIOConnection
             {
                 foreach (EngineIOMessage message in messages)
                 {
-                    _queue.Enqueue(new OutgoingPacket(EngineIOPacketType.Message, message.Data, message.IsBinary));
+                    EnqueueUnderLock(new OutgoingPacket(EngineIOPacketType.Message, message.Data, message.IsBinary), 0);
                 }
 
                 _queuedBytes += bytes;
-                SignalUnderLock();
+                _transport.WakeUnderLock();
             }
         }
 
@@ -167,24 +228,65 @@ public sealed partial class EngineIOConnection
     /// <returns>The session id.</returns>
     public override string ToString() => Id;
 
+    /// <summary>Sets the transport the session was opened with, before anything is sent.</summary>
+    internal void Start(IEngineIOTransport transport, byte[] handshakeJson)
+    {
+        lock (_lock)
+        {
+            _transport = transport;
+            EnqueueUnderLock(new OutgoingPacket(EngineIOPacketType.Open, handshakeJson, false), handshakeJson.Length + 1);
+        }
+    }
+
+    /// <summary>Forgets what is queued (the transport took it), returning the queue's array to the pool.</summary>
+    internal void ClearPendingUnderLock()
+    {
+        OutgoingPacket[]? pending = _pending;
+        if (pending is not null)
+        {
+            _pending = null;
+            ArrayPool<OutgoingPacket>.Shared.Return(pending, clearArray: true);
+        }
+
+        _pendingCount = 0;
+        _queuedBytes = 0;
+    }
+
+    private void EnqueueUnderLock(OutgoingPacket packet, int bytes)
+    {
+        if (_pending is null)
+        {
+            _pending = ArrayPool<OutgoingPacket>.Shared.Rent(4);
+        }
+        else if (_pendingCount == _pending.Length)
+        {
+            OutgoingPacket[] larger = ArrayPool<OutgoingPacket>.Shared.Rent(_pending.Length * 2);
+            _pending.AsSpan(0, _pendingCount).CopyTo(larger);
+            ArrayPool<OutgoingPacket>.Shared.Return(_pending, clearArray: true);
+            _pending = larger;
+        }
+
+        _pending[_pendingCount++] = packet;
+        _queuedBytes += bytes;
+    }
+
     internal async ValueTask CloseCoreAsync(EngineIOCloseReason reason, bool flush)
     {
         lock (_lock)
         {
-            if (_state != ConnectionState.Open)
+            if (_state != EngineIOSessionState.Open)
             {
                 return;
             }
 
-            _state = flush ? ConnectionState.Closing : ConnectionState.Closed;
+            _state = flush ? EngineIOSessionState.Closing : EngineIOSessionState.Closed;
             if (!flush)
             {
-                _queue.Clear();
-                _queuedBytes = 0;
+                ClearPendingUnderLock();
             }
 
             _closingDeadline = Environment.TickCount64 + (_closedByClient ? ClientClosedGraceMilliseconds : ClosingGraceMilliseconds);
-            SignalUnderLock();
+            _transport.WakeUnderLock();
         }
 
         if (!flush)
@@ -198,24 +300,13 @@ public sealed partial class EngineIOConnection
         }
         finally
         {
-            _closed.Cancel();
-        }
-    }
+            CancellationTokenSource? closed;
+            lock (_lock)
+            {
+                closed = _closed;
+            }
 
-    /// <summary>How long a session closed by the server waits for a poll to deliver its last packets and the close packet.</summary>
-    private const long ClosingGraceMilliseconds = 10_000;
-
-    /// <summary>How long a polling session closed by the client waits for the poll that its close packet releases.</summary>
-    private const long ClientClosedGraceMilliseconds = 1_000;
-    private bool _closedByClient;
-    private long _closingDeadline;
-
-    internal void EnqueueOpenPacket(byte[] handshakeJson)
-    {
-        lock (_lock)
-        {
-            _queue.Enqueue(new OutgoingPacket(EngineIOPacketType.Open, handshakeJson, false));
-            _queuedBytes += handshakeJson.Length + 1;
+            closed?.Cancel();
         }
     }
 
@@ -223,38 +314,39 @@ public sealed partial class EngineIOConnection
     internal void Abandon() => Finish();
 
     /// <summary>Removes the session from the server and releases the transport. Idempotent.</summary>
-    private void Finish()
+    internal void Finish()
     {
-        WebSocket? probe;
+        WebSocketTransport? probe;
         lock (_lock)
         {
-            _state = ConnectionState.Closed;
-            _queue.Clear();
-            _queuedBytes = 0;
-            SignalUnderLock();
-            probe = _probeSocket;
-            _probeSocket = null;
+            _state = EngineIOSessionState.Closed;
+            ClearPendingUnderLock();
+            _transport.WakeUnderLock();
+            probe = _probe;
+            _probe = null;
         }
 
         _server.Remove(this);
 
-        // The main WebSocket is closed by its writer loop, which owns sending on it.
+        // The current transport closes itself when woken (a WebSocket sends its close frame; a pending poll is answered).
         probe?.Abort();
     }
 
-    /// <summary>Called by the server's single ticker: sends pings, enforces pong, upgrade and closing deadlines.</summary>
+    /// <summary>Called by the server's single ticker: sends pings, enforces pong, upgrade, write and closing deadlines.</summary>
     internal void OnTick(long now)
     {
         bool pingTimedOut = false;
         bool finish = false;
-        WebSocket? expiredProbe = null;
+        WebSocketTransport? expiredProbe = null;
+        IEngineIOTransport transport;
         lock (_lock)
         {
-            if (_state == ConnectionState.Closing)
+            transport = _transport;
+            if (_state == EngineIOSessionState.Closing)
             {
                 finish = now >= _closingDeadline;
             }
-            else if (_state == ConnectionState.Open)
+            else if (_state == EngineIOSessionState.Open)
             {
                 if (_pongDeadline != 0)
                 {
@@ -266,27 +358,25 @@ public sealed partial class EngineIOConnection
                     // always gets at least nine tenths of pingTimeout after the ping is really sent, however late the server is.
                     long timeout = (long)_server.Options.PingTimeout.TotalMilliseconds;
                     _pongDeadline = Math.Max(_nextPingAt + timeout, now + timeout - (timeout / 10));
-                    _queue.Enqueue(new OutgoingPacket(EngineIOPacketType.Ping, ReadOnlyMemory<byte>.Empty, false));
-                    _queuedBytes += 1;
-                    SignalUnderLock();
+                    EnqueueUnderLock(new OutgoingPacket(EngineIOPacketType.Ping, ReadOnlyMemory<byte>.Empty, false), 1);
+                    _transport.WakeUnderLock();
                 }
 
-                if (_noopDue != 0 && now >= _noopDue && _getPending)
+                if (_noopDue != 0 && now >= _noopDue && Polling is { IsGetPendingUnderLock: true })
                 {
                     // While a probe is answered, a pending poll is released every 100 ms so that the client can pause polling.
                     _noopPending = true;
                     _noopDue = now + NoopIntervalMilliseconds;
-                    SignalUnderLock();
+                    _transport.WakeUnderLock();
                 }
 
-                if (_probeSocket is not null && now >= _upgradeDeadline)
+                if (_probe is not null && now >= _upgradeDeadline)
                 {
-                    expiredProbe = _probeSocket;
-                    _probeSocket = null;
-                    _upgrading = false;
+                    expiredProbe = _probe;
+                    _probe = null;
                     _noopPending = false;
                     _noopDue = 0;
-                    SignalUnderLock();
+                    _transport.WakeUnderLock();
                 }
             }
         }
@@ -297,6 +387,9 @@ public sealed partial class EngineIOConnection
             expiredProbe.Abort();
         }
 
+        // A WebSocket write that takes longer than SendTimeout drops the connection (the session then closes with transport error).
+        (transport as WebSocketTransport)?.CheckSendTimeout(now);
+
         if (pingTimedOut)
         {
             _ = CloseCoreAsync(EngineIOCloseReason.PingTimeout, flush: false).AsTask();
@@ -305,6 +398,133 @@ public sealed partial class EngineIOConnection
         {
             Finish();
         }
+    }
+
+    /// <summary>
+    /// For a polling GET (under <see cref="SyncRoot"/>): takes what the poll must carry into <paramref name="packets"/> (what is
+    /// queued, a noop that releases the poll during an upgrade, the close packet of a closing session).
+    /// </summary>
+    internal PollTake TakeForPollUnderLock(List<OutgoingPacket> packets)
+    {
+        if (_transport != Polling)
+        {
+            // Upgraded while this GET was pending. A client that upgrades pauses polling first, so this GET is answered as any
+            // polling request after the upgrade is: 400, everything goes over the WebSocket.
+            return PollTake.Upgraded;
+        }
+
+        long now = Environment.TickCount64;
+        if (_noopDue != 0 && _pendingCount == 0 && now >= _noopDue)
+        {
+            _noopPending = true;
+            _noopDue = now + NoopIntervalMilliseconds;
+        }
+
+        // While a probe is answered (the client pausing polling), what is queued still goes to this poll at once, as the
+        // official server flushes to any writable transport; the noop only releases a poll that has nothing else.
+        if (_pendingCount == 0 && _state == EngineIOSessionState.Open && !_noopPending)
+        {
+            return PollTake.Wait;
+        }
+
+        packets.AddRange(PendingUnderLock);
+        ClearPendingUnderLock();
+        if (_noopPending && packets.Count == 0)
+        {
+            packets.Add(new OutgoingPacket(EngineIOPacketType.Noop, ReadOnlyMemory<byte>.Empty, false));
+        }
+
+        _noopPending = false;
+        if (_state == EngineIOSessionState.Open)
+        {
+            return PollTake.Packets;
+        }
+
+        if (_closedByClient)
+        {
+            // The client sent a close packet: its pending poll is released with a noop, as the official server does.
+            if (packets.Count == 0 || packets[^1].Type != EngineIOPacketType.Noop)
+            {
+                packets.Add(new OutgoingPacket(EngineIOPacketType.Noop, ReadOnlyMemory<byte>.Empty, false));
+            }
+        }
+        else
+        {
+            packets.Add(new OutgoingPacket(EngineIOPacketType.Close, ReadOnlyMemory<byte>.Empty, false));
+        }
+
+        return PollTake.PacketsThenFinish;
+    }
+
+    /// <summary>Starts the upgrade of a polling session to <paramref name="probe"/>; <see langword="false"/> when it cannot be upgraded now.</summary>
+    internal bool TryBeginUpgrade(WebSocketTransport probe)
+    {
+        lock (_lock)
+        {
+            if (_state != EngineIOSessionState.Open || _probe is not null || _transport != Polling)
+            {
+                return false;
+            }
+
+            _probe = probe;
+            _upgradeDeadline = Environment.TickCount64 + (long)_server.Options.UpgradeTimeout.TotalMilliseconds;
+            return true;
+        }
+    }
+
+    /// <summary>The probe was answered (<c>3probe</c>).</summary>
+    internal void OnProbeAnswered()
+    {
+        lock (_lock)
+        {
+            // A pending GET is released with a noop, as the official server does: on its 100 ms check, not at once, so that an
+            // upgrade packet right behind the probe completes the upgrade first.
+            _noopDue = Environment.TickCount64 + NoopIntervalMilliseconds;
+        }
+    }
+
+    /// <summary>The client sent the upgrade packet on <paramref name="probe"/>: it becomes the transport. <see langword="false"/> when too late.</summary>
+    internal bool TryCompleteUpgrade(WebSocketTransport probe)
+    {
+        lock (_lock)
+        {
+            if (_probe != probe || _state != EngineIOSessionState.Open)
+            {
+                return false;
+            }
+
+            IEngineIOTransport previous = _transport;
+            _probe = null;
+            _noopPending = false;
+            _noopDue = 0;
+            _transport = probe;
+
+            // A GET still pending is released; what is queued now goes over the WebSocket.
+            previous.WakeUnderLock();
+            probe.WakeUnderLock();
+        }
+
+        _server.OnUpgraded(this);
+        EngineIOLog.Upgraded(_server.Logger, EngineIOProtocol.WebSocketTransport);
+        return true;
+    }
+
+    /// <summary>The probe failed: the session stays on polling.</summary>
+    internal void AbandonUpgrade(WebSocketTransport probe, string detail)
+    {
+        lock (_lock)
+        {
+            if (_probe == probe)
+            {
+                _probe = null;
+                _noopPending = false;
+                _noopDue = 0;
+                _transport.WakeUnderLock();
+            }
+        }
+
+        EngineIOLog.UpgradeAbandoned(_server.Logger, detail);
+        probe.Abort();
     }
 
     private void OnPong()
@@ -322,19 +542,9 @@ public sealed partial class EngineIOConnection
         }
     }
 
-    private void SignalUnderLock()
-    {
-        TaskCompletionSource? signal = _signal;
-        _signal = null;
-        signal?.TrySetResult();
-    }
-
-    private bool IsWritableUnderLock()
-        => _transport == EngineIOProtocol.WebSocketTransport ? _queue.Count == 0 && !_upgrading : _getPending && _queue.Count == 0;
-
     /// <summary>Dispatches one packet received on any transport, one at a time per session.</summary>
     /// <returns><see langword="false"/> when the session was closed by this packet.</returns>
-    private async ValueTask<bool> DispatchAsync(EngineIOPacketType type, ReadOnlyMemory<byte> data, bool isBinary)
+    internal async ValueTask<bool> DispatchAsync(EngineIOPacketType type, ReadOnlyMemory<byte> data, bool isBinary)
     {
         if (isBinary)
         {
@@ -352,7 +562,7 @@ public sealed partial class EngineIOConnection
                 bool releasePoll;
                 lock (_lock)
                 {
-                    releasePoll = _transport == EngineIOProtocol.PollingTransport && _getPending;
+                    releasePoll = _transport == Polling && Polling!.IsGetPendingUnderLock;
                     _closedByClient = releasePoll;
                 }
 
@@ -372,10 +582,14 @@ public sealed partial class EngineIOConnection
 
     private async ValueTask<bool> InvokeHandlerAsync(ReadOnlyMemory<byte> data, bool isBinary)
     {
-        await _inbound.WaitAsync().ConfigureAwait(false);
+        if (_inbound is not null)
+        {
+            await _inbound.WaitAsync().ConfigureAwait(false);
+        }
+
         try
         {
-            if (_state != ConnectionState.Open)
+            if (_state != EngineIOSessionState.Open)
             {
                 return false;
             }
@@ -399,15 +613,43 @@ public sealed partial class EngineIOConnection
         }
         finally
         {
-            _inbound.Release();
+            _inbound?.Release();
         }
     }
 
-    private ValueTask FailAsync(string detail)
+    /// <summary>A packet broke the protocol: the session closes with <c>parse error</c>.</summary>
+    internal ValueTask FailAsync(string detail)
     {
         EngineIOLog.ProtocolViolation(_server.Logger, detail);
         return CloseCoreAsync(new EngineIOCloseReason(EngineIOCloseReason.ParseError.Reason, detail), flush: false);
     }
+}
 
-    private readonly record struct OutgoingPacket(EngineIOPacketType Type, ReadOnlyMemory<byte> Data, bool IsBinary);
+/// <summary>The life of a session.</summary>
+internal enum EngineIOSessionState
+{
+    /// <summary>Messages can be sent.</summary>
+    Open,
+
+    /// <summary>Closed by the server: what is queued is still written, then the close.</summary>
+    Closing,
+
+    /// <summary>Gone for good.</summary>
+    Closed,
+}
+
+/// <summary>What a polling GET got from <see cref="EngineIOConnection.TakeForPollUnderLock"/>.</summary>
+internal enum PollTake
+{
+    /// <summary>Nothing to send yet: wait.</summary>
+    Wait,
+
+    /// <summary>Packets to send.</summary>
+    Packets,
+
+    /// <summary>The last packets: after them the session is finished.</summary>
+    PacketsThenFinish,
+
+    /// <summary>The session was upgraded: the poll is refused.</summary>
+    Upgraded,
 }

@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TypedSocketIO.EngineIO.Internal;
+using TypedSocketIO.EngineIO.Internal.Transports;
 
 namespace TypedSocketIO.EngineIO;
 
@@ -160,7 +161,14 @@ public sealed class EngineIOServer : IAsyncDisposable
                     return;
                 }
 
-                await connection.RunUpgradeAsync(socket).ConfigureAwait(false);
+                WebSocketTransport probe = WebSocketTransport.Create(connection, socket);
+                if (!connection.TryBeginUpgrade(probe))
+                {
+                    socket.Abort();
+                    return;
+                }
+
+                await probe.RunAsync(upgrade: true).ConfigureAwait(false);
                 return;
             }
 
@@ -172,11 +180,11 @@ public sealed class EngineIOServer : IAsyncDisposable
 
             if (HttpMethods.IsGet(request.Method))
             {
-                await connection.HandlePollAsync(context).ConfigureAwait(false);
+                await connection.Polling!.HandleGetAsync(context).ConfigureAwait(false);
             }
             else if (HttpMethods.IsPost(request.Method))
             {
-                await connection.HandlePostAsync(context).ConfigureAwait(false);
+                await connection.Polling!.HandlePostAsync(context).ConfigureAwait(false);
             }
             else
             {
@@ -237,13 +245,13 @@ public sealed class EngineIOServer : IAsyncDisposable
     private async Task OpenAsync(HttpContext context, EngineIOTransports transport)
     {
         WebSocket? socket = transport == EngineIOTransports.WebSocket ? await AcceptWebSocketAsync(context).ConfigureAwait(false) : null;
-        string transportName = socket is null ? EngineIOProtocol.PollingTransport : EngineIOProtocol.WebSocketTransport;
-        var connection = new EngineIOConnection(this, NewSessionId(), new EngineIOHandshake(context, DateTimeOffset.UtcNow), transportName);
+        var connection = new EngineIOConnection(this, NewSessionId(), new EngineIOHandshake(context, DateTimeOffset.UtcNow), polling: socket is null);
+        WebSocketTransport? webSocket = socket is null ? null : WebSocketTransport.Create(connection, socket);
+        connection.Start(webSocket ?? (IEngineIOTransport)connection.Polling!, WriteHandshake(connection.Id, socket is null ? _upgradesPolling : "[]"u8.ToArray()));
         _sessions[connection.Id] = connection;
         Interlocked.Increment(ref socket is null ? ref _pollingCount : ref _webSocketCount);
-        EngineIOLog.SessionOpened(Logger, transportName);
+        EngineIOLog.SessionOpened(Logger, socket is null ? EngineIOProtocol.PollingTransport : EngineIOProtocol.WebSocketTransport);
 
-        connection.EnqueueOpenPacket(WriteHandshake(connection.Id, socket is null ? _upgradesPolling : "[]"u8.ToArray()));
         try
         {
             await Handler.OnOpenAsync(connection).ConfigureAwait(false);
@@ -254,13 +262,13 @@ public sealed class EngineIOServer : IAsyncDisposable
             await connection.CloseCoreAsync(new EngineIOCloseReason(EngineIOCloseReason.TransportError.Reason, "the handler failed"), flush: false).ConfigureAwait(false);
         }
 
-        if (socket is null)
+        if (webSocket is null)
         {
-            await connection.HandlePollAsync(context).ConfigureAwait(false);
+            await connection.Polling!.HandleGetAsync(context).ConfigureAwait(false);
         }
         else
         {
-            await connection.RunWebSocketAsync(socket).ConfigureAwait(false);
+            await webSocket.RunAsync(upgrade: false).ConfigureAwait(false);
         }
     }
 

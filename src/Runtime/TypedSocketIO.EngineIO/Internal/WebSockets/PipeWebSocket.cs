@@ -131,11 +131,48 @@ internal sealed class PipeWebSocket : WebSocket
             }
 
             write(_output, state);
+            _flushCount++;
             FlushResult flush = await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
             if (flush.IsCompleted)
             {
                 throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "the connection is closed");
             }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>How many times this socket flushed its connection's pipe (for tests: one flush per burst).</summary>
+    internal int FlushCount => Volatile.Read(ref _flushCount);
+
+    private int _flushCount;
+
+    /// <summary>
+    /// Calls <paramref name="write"/> under the write lock with the connection's <see cref="PipeWriter"/> (or
+    /// <see langword="null"/> once our close frame is sent: nothing more may be written), and flushes once when it says it
+    /// wrote something: everything written in one call leaves in one write to the socket.
+    /// </summary>
+    /// <returns>What <paramref name="write"/> returned.</returns>
+    internal async ValueTask<bool> WriteFramesAsync<TState>(Func<PipeWriter?, TState, bool> write, TState state)
+    {
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            bool closed = _closeSent;
+            bool wrote = write(closed ? null : _output, state);
+            if (wrote && !closed)
+            {
+                _flushCount++;
+                FlushResult flush = await _output.FlushAsync().ConfigureAwait(false);
+                if (flush.IsCompleted || flush.IsCanceled)
+                {
+                    throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "the connection is closed");
+                }
+            }
+
+            return wrote;
         }
         finally
         {
@@ -210,6 +247,7 @@ internal sealed class PipeWebSocket : WebSocket
 
             _closeSent = true;
             WebSocketFrames.WriteClose(_output, closeStatus, reason);
+            _flushCount++;
             await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
         finally

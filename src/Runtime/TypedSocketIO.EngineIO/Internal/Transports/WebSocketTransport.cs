@@ -1,0 +1,296 @@
+using System.Net.WebSockets;
+using TypedSocketIO.EngineIO.Internal.WebSockets;
+
+namespace TypedSocketIO.EngineIO.Internal.Transports;
+
+/// <summary>
+/// What both WebSocket transports share: the probe of an upgrade (<c>2probe</c>/<c>3probe</c>, then <c>5</c>), the read loop
+/// that hands packets to the session, and the writer. There is no writer task per socket: when the session queues something,
+/// one work item is scheduled on the thread pool; it writes everything queued (one burst), flushes, and ends when the queue is
+/// empty. When the session is closed, it writes what is left, the close frame, and finishes the session.
+/// </summary>
+internal abstract class WebSocketTransport : IEngineIOTransport, IThreadPoolWorkItem
+{
+    private static readonly byte[] ProbeData = "probe"u8.ToArray();
+
+    /// <summary>How long the peer has to answer our close frame before the connection is dropped.</summary>
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
+
+    // Under the session's lock.
+    private bool _writing;
+    private bool _writerDone;
+    private TaskCompletionSource? _writerDoneSignal;
+
+    // When the write in progress started (0: none), for the ticker's SendTimeout check.
+    private long _sendStartedAt;
+    private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
+
+    protected WebSocketTransport(EngineIOConnection session) => Session = session;
+
+    public string Name => EngineIOProtocol.WebSocketTransport;
+
+    /// <summary>A WebSocket takes a message at any time; what is queued leaves in the next burst.</summary>
+    public bool IsWritableUnderLock => true;
+
+    protected EngineIOConnection Session { get; }
+
+    /// <summary>Under the session's lock: what this transport must write now (nothing unless it is the session's transport).</summary>
+    protected ReadOnlySpan<OutgoingPacket> PendingUnderLock => Session.TransportUnderLock == this ? Session.PendingUnderLock : default;
+
+    /// <summary>The transport for an accepted WebSocket: the lean one for a socket on a Kestrel connection's pipes.</summary>
+    public static WebSocketTransport Create(EngineIOConnection session, WebSocket socket)
+        => socket is PipeWebSocket pipe ? new KestrelWebSocketTransport(session, pipe) : new AspNetCoreWebSocketTransport(session, socket);
+
+    public void WakeUnderLock()
+    {
+        if (_writing)
+        {
+            return;
+        }
+
+        _writing = true;
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
+
+    void IThreadPoolWorkItem.Execute() => _ = WriteAsync();
+
+    public abstract void Abort();
+
+    /// <summary>Drops the connection when a write has been pending longer than <see cref="EngineIOOptions.SendTimeout"/>.</summary>
+    internal void CheckSendTimeout(long now)
+    {
+        long started = Volatile.Read(ref _sendStartedAt);
+        if (started != 0 && now - started > (long)Session.Server.Options.SendTimeout.TotalMilliseconds
+            && Interlocked.CompareExchange(ref _sendStartedAt, 0, started) == started)
+        {
+            EngineIOLog.ProtocolViolation(Session.Server.Logger, $"a WebSocket write took longer than EngineIOOptions.SendTimeout ({Session.Server.Options.SendTimeout})");
+            Abort();
+        }
+    }
+
+    /// <summary>
+    /// Runs the socket until it closes: for an upgrade, the probe first (the session stays on polling if it fails); then every
+    /// message read is handed to the session, one at a time.
+    /// </summary>
+    public async Task RunAsync(bool upgrade)
+    {
+        if (upgrade)
+        {
+            if (!await ProbeAsync().ConfigureAwait(false))
+            {
+                DisposeReceiver();
+                return;
+            }
+        }
+        else
+        {
+            lock (Session.SyncRoot)
+            {
+                // The open packet (and what the handler queued when told of the session) goes out.
+                WakeUnderLock();
+            }
+        }
+
+        EngineIOCloseReason reason = EngineIOCloseReason.TransportClose;
+        try
+        {
+            while (true)
+            {
+                WebSocketMessage message = await ReceiveAsync().ConfigureAwait(false);
+                if (message.IsClose)
+                {
+                    break;
+                }
+
+                bool open;
+                if (message.IsBinary)
+                {
+                    open = await Session.DispatchAsync(EngineIOPacketType.Message, message.Data, isBinary: true).ConfigureAwait(false);
+                }
+                else
+                {
+                    EngineIOPayloadPacket packet = EngineIOPayload.ParsePacket(message.Data);
+                    open = packet.IsBase64Binary
+                        // A text frame "b<base64>" is binary (the official client sends it when forced to base64).
+                        ? await Session.DispatchAsync(EngineIOPacketType.Message, EngineIOPayload.DecodeBase64(packet.Data.Span), isBinary: true).ConfigureAwait(false)
+                        : await Session.DispatchAsync(packet.Type, packet.Data, isBinary: false).ConfigureAwait(false);
+                }
+
+                ReleaseReceived();
+                if (!open)
+                {
+                    break;
+                }
+            }
+        }
+        catch (EngineIOProtocolException ex)
+        {
+            EngineIOLog.ProtocolViolation(Session.Server.Logger, ex.Message);
+            reason = new EngineIOCloseReason(EngineIOCloseReason.ParseError.Reason, ex.Message);
+        }
+        catch (EngineIOLimitExceededException ex)
+        {
+            EngineIOLog.ProtocolViolation(Session.Server.Logger, ex.Message);
+            reason = new EngineIOCloseReason(EngineIOCloseReason.TransportError.Reason, ex.Message);
+            _closeStatus = WebSocketCloseStatus.MessageTooBig;
+        }
+        catch (WebSocketException ex) when (ex.WebSocketErrorCode == WebSocketError.ConnectionClosedPrematurely)
+        {
+            reason = EngineIOCloseReason.TransportClose;
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            EngineIOLog.TransportFailed(Session.Server.Logger, ex);
+            reason = EngineIOCloseReason.TransportError;
+        }
+        finally
+        {
+            DisposeReceiver();
+        }
+
+        await Session.CloseCoreAsync(reason, flush: false).ConfigureAwait(false);
+
+        // The writer sends the close frame; the socket is not released before.
+        Task writerDone;
+        lock (Session.SyncRoot)
+        {
+            if (_writerDone)
+            {
+                return;
+            }
+
+            WakeUnderLock();
+            _writerDoneSignal ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            writerDone = _writerDoneSignal.Task;
+        }
+
+        await writerDone.ConfigureAwait(false);
+    }
+
+    /// <summary>The probe of an upgrade: <c>2probe</c> is answered <c>3probe</c>, until <c>5</c> makes this the session's transport.</summary>
+    private async Task<bool> ProbeAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                WebSocketMessage message = await ReceiveAsync().ConfigureAwait(false);
+                if (message.IsClose || message.IsBinary)
+                {
+                    Session.AbandonUpgrade(this, message.IsClose ? "the client closed the probe" : "binary data during the probe");
+                    return false;
+                }
+
+                EngineIOPayloadPacket packet = EngineIOPayload.ParsePacket(message.Data);
+                if (packet.Type == EngineIOPacketType.Ping && packet.Data.Span.SequenceEqual(ProbeData))
+                {
+                    ReleaseReceived();
+                    await SendProbeAnswerAsync(ProbeData).ConfigureAwait(false);
+                    Session.OnProbeAnswered();
+                }
+                else if (packet.Type == EngineIOPacketType.Upgrade)
+                {
+                    ReleaseReceived();
+                    if (!Session.TryCompleteUpgrade(this))
+                    {
+                        Abort();
+                        return false;
+                    }
+
+                    return true;
+                }
+                else
+                {
+                    Session.AbandonUpgrade(this, "unexpected packet during the probe");
+                    return false;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or EngineIOProtocolException or EngineIOLimitExceededException or OperationCanceledException or ObjectDisposedException or IOException)
+        {
+            Session.AbandonUpgrade(this, ex.Message);
+            return false;
+        }
+    }
+
+    /// <summary>The writer: bursts until the queue is empty; when the session is closed, the close frame.</summary>
+    private async Task WriteAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                if (await WriteQueuedAsync().ConfigureAwait(false))
+                {
+                    continue;
+                }
+
+                lock (Session.SyncRoot)
+                {
+                    if (!PendingUnderLock.IsEmpty)
+                    {
+                        continue;
+                    }
+
+                    if (Session.StateUnderLock == EngineIOSessionState.Open || Session.TransportUnderLock != this)
+                    {
+                        _writing = false;
+                        return;
+                    }
+                }
+
+                break;
+            }
+
+            // The peer answers our close frame; if it does not within a moment, the connection is dropped.
+            _ = Task.Delay(CloseTimeout).ContinueWith(static (_, s) => ((WebSocketTransport)s!).Abort(), this, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            await CloseOutputAsync(_closeStatus).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            Abort();
+            await Session.CloseCoreAsync(EngineIOCloseReason.TransportError, flush: false).ConfigureAwait(false);
+            SetWriterDone();
+            return;
+        }
+
+        Session.Finish();
+        SetWriterDone();
+    }
+
+    private void SetWriterDone()
+    {
+        TaskCompletionSource? signal;
+        lock (Session.SyncRoot)
+        {
+            _writerDone = true;
+            signal = _writerDoneSignal;
+        }
+
+        signal?.TrySetResult();
+    }
+
+    /// <summary>Marks the start of a write to the socket (the ticker drops the connection when it outlasts SendTimeout).</summary>
+    protected void OnSendStarted() => Volatile.Write(ref _sendStartedAt, Math.Max(Environment.TickCount64, 1));
+
+    /// <summary>Marks the end of a write.</summary>
+    protected void OnSendCompleted() => Volatile.Write(ref _sendStartedAt, 0);
+
+    /// <summary>Receives the next whole message; its data is valid until <see cref="ReleaseReceived"/> or the next receive.</summary>
+    protected abstract ValueTask<WebSocketMessage> ReceiveAsync();
+
+    /// <summary>The last message received was handled: its buffer can go.</summary>
+    protected abstract void ReleaseReceived();
+
+    /// <summary>No more receiving.</summary>
+    protected abstract void DisposeReceiver();
+
+    /// <summary>Takes what is queued (<see cref="PendingUnderLock"/>) and writes it as frames; <see langword="false"/> when nothing was queued.</summary>
+    protected abstract ValueTask<bool> WriteQueuedAsync();
+
+    /// <summary>Sends <c>3probe</c> on a socket that is not yet the session's transport.</summary>
+    protected abstract ValueTask SendProbeAnswerAsync(byte[] probe);
+
+    /// <summary>Sends the close frame.</summary>
+    protected abstract Task CloseOutputAsync(WebSocketCloseStatus status);
+}
