@@ -26,7 +26,7 @@ public static class ClientBundle
             if (!info.Exists)
             {
                 throw new FileNotFoundException(
-                    $"The socket.io-client bundle is missing beside the program ({info.FullName}); run 'npm ci' in tests/interop-node and build again.",
+                    $"The socket.io-client bundle is missing beside the program ({info.FullName}); build the project again (its build runs 'npm ci' for the pinned package).",
                     info.FullName);
             }
 
