@@ -226,7 +226,7 @@ public sealed class SocketIONamespace : ISocketIOEmitter
 
     internal SocketIOBroadcastOperator CreateOperator() => new(this);
 
-    internal SocketIOPacketWriter CreateWriter() => new(Server.Options.JsonSerializerOptions);
+    internal SocketIOPacketWriter CreateWriter() => SocketIOPacketWriter.Rent(Server.Options.JsonSerializerOptions);
 
     /// <summary>Acknowledgement ids are unique per namespace, so that one broadcast can share one id across sockets (as socket.io does).</summary>
     internal long NextAckId() => Interlocked.Increment(ref _nextAckId) & SocketIOProtocol.MaxAckId;

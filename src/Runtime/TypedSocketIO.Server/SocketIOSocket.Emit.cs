@@ -79,7 +79,7 @@ public sealed partial class SocketIOSocket
         }
     }
 
-    internal SocketIOPacketWriter CreateWriter() => new(Server.Options.JsonSerializerOptions);
+    internal SocketIOPacketWriter CreateWriter() => SocketIOPacketWriter.Rent(Server.Options.JsonSerializerOptions);
 
     /// <summary>Queues an EVENT packet to this client, after the outgoing catch-all listeners saw it.</summary>
     internal bool SendEventPacket(SocketIOEncodedPacket packet, bool isVolatile)

@@ -77,11 +77,26 @@ public static class SocketIOJsonOptions
     public static JsonTypeInfo<T> GetBinaryAware<T>(JsonTypeInfo<T> typeInfo)
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
-        if (s_isBinaryAware.TryGetValue(typeInfo.Options, out _))
+
+        // Most programs serialize each type with one metadata instance: remember the last answer per type.
+        BinaryAwareCache<T>.Entry? last = BinaryAwareCache<T>.Last;
+        if (last is not null && ReferenceEquals(last.Source, typeInfo))
         {
-            return typeInfo;
+            return last.Aware;
         }
 
-        return (JsonTypeInfo<T>)GetBinaryAware(typeInfo.Options).GetTypeInfo(typeof(T));
+        JsonTypeInfo<T> aware = s_isBinaryAware.TryGetValue(typeInfo.Options, out _)
+            ? typeInfo
+            : (JsonTypeInfo<T>)GetBinaryAware(typeInfo.Options).GetTypeInfo(typeof(T));
+        BinaryAwareCache<T>.Last = new BinaryAwareCache<T>.Entry(typeInfo, aware);
+        return aware;
+    }
+
+    private static class BinaryAwareCache<T>
+    {
+        // One immutable pair, replaced whole: a reader sees a consistent source and answer.
+        public static Entry? Last;
+
+        public sealed record Entry(JsonTypeInfo<T> Source, JsonTypeInfo<T> Aware);
     }
 }

@@ -19,12 +19,19 @@ namespace TypedSocketIO.SocketIO;
 /// </remarks>
 public sealed class SocketIOPacketWriter : IDisposable
 {
+    // One idle writer per thread (see Rent): emits reuse its buffer, JSON writer and attachment list.
+    [ThreadStatic]
+    private static SocketIOPacketWriter? t_cached;
+
+    private readonly JsonSerializerOptions? _sourceOptions;
     private readonly JsonSerializerOptions _options;
     private readonly PooledByteBufferWriter _buffer;
     private readonly Utf8JsonWriter _json;
     private readonly List<ReadOnlyMemory<byte>> _attachments = [];
     private State _state;
     private bool _disposed;
+    private bool _pooled;
+    private bool _rented;
 
     /// <summary>Creates a writer.</summary>
     /// <param name="options">
@@ -35,6 +42,7 @@ public sealed class SocketIOPacketWriter : IDisposable
     /// </param>
     public SocketIOPacketWriter(JsonSerializerOptions? options = null)
     {
+        _sourceOptions = options;
         _options = options is null ? SocketIOJsonOptions.Empty : SocketIOJsonOptions.GetBinaryAware(options);
         _buffer = new PooledByteBufferWriter(256);
         int maxDepth = _options.MaxDepth == 0 ? 64 : _options.MaxDepth;
@@ -45,6 +53,29 @@ public sealed class SocketIOPacketWriter : IDisposable
             // The outer array plus a value as deep as the serializer allows: a bound, never a stack overflow.
             MaxDepth = maxDepth + 1,
         });
+    }
+
+    /// <summary>
+    /// Returns a writer for the given options from a per-thread cache (a new one when the thread's cached writer is in use or
+    /// was made for other options); <see cref="Dispose"/> gives it back, ready for the next packet. Emitting with a rented
+    /// writer allocates nothing but the packet it builds.
+    /// </summary>
+    /// <param name="options">As for <see cref="SocketIOPacketWriter(JsonSerializerOptions?)"/>.</param>
+    /// <returns>A writer with no packet started. Use it on this thread only, and not after disposing it.</returns>
+    public static SocketIOPacketWriter Rent(JsonSerializerOptions? options = null)
+    {
+        SocketIOPacketWriter? writer = t_cached;
+        if (writer is not null && ReferenceEquals(writer._sourceOptions, options))
+        {
+            t_cached = null;
+        }
+        else
+        {
+            writer = new SocketIOPacketWriter(options) { _pooled = true };
+        }
+
+        writer._rented = true;
+        return writer;
     }
 
     private enum State
@@ -267,11 +298,32 @@ public sealed class SocketIOPacketWriter : IDisposable
         return new SocketIOEncodedPacket(type, text, attachments);
     }
 
-    /// <summary>Returns the pooled buffer.</summary>
+    /// <summary>Returns the pooled buffer; a writer from <see cref="Rent"/> goes back to its thread's cache instead.</summary>
     public void Dispose()
     {
         if (_disposed)
         {
+            return;
+        }
+
+        if (_pooled)
+        {
+            if (!_rented)
+            {
+                return;
+            }
+
+            Restart();
+            _rented = false;
+            MaxAttachments = SocketIOParserOptions.DefaultMaxAttachments;
+            SocketIOPacketWriter? previous = t_cached;
+            t_cached = this;
+            if (previous is not null && previous != this)
+            {
+                previous._pooled = false;
+                previous.Dispose();
+            }
+
             return;
         }
 
@@ -356,7 +408,7 @@ public sealed class SocketIOPacketWriter : IDisposable
 
     private void EnsureStarted()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(_disposed || (_pooled && !_rented), this);
         switch (_state)
         {
             case State.Event:
@@ -371,7 +423,7 @@ public sealed class SocketIOPacketWriter : IDisposable
 
     private void Restart()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(_disposed || (_pooled && !_rented), this);
         _json.Reset();
         _buffer.Clear();
         _attachments.Clear();
