@@ -88,6 +88,23 @@ public sealed class ClientUnitTests
     }
 
     [Fact]
+    public async Task EmitNull_SendsOneNullArgument_AsJavaScriptEmitNull()
+    {
+        var (_, client, engine) = await ConnectedAsync();
+        await using SocketIOClient _ = client;
+
+        Assert.True(client.Emit("x", null));
+        Assert.Equal("""2["x",null]""", await engine.NextAsync());
+        Assert.True(client.Timeout(TimeSpan.FromSeconds(30)).Emit("y", null));
+        Assert.Equal("""2["y",null]""", await engine.NextAsync());
+
+        Task<SocketIOArguments> ack = client.EmitWithAckAsync("ask", null);
+        Assert.Equal("""20["ask",null]""", await engine.NextAsync());
+        engine.Receive("30[null]");
+        Assert.Equal(JsonValueKind.Null, (await ack.WaitAsync(Wait)).GetElement(0).ValueKind);
+    }
+
+    [Fact]
     public async Task EmitWithAck_Timeout_FailsWithAckTimeoutException()
     {
         var (_, client, engine) = await ConnectedAsync();

@@ -83,6 +83,19 @@ public sealed class SocketIONodeExactnessTests(SocketIONodeExactnessTests.Fixtur
         }
     }
 
+    [Theory]
+    [MemberData(nameof(TransportModes))]
+    public async Task Emit_and_ack_with_null_send_one_null_argument_as_node_does(string transport)
+    {
+        var node = await PlayAsync(fixture.NodeAddress, transport, "25[\"nulls\"]");
+        var ours = await PlayAsync(fixture.OurAddress, transport, "25[\"nulls\"]");
+        output.WriteLine($"node: {node}\nours: {ours}");
+        Assert.Equal("42[\"nulled\",null] | 435[null] | 42[\"synced\"]", node);
+        Assert.Equal(node, ours);
+    }
+
+    public static TheoryData<string> TransportModes() => new(Transports);
+
     /// <summary>
     /// Connects to "/", sends <paramref name="frame"/> (a Socket.IO packet) then the barrier <c>2["sync"]</c>, and returns
     /// every packet received up to the barrier's answer, or up to the session's end (then "(closed)" ends the list).
@@ -145,6 +158,12 @@ public sealed class SocketIONodeExactnessTests(SocketIONodeExactnessTests.Fixtur
                     return ValueTask.CompletedTask;
                 });
             }
+            socket.On("nulls", (_, ack) =>
+            {
+                socket.Emit("nulled", null);
+                ack.Send(null);
+                return ValueTask.CompletedTask;
+            });
             socket.On("sync", _ => socket.Emit("synced"));
         }
 

@@ -24,6 +24,62 @@ public sealed class AckTests
     }
 
     [Fact]
+    public async Task AckSendNull_SendsOneNullArgument_AsJavaScriptAckNull()
+    {
+        // Send(null) binds to the params overload with a null array: one null argument, as ack(null) in Node
+        // (SocketIONodeExactnessTests compares the bytes with socket.io 4.8.4); Send() sends none.
+        using var fixture = new ServerFixture();
+        fixture.Server.OnConnection(socket =>
+        {
+            socket.On("null", (_, ack) =>
+            {
+                ack.Send(null);
+                return ValueTask.CompletedTask;
+            });
+            socket.On("none", (_, ack) =>
+            {
+                ack.Send();
+                return ValueTask.CompletedTask;
+            });
+            socket.On("nulls", (_, ack) =>
+            {
+                ack.Send(null, null);
+                return ValueTask.CompletedTask;
+            });
+        });
+        TestClient client = fixture.CreateClient();
+        await client.ConnectAsync();
+
+        await client.SendAsync("421[\"null\"]");
+        Assert.Equal("431[null]", await client.ReceiveAsync());
+        await client.SendAsync("422[\"none\"]");
+        Assert.Equal("432[]", await client.ReceiveAsync());
+        await client.SendAsync("423[\"nulls\"]");
+        Assert.Equal("433[null,null]", await client.ReceiveAsync());
+    }
+
+    [Fact]
+    public async Task EmitNull_SendsOneNullArgument_FromEverySurface()
+    {
+        using var fixture = new ServerFixture();
+        var (client, socket) = await fixture.ConnectAsync();
+
+        Assert.True(socket.Emit("x", null));
+        Assert.Equal("42[\"x\",null]", await client.ReceiveAsync());
+        socket.Volatile.Emit("v", null);
+        Assert.Equal("42[\"v\",null]", await client.ReceiveAsync());
+        fixture.Server.Emit("all", null);
+        Assert.Equal("42[\"all\",null]", await client.ReceiveAsync());
+        fixture.Server.To(socket.Id).Emit("room", null);
+        Assert.Equal("42[\"room\",null]", await client.ReceiveAsync());
+
+        Task<SocketIOArguments> answer = socket.EmitWithAckAsync("ask", null);
+        Assert.Equal("420[\"ask\",null]", await client.ReceiveAsync());
+        await client.SendAsync("430[null]");
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, (await answer).GetElement(0).ValueKind);
+    }
+
+    [Fact]
     public async Task ClientEventWithAck_InNamespace_AckCarriesNamespace()
     {
         using var fixture = new ServerFixture();

@@ -5,6 +5,7 @@
 //
 // On "/", for every connection:
 //   - a listener for each name of NAMES: emits ["handled", name, ...args] and, when asked, acknowledges ["ack", name]
+//   - "nulls": emits ["nulled", null] and acknowledges [null]
 //   - "sync": emits ["synced"] (the raw client's barrier: everything the previous frames caused came before it)
 // Loopback only. Stops on SIGTERM/SIGINT, when stdin closes, or after 10 minutes.
 import { createServer } from "node:http";
@@ -27,6 +28,11 @@ io.on("connection", (socket) => {
       if (ack) ack("ack", name);
     });
   }
+  // emit and ack with a single null argument
+  socket.on("nulls", (ack) => {
+    socket.emit("nulled", null);
+    ack(null);
+  });
   socket.on("sync", () => socket.emit("synced"));
 });
 

@@ -426,9 +426,9 @@ public sealed class SocketIOClient : IAsyncDisposable
     /// <see cref="SocketIOClientOptions.JsonSerializerOptions"/>.
     /// </summary>
     /// <param name="eventName">The event name.</param>
-    /// <param name="arguments">The arguments.</param>
+    /// <param name="arguments">The arguments; <c>Emit("x", null)</c> sends one <c>null</c> (<c>42["x",null]</c>), as JavaScript's <c>emit("x", null)</c>.</param>
     /// <returns><see langword="true"/> when sent or buffered.</returns>
-    public bool Emit(string eventName, params object?[] arguments) => Emit(eventName, arguments, WriteObjects);
+    public bool Emit(string eventName, params object?[]? arguments) => Emit(eventName, arguments, WriteObjects);
 
     /// <summary>Emits an event whose arguments a callback writes (what the typed emitters use).</summary>
     /// <typeparam name="TState">The state handed to the callback.</typeparam>
@@ -445,7 +445,7 @@ public sealed class SocketIOClient : IAsyncDisposable
     /// <returns>The acknowledgement's arguments.</returns>
     /// <exception cref="SocketIOClientAckTimeoutException">The acknowledgement did not come in time.</exception>
     /// <exception cref="SocketIOClientDisconnectedException">The connection was lost after the event was sent.</exception>
-    public Task<SocketIOArguments> EmitWithAckAsync(string eventName, params object?[] arguments) =>
+    public Task<SocketIOArguments> EmitWithAckAsync(string eventName, params object?[]? arguments) =>
         EmitWithAckAsync(eventName, arguments, WriteObjects);
 
     /// <summary>Emits an event whose arguments a callback writes and waits for the server's acknowledgement.</summary>
@@ -631,9 +631,9 @@ public sealed class SocketIOClient : IAsyncDisposable
         }
     }
 
-    private static void WriteObjects(SocketIOPacketWriter writer, object?[] arguments)
+    private static void WriteObjects(SocketIOPacketWriter writer, object?[]? arguments)
     {
-        ArgumentNullException.ThrowIfNull(arguments);
+        arguments ??= [null]; // what C# passes for Emit("x", null): one null argument, as JavaScript's emit("x", null)
         foreach (object? argument in arguments)
         {
             writer.WriteArgument(argument);

@@ -28,14 +28,14 @@ public readonly struct SocketIOClientEmitter : IEquatable<SocketIOClientEmitter>
     public SocketIOClientEmitter Timeout(TimeSpan timeout) => new(_client, CheckTimeout(timeout), _volatile);
 
     /// <inheritdoc cref="SocketIOClient.Emit(string, object?[])"/>
-    public bool Emit(string eventName, params object?[] arguments) => Emit(eventName, arguments, WriteObjects);
+    public bool Emit(string eventName, params object?[]? arguments) => Emit(eventName, arguments, WriteObjects);
 
     /// <inheritdoc cref="SocketIOClient.Emit{TState}(string, TState, SocketIOArgumentsWriter{TState})"/>
     public bool Emit<TState>(string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments) =>
         Client.EmitCore(eventName, state, writeArguments, _volatile);
 
     /// <inheritdoc cref="SocketIOClient.EmitWithAckAsync(string, object?[])"/>
-    public Task<SocketIOArguments> EmitWithAckAsync(string eventName, params object?[] arguments) =>
+    public Task<SocketIOArguments> EmitWithAckAsync(string eventName, params object?[]? arguments) =>
         EmitWithAckAsync(eventName, arguments, WriteObjects);
 
     /// <inheritdoc cref="SocketIOClient.EmitWithAckAsync{TState}(string, TState, SocketIOArgumentsWriter{TState}, CancellationToken)"/>
@@ -73,9 +73,9 @@ public readonly struct SocketIOClientEmitter : IEquatable<SocketIOClientEmitter>
 
     private SocketIOClient Client => _client ?? throw new InvalidOperationException("This emitter was not obtained from a SocketIOClient.");
 
-    private static void WriteObjects(SocketIOPacketWriter writer, object?[] arguments)
+    private static void WriteObjects(SocketIOPacketWriter writer, object?[]? arguments)
     {
-        ArgumentNullException.ThrowIfNull(arguments);
+        arguments ??= [null]; // what C# passes for Emit("x", null): one null argument, as JavaScript's emit("x", null)
         foreach (object? argument in arguments)
         {
             writer.WriteArgument(argument);

@@ -10,9 +10,9 @@ public interface ISocketIOEmitter
 {
     /// <summary>Sends an event with untyped arguments (see <see cref="SocketIOPacketWriter.WriteArgument(object?)"/>).</summary>
     /// <param name="eventName">The event name; reserved names (<c>connect</c>, <c>disconnect</c>, …) are refused.</param>
-    /// <param name="arguments">The arguments.</param>
+    /// <param name="arguments">The arguments; <c>Emit("x", null)</c> sends one <c>null</c> (<c>42["x",null]</c>), as JavaScript's <c>emit("x", null)</c>.</param>
     /// <returns>For a socket, whether the packet was queued; for a broadcast, <see langword="true"/>.</returns>
-    bool Emit(string eventName, params object?[] arguments);
+    bool Emit(string eventName, params object?[]? arguments);
 
     /// <summary>Sends an event whose arguments are written by a callback; the packet is encoded once whatever the number of recipients.</summary>
     /// <typeparam name="TState">The state passed to <paramref name="writeArguments"/>.</typeparam>

@@ -95,9 +95,9 @@ public sealed class SocketIOBroadcastOperator : ISocketIOEmitter
         new(Namespace, _rooms, _except, _flags, SocketIOSocketEmitter.CheckTimeout(timeout));
 
     /// <inheritdoc/>
-    public bool Emit(string eventName, params object?[] arguments)
+    public bool Emit(string eventName, params object?[]? arguments)
     {
-        ArgumentNullException.ThrowIfNull(arguments);
+        arguments ??= [null]; // what C# passes for Emit("x", null): one null argument, as JavaScript's emit("x", null)
         return Emit(eventName, arguments, SocketIOSocket.WriteUntyped);
     }
 
@@ -135,9 +135,9 @@ public sealed class SocketIOBroadcastOperator : ISocketIOEmitter
     /// One response per socket that answered (sockets that disconnect meanwhile are not waited for). Fails with
     /// <see cref="SocketIOAckTimeoutException"/> (holding the responses that arrived) when some did not answer in time.
     /// </returns>
-    public Task<IReadOnlyList<SocketIOArguments>> EmitWithAckAsync(string eventName, params object?[] arguments)
+    public Task<IReadOnlyList<SocketIOArguments>> EmitWithAckAsync(string eventName, params object?[]? arguments)
     {
-        ArgumentNullException.ThrowIfNull(arguments);
+        arguments ??= [null]; // what C# passes for Emit("x", null): one null argument, as JavaScript's emit("x", null)
         return EmitWithAckAsync(eventName, arguments, SocketIOSocket.WriteUntyped);
     }
 

@@ -124,7 +124,7 @@ public sealed class SocketIONamespace : ISocketIOEmitter
     /// <param name="eventName">The event name; reserved names are refused.</param>
     /// <param name="arguments">The arguments.</param>
     /// <returns><see langword="true"/>.</returns>
-    public bool Emit(string eventName, params object?[] arguments) => CreateOperator().Emit(eventName, arguments);
+    public bool Emit(string eventName, params object?[]? arguments) => CreateOperator().Emit(eventName, arguments);
 
     /// <inheritdoc/>
     public bool Emit<TState>(string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments) =>
@@ -178,7 +178,7 @@ public sealed class SocketIONamespace : ISocketIOEmitter
     /// <param name="eventName">The event name.</param>
     /// <param name="arguments">The arguments.</param>
     /// <returns>Completes once sent.</returns>
-    public ValueTask ServerSideEmitAsync(string eventName, params object?[] arguments) =>
+    public ValueTask ServerSideEmitAsync(string eventName, params object?[]? arguments) =>
         Adapter.ServerSideEmitAsync(BuildServerSideData(eventName, arguments), CancellationToken.None);
 
     /// <summary>
@@ -303,10 +303,10 @@ public sealed class SocketIONamespace : ISocketIOEmitter
         return true;
     }
 
-    private ReadOnlyMemory<byte> BuildServerSideData(string eventName, object?[] arguments)
+    private ReadOnlyMemory<byte> BuildServerSideData(string eventName, object?[]? arguments)
     {
         ArgumentNullException.ThrowIfNull(eventName);
-        ArgumentNullException.ThrowIfNull(arguments);
+        arguments ??= [null]; // what C# passes for Emit("x", null): one null argument, as JavaScript's emit("x", null)
         using SocketIOPacketWriter writer = CreateWriter();
         writer.MaxAttachments = 0;
         writer.StartEvent(eventName);

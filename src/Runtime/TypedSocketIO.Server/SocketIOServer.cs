@@ -155,7 +155,7 @@ public sealed class SocketIOServer : ISocketIOEmitter, IDisposable
     public SocketIOBroadcastOperator Timeout(TimeSpan timeout) => MainNamespace.Timeout(timeout);
 
     /// <inheritdoc cref="SocketIONamespace.Emit(string, object?[])"/>
-    public bool Emit(string eventName, params object?[] arguments) => MainNamespace.Emit(eventName, arguments);
+    public bool Emit(string eventName, params object?[]? arguments) => MainNamespace.Emit(eventName, arguments);
 
     /// <inheritdoc/>
     public bool Emit<TState>(string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments) =>
@@ -172,7 +172,7 @@ public sealed class SocketIOServer : ISocketIOEmitter, IDisposable
     public ValueTask<int> ServerCountAsync(CancellationToken cancellationToken = default) => MainNamespace.ServerCountAsync(cancellationToken);
 
     /// <inheritdoc cref="SocketIONamespace.ServerSideEmitAsync(string, object?[])"/>
-    public ValueTask ServerSideEmitAsync(string eventName, params object?[] arguments) => MainNamespace.ServerSideEmitAsync(eventName, arguments);
+    public ValueTask ServerSideEmitAsync(string eventName, params object?[]? arguments) => MainNamespace.ServerSideEmitAsync(eventName, arguments);
 
     /// <inheritdoc cref="SocketIONamespace.ServerSideEmitWithAckAsync(string, object?[], CancellationToken)"/>
     public Task<IReadOnlyList<System.Text.Json.JsonElement>> ServerSideEmitWithAckAsync(string eventName, object?[] arguments, CancellationToken cancellationToken = default) =>

@@ -42,9 +42,9 @@ public sealed partial class SocketIOSocket
 
     /// <summary>Sends an event to this client.</summary>
     /// <param name="eventName">The event name; reserved names are refused.</param>
-    /// <param name="arguments">The arguments.</param>
+    /// <param name="arguments">The arguments; <c>Emit("x", null)</c> sends one <c>null</c> (<c>42["x",null]</c>), as JavaScript's <c>emit("x", null)</c>.</param>
     /// <returns>Whether the packet was queued (false when disconnected).</returns>
-    public bool Emit(string eventName, params object?[] arguments) => new SocketIOSocketEmitter(this, false, null).Emit(eventName, arguments);
+    public bool Emit(string eventName, params object?[]? arguments) => new SocketIOSocketEmitter(this, false, null).Emit(eventName, arguments);
 
     /// <inheritdoc/>
     public bool Emit<TState>(string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments) =>
@@ -57,7 +57,7 @@ public sealed partial class SocketIOSocket
     /// <param name="eventName">The event name; reserved names are refused.</param>
     /// <param name="arguments">The arguments.</param>
     /// <returns>The arguments of the acknowledgement; fails with <see cref="SocketIODisconnectedException"/> if the socket disconnects first.</returns>
-    public Task<SocketIOArguments> EmitWithAckAsync(string eventName, params object?[] arguments) =>
+    public Task<SocketIOArguments> EmitWithAckAsync(string eventName, params object?[]? arguments) =>
         new SocketIOSocketEmitter(this, false, null).EmitWithAckAsync(eventName, arguments);
 
     /// <summary>Sends an event whose arguments are written by a callback, and waits for the client's acknowledgement.</summary>

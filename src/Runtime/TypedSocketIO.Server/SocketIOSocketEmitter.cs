@@ -35,9 +35,9 @@ public readonly struct SocketIOSocketEmitter : ISocketIOEmitter, IEquatable<Sock
     public SocketIOSocketEmitter Timeout(TimeSpan timeout) => new(_socket, _isVolatile, CheckTimeout(timeout));
 
     /// <inheritdoc/>
-    public bool Emit(string eventName, params object?[] arguments)
+    public bool Emit(string eventName, params object?[]? arguments)
     {
-        ArgumentNullException.ThrowIfNull(arguments);
+        arguments ??= [null]; // what C# passes for Emit("x", null): one null argument, as JavaScript's emit("x", null)
         return Emit(eventName, arguments, SocketIOSocket.WriteUntyped);
     }
 
@@ -95,9 +95,9 @@ public readonly struct SocketIOSocketEmitter : ISocketIOEmitter, IEquatable<Sock
     /// <param name="eventName">The event name; reserved names are refused.</param>
     /// <param name="arguments">The arguments.</param>
     /// <returns>The arguments of the acknowledgement.</returns>
-    public Task<SocketIOArguments> EmitWithAckAsync(string eventName, params object?[] arguments)
+    public Task<SocketIOArguments> EmitWithAckAsync(string eventName, params object?[]? arguments)
     {
-        ArgumentNullException.ThrowIfNull(arguments);
+        arguments ??= [null]; // what C# passes for Emit("x", null): one null argument, as JavaScript's emit("x", null)
         return EmitWithAckAsync(eventName, arguments, SocketIOSocket.WriteUntyped);
     }
 

@@ -30,11 +30,11 @@ public abstract class SocketIOAck
         Send((value, typeInfo), static (writer, state) => writer.WriteArgument(state.value, state.typeInfo));
 
     /// <summary>Sends the acknowledgement with untyped arguments (see <see cref="SocketIO.SocketIOPacketWriter.WriteArgument(object?)"/>).</summary>
-    /// <param name="arguments">The arguments the sender's callback receives.</param>
+    /// <param name="arguments">The arguments the sender's callback receives; <c>Send(null)</c> sends one <c>null</c> (<c>43N[null]</c>), as JavaScript's <c>ack(null)</c>.</param>
     /// <returns>Whether it was queued.</returns>
-    public bool Send(params object?[] arguments)
+    public bool Send(params object?[]? arguments)
     {
-        ArgumentNullException.ThrowIfNull(arguments);
+        arguments ??= [null]; // what C# passes for Send(null): one null argument, as JavaScript's ack(null)
         return Send(arguments, static (writer, args) =>
         {
             foreach (object? argument in args)

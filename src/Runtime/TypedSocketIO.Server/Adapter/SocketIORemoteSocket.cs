@@ -49,7 +49,7 @@ public sealed class SocketIORemoteSocket : ISocketIORemoteSocket
     public SocketIOBroadcastOperator Timeout(TimeSpan timeout) => _operator.Timeout(timeout);
 
     /// <inheritdoc/>
-    public bool Emit(string eventName, params object?[] arguments) => _operator.Emit(eventName, arguments);
+    public bool Emit(string eventName, params object?[]? arguments) => _operator.Emit(eventName, arguments);
 
     /// <inheritdoc/>
     public bool Emit<TState>(string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments) => _operator.Emit(eventName, state, writeArguments);
