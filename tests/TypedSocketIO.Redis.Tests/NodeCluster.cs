@@ -26,13 +26,14 @@ public sealed class NodeCluster : IAsyncDisposable
     private readonly List<JsonElement> _received = [];
     private int _nextId;
 
-    private NodeCluster(RedisServer redis, string key, LoopbackServer a, LoopbackServer b, Process node)
+    private NodeCluster(RedisServer redis, string key, LoopbackServer a, LoopbackServer b, Process node, ConcurrentQueue<(string Server, string Args)> serverSideEvents)
     {
         Redis = redis;
         Key = key;
         A = a;
         B = b;
         _node = node;
+        ServerSideEvents = serverSideEvents;
     }
 
     public RedisServer Redis { get; }
@@ -50,16 +51,23 @@ public sealed class NodeCluster : IAsyncDisposable
     /// <summary>Client name → socket id.</summary>
     public Dictionary<string, string> Sids { get; } = [];
 
+    /// <summary>The URLs of the Node server, A and B.</summary>
+    public string[] Urls { get; private set; } = [];
+
+    /// <summary>Every server-side event <c>from-emitter</c> a server received: (server "A", "B" or "node", JSON of the arguments).</summary>
+    public ConcurrentQueue<(string Server, string Args)> ServerSideEvents { get; }
+
     public static async Task<NodeCluster> StartAsync()
     {
         RedisServer redis = await RedisServer.StartAsync();
         string key = "cluster-" + Guid.NewGuid().ToString("N")[..8];
-        LoopbackServer a = await StartDotNetAsync("A", redis, key);
-        LoopbackServer b = await StartDotNetAsync("B", redis, key);
+        var serverSideEvents = new ConcurrentQueue<(string Server, string Args)>();
+        LoopbackServer a = await StartDotNetAsync("A", redis, key, serverSideEvents);
+        LoopbackServer b = await StartDotNetAsync("B", redis, key, serverSideEvents);
 
         NodeRunner.EnsureNodeModules();
         var process = new Process { StartInfo = NodeRunner.CreateStartInfo("redis-cluster.mjs", ["--redis", redis.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--key", key]) };
-        var cluster = new NodeCluster(redis, key, a, b, process);
+        var cluster = new NodeCluster(redis, key, a, b, process, serverSideEvents);
         var ready = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, e) => cluster.OnLine(e.Data, ready);
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { cluster._stderr.Enqueue(e.Data); } };
@@ -69,16 +77,39 @@ public sealed class NodeCluster : IAsyncDisposable
         int nodePort = await ready.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         await cluster.WaitForServerCountAsync(3);
-        string[] urls = [$"http://127.0.0.1:{nodePort}", a.BaseAddress, b.BaseAddress];
+        cluster.Urls = [$"http://127.0.0.1:{nodePort}", a.BaseAddress.TrimEnd('/'), b.BaseAddress.TrimEnd('/')];
         foreach (string name in Clients)
         {
-            string url = name.StartsWith("node", StringComparison.Ordinal) ? urls[0] : name.StartsWith("a-", StringComparison.Ordinal) ? urls[1] : urls[2];
-            string[] rooms = name.EndsWith("-in", StringComparison.Ordinal) ? ["r"] : [];
-            JsonElement reply = await cluster.SendAsync(new JsonObject { ["cmd"] = "connect", ["url"] = url, ["name"] = name, ["rooms"] = new JsonArray([.. rooms.Select(r => JsonValue.Create(r))]) });
-            cluster.Sids[name] = reply.GetProperty("sid").GetString()!;
+            await cluster.ConnectAsync(name, name.EndsWith("-in", StringComparison.Ordinal) ? ["r"] : []);
         }
 
         return cluster;
+    }
+
+    /// <summary>
+    /// Connects one more official client named <paramref name="name"/>, to the Node server ("node…"), A ("a-…") or B (else),
+    /// in <paramref name="rooms"/> of namespace <paramref name="ns"/> (reconnecting after a disconnection unless told not to);
+    /// returns its socket id.
+    /// </summary>
+    public async Task<string> ConnectAsync(string name, string[] rooms, string ns = "/", bool reconnect = true)
+    {
+        string url = name.StartsWith("node", StringComparison.Ordinal) ? Urls[0] : name.StartsWith("a-", StringComparison.Ordinal) ? Urls[1] : Urls[2];
+        JsonElement reply = await SendAsync(new JsonObject
+        {
+            ["cmd"] = "connect",
+            ["url"] = url,
+            ["nsp"] = ns == "/" ? null : ns,
+            ["name"] = name,
+            ["rooms"] = new JsonArray([.. rooms.Select(r => JsonValue.Create(r))]),
+            ["reconnect"] = reconnect,
+        });
+        string sid = reply.GetProperty("sid").GetString()!;
+        lock (Sids)
+        {
+            Sids[name] = sid;
+        }
+
+        return sid;
     }
 
     /// <summary>Sends a command to the Node process and returns its reply (fails on an error reply).</summary>
@@ -180,7 +211,7 @@ public sealed class NodeCluster : IAsyncDisposable
         await Redis.DisposeAsync();
     }
 
-    private static Task<LoopbackServer> StartDotNetAsync(string name, RedisServer redis, string key) => LoopbackServer.StartAsync(
+    private static Task<LoopbackServer> StartDotNetAsync(string name, RedisServer redis, string key, ConcurrentQueue<(string Server, string Args)> serverSideEvents) => LoopbackServer.StartAsync(
         services => services.AddSocketIO().AddRedisAdapter(o =>
         {
             o.Configuration = redis.Configuration;
@@ -195,16 +226,24 @@ public sealed class NodeCluster : IAsyncDisposable
                 ack.Send($"{name} got {args.GetElement(0).GetString()}");
                 return ValueTask.CompletedTask;
             });
-            app.MapSocketIO("/", ns => ns.OnConnection(socket =>
+            io.OnServerSideEvent("from-emitter", (args, _) =>
             {
-                JsonElement auth = socket.Handshake.Auth;
-                foreach (JsonElement room in auth.GetProperty("rooms").EnumerateArray())
+                serverSideEvents.Enqueue((name, "[" + string.Join(",", Enumerable.Range(0, args.Count).Select(i => args.GetElement(i).GetRawText())) + "]"));
+                return ValueTask.CompletedTask;
+            });
+            foreach (string path in new[] { "/", "/admin" })
+            {
+                app.MapSocketIO(path, ns => ns.OnConnection(socket =>
                 {
-                    socket.Join(room.GetString()!);
-                }
+                    JsonElement auth = socket.Handshake.Auth;
+                    foreach (JsonElement room in auth.GetProperty("rooms").EnumerateArray())
+                    {
+                        socket.Join(room.GetString()!);
+                    }
 
-                socket.Data = JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["who"] = $"{name}:{auth.GetProperty("name").GetString()}" }, ClusterJson.Default.DictionaryStringString);
-            }));
+                    socket.Data = JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["who"] = $"{name}:{auth.GetProperty("name").GetString()}" }, ClusterJson.Default.DictionaryStringString);
+                }));
+            }
         });
 
     private void OnLine(string? line, TaskCompletionSource<int> ready)
@@ -242,6 +281,9 @@ public sealed class NodeCluster : IAsyncDisposable
                     _received.Add(json);
                 }
 
+                break;
+            case "serverSide":
+                ServerSideEvents.Enqueue(("node", json.GetProperty("args").GetRawText()));
                 break;
         }
     }

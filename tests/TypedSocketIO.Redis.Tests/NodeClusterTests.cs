@@ -116,25 +116,31 @@ public sealed class NodeClusterTests : IClassFixture<NodeClusterFixture>
     {
         if (origin == "node")
         {
-            JsonNode values = JsonNode.Parse("[" + JsonSerializer.Serialize(marker, ClusterJson.Default.String) + "," + ExpectedValues[1..])!;
-            await c.SendAsync(new JsonObject { ["cmd"] = "broadcast", ["room"] = room, ["name"] = "news", ["args"] = values });
+            await c.SendAsync(new JsonObject { ["cmd"] = "broadcast", ["room"] = room, ["name"] = "news", ["args"] = ValuesNode(marker) });
             return;
         }
 
         SocketIOServer io = origin == "A" ? c.IoA : c.IoB;
         SocketIOBroadcastOperator target = room is null ? io.MainNamespace.CreateOperator() : io.To(room);
-        target.Emit("news", marker, static (w, m) =>
-        {
-            w.WriteArgument(m);
-            w.WriteArgument(42);
-            w.WriteArgument(1.5);
-            w.WriteArgument("é😀 \"q\"\n");
-            w.WriteArgument(new Dictionary<string, byte[]> { ["b"] = [1, 2, 3] }, ClusterJson.Default.DictionaryStringByteArray);
-            w.WriteArgument(null);
-            w.WriteArgument(true);
-            w.WriteRawJson("[1e-7,-0.5,123456789012,2.5e-10,9007199254740991]"u8);
-        });
+        target.Emit("news", marker, WriteValues);
     }
+
+    /// <summary>The marker, then the values of <see cref="ExpectedValues"/>.</summary>
+    internal static void WriteValues(SocketIOPacketWriter w, string marker)
+    {
+        w.WriteArgument(marker);
+        w.WriteArgument(42);
+        w.WriteArgument(1.5);
+        w.WriteArgument("é😀 \"q\"\n");
+        w.WriteArgument(new Dictionary<string, byte[]> { ["b"] = [1, 2, 3] }, ClusterJson.Default.DictionaryStringByteArray);
+        w.WriteArgument(null);
+        w.WriteArgument(true);
+        w.WriteRawJson("[1e-7,-0.5,123456789012,2.5e-10,9007199254740991]"u8);
+    }
+
+    /// <summary>The arguments of <see cref="WriteValues"/> as the Node script's command takes them.</summary>
+    internal static JsonNode ValuesNode(string marker) =>
+        JsonNode.Parse("[" + JsonSerializer.Serialize(marker, ClusterJson.Default.String) + "," + ExpectedValues[1..])!;
 
     private Task BroadcastAsync(string origin, string? room, string marker) => BroadcastAsync(_c, origin, room, marker);
 

@@ -1,5 +1,6 @@
 // One Node socket.io 4.8.4 server with the official @socket.io/redis-adapter 8.3.0 (ioredis), member of a cluster with
-// our .NET servers, plus official socket.io-client clients connected to any server of the cluster. Driven by
+// our .NET servers, plus official socket.io-client clients connected to any server of the cluster, plus the official
+// @socket.io/redis-emitter 5.1.0 emitting into the cluster (command "emitter"). Driven by
 // tests/TypedSocketIO.Redis.Tests (NodeClusterTests) with JSON commands on stdin, one per line; it answers with JSON lines
 // on stdout ({"event":"reply","id":…}) and reports every event a client receives ({"event":"recv",…}).
 //
@@ -9,6 +10,7 @@ import { createServer } from "node:http";
 import { Server } from "socket.io";
 import { io as connect } from "socket.io-client";
 import { createAdapter } from "@socket.io/redis-adapter";
+import { Emitter } from "@socket.io/redis-emitter";
 import { Redis } from "ioredis";
 import readline from "node:readline";
 
@@ -36,11 +38,20 @@ for (const c of [pub, sub]) c.on("error", () => {}); // reconnects on its own; t
 
 const http = createServer();
 const io = new Server(http, { adapter: createAdapter(pub, sub, { key: args.key, requestsTimeout: 3000 }) });
-io.on("connection", (socket) => {
-  socket.join(socket.handshake.auth.rooms ?? []);
-  socket.data = { who: "node:" + socket.handshake.auth.name };
-});
+for (const nsp of [io.of("/"), io.of("/admin")]) {
+  nsp.on("connection", (socket) => {
+    socket.join(socket.handshake.auth.rooms ?? []);
+    socket.data = { who: "node:" + socket.handshake.auth.name };
+  });
+}
 io.on("hello", (arg, callback) => callback("node got " + arg));
+// Server-side events without acknowledgement (the emitter's serverSideEmit) are reported as they arrive.
+io.on("from-emitter", (...args) => print({ event: "serverSide", server: "node", args: show(args) }));
+
+// The official emitter, on its own connection (as an application without a server would have).
+const emitterRedis = new Redis(redisOptions);
+emitterRedis.on("error", () => {});
+const emitter = new Emitter(emitterRedis, { key: args.key });
 
 const clients = new Map();
 
@@ -48,12 +59,15 @@ async function run(command) {
   switch (command.cmd) {
     case "connect": {
       // {url, name, rooms}: an official client; it answers every event that asks for an acknowledgement with its name.
-      const socket = connect(command.url, { transports: ["websocket"], auth: { name: command.name, rooms: command.rooms }, reconnection: true });
+      // {nsp}: a namespace other than "/"; {reconnect: false}: stays disconnected. Each client has a connection of its own;
+      // a disconnection is reported as "$disconnect" with its reason.
+      const socket = connect(command.url + (command.nsp ?? ""), { transports: ["websocket"], auth: { name: command.name, rooms: command.rooms }, reconnection: command.reconnect ?? true, forceNew: true });
       socket.onAny((event, ...rest) => {
         const ack = typeof rest[rest.length - 1] === "function" ? rest.pop() : null;
         print({ event: "recv", client: command.name, name: event, args: show(rest) });
         if (ack) ack(command.name === "binary-voter" ? { name: command.name, bin: Buffer.from([7, 7]) } : command.name);
       });
+      socket.on("disconnect", (reason) => print({ event: "recv", client: command.name, name: "$disconnect", args: [reason] }));
       await new Promise((resolve, reject) => { socket.once("connect", resolve); socket.once("connect_error", reject); });
       clients.set(command.name, socket);
       return { sid: socket.id };
@@ -70,6 +84,26 @@ async function run(command) {
     }
     case "serverSideEmitWithAck":
       return { responses: await io.serverSideEmitWithAck("hello", command.arg) };
+    case "emitter": {
+      // {key, nsp, to, except, volatile, op, name, args, rooms, close}: one call of the official emitter.
+      let target = command.key ? new Emitter(emitterRedis, { key: command.key }) : emitter;
+      if (command.nsp) target = target.of(command.nsp);
+      if (command.op === "serverSideEmit") {
+        target.serverSideEmit(command.name, ...revive(command.args ?? []));
+        return {};
+      }
+      for (const room of command.to ?? []) target = target.to(room);
+      for (const room of command.except ?? []) target = target.except(room);
+      if (command.volatile) target = target.volatile;
+      switch (command.op) {
+        case "emit": target.emit(command.name, ...revive(command.args ?? [])); break;
+        case "socketsJoin": target.socketsJoin(command.rooms); break;
+        case "socketsLeave": target.socketsLeave(command.rooms); break;
+        case "disconnectSockets": target.disconnectSockets(command.close ?? false); break;
+        default: throw new Error("unknown emitter op " + command.op);
+      }
+      return {};
+    }
     case "serverCount":
       return { count: await io.of("/").adapter.serverCount() };
     default:

@@ -14,6 +14,7 @@ using StackExchange.Redis;
 using TypedSocketIO.Redis.Internal;
 using TypedSocketIO.Server;
 using TypedSocketIO.SocketIO;
+using static TypedSocketIO.Redis.Internal.RedisWire;
 
 namespace TypedSocketIO.Redis;
 
@@ -27,17 +28,6 @@ namespace TypedSocketIO.Redis;
 /// </summary>
 public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
 {
-    private const int TypeSockets = 0;
-    private const int TypeAllRooms = 1;
-    private const int TypeRemoteJoin = 2;
-    private const int TypeRemoteLeave = 3;
-    private const int TypeRemoteDisconnect = 4;
-    private const int TypeRemoteFetch = 5;
-    private const int TypeServerSideEmit = 6;
-    private const int TypeBroadcast = 7;
-    private const int TypeBroadcastClientCount = 8;
-    private const int TypeBroadcastAck = 9;
-
     private readonly IConnectionMultiplexer _connection;
     private readonly RedisSocketIOAdapterOptions _options;
     private readonly ILogger _logger;
@@ -854,73 +844,6 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
         return result.ToFrozenSet(StringComparer.Ordinal);
     }
 
-    private static void WritePacket(MsgPackWriter writer, SocketIOBroadcastPacket packet)
-    {
-        writer.WriteMapHeader(3);
-        writer.WriteString("type"u8);
-        writer.WriteInteger(2);
-        writer.WriteString("data"u8);
-        using (JsonDocument data = JsonDocument.Parse(packet.Data, new JsonDocumentOptions { MaxDepth = 4096 }))
-        {
-            JsonMsgPack.Write(writer, data.RootElement, packet.Attachments);
-        }
-
-        writer.WriteString("nsp"u8);
-        writer.WriteString(packet.Namespace);
-    }
-
-    private static void WriteOptions(MsgPackWriter writer, SocketIOBroadcastOptions options, TimeSpan? timeout)
-    {
-        writer.WriteMapHeader(3);
-        writer.WriteString("rooms"u8);
-        writer.WriteArrayHeader(options.Rooms.Count);
-        foreach (string room in options.Rooms)
-        {
-            writer.WriteString(room);
-        }
-
-        writer.WriteString("except"u8);
-        writer.WriteArrayHeader(options.Except.Count);
-        foreach (string room in options.Except)
-        {
-            writer.WriteString(room);
-        }
-
-        writer.WriteString("flags"u8);
-        bool isVolatile = (options.Flags & SocketIOBroadcastFlags.Volatile) != 0;
-        writer.WriteMapHeader((isVolatile ? 1 : 0) + (timeout is null ? 0 : 1));
-        if (isVolatile)
-        {
-            writer.WriteString("volatile"u8);
-            writer.WriteBoolean(true);
-        }
-
-        if (timeout is { } t)
-        {
-            writer.WriteString("timeout"u8);
-            writer.WriteNumber(Math.Round(t.TotalMilliseconds));
-        }
-    }
-
-    private static void WriteSelection(Utf8JsonWriter w, SocketIOBroadcastOptions options)
-    {
-        w.WriteStartObject();
-        WriteStrings(w, "rooms", options.Rooms);
-        WriteStrings(w, "except", options.Except);
-        w.WriteEndObject();
-    }
-
-    private static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> values)
-    {
-        w.WriteStartArray(name);
-        foreach (string value in values)
-        {
-            w.WriteStringValue(value);
-        }
-
-        w.WriteEndArray();
-    }
-
     /// <summary>A local socket as the official adapter answers a fetch: {id, handshake, rooms, data}.</summary>
     private void WriteSocket(Utf8JsonWriter w, SocketIOSocket socket)
     {
@@ -1116,19 +1039,6 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
         }
 
         return writer.ToArray();
-    }
-
-    private static string Json(Action<Utf8JsonWriter> write)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            writer.WriteStartObject();
-            write(writer);
-            writer.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private static string NewRequestId() => RandomNumberGenerator.GetHexString(12, lowercase: true);

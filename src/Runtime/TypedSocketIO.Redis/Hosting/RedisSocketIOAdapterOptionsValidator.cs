@@ -31,10 +31,7 @@ internal sealed class RedisSocketIOAdapterOptionsValidator : IValidateOptions<Re
             failures.Add("RedisSocketIOAdapterOptions.Configuration must name the Redis server (e.g. \"127.0.0.1:6379\") when no connection is given.");
         }
 
-        if (string.IsNullOrEmpty(options.Key) || options.Key.Contains('#', StringComparison.Ordinal))
-        {
-            failures.Add($"RedisSocketIOAdapterOptions.Key must be non-empty and without '#'; it is \"{options.Key}\".");
-        }
+        CheckKey(options.Key, "RedisSocketIOAdapterOptions.Key", failures);
 
         if (options.RequestsTimeout <= TimeSpan.Zero || options.RequestsTimeout.TotalMilliseconds > int.MaxValue)
         {
@@ -47,5 +44,14 @@ internal sealed class RedisSocketIOAdapterOptionsValidator : IValidateOptions<Re
         }
 
         return failures;
+    }
+
+    /// <summary>The channel prefix every server and emitter of one cluster shares: non-empty, without '#'.</summary>
+    public static void CheckKey(string? key, string name, List<string> failures)
+    {
+        if (string.IsNullOrEmpty(key) || key.Contains('#', StringComparison.Ordinal))
+        {
+            failures.Add($"{name} must be non-empty and without '#'; it is \"{key}\".");
+        }
     }
 }
