@@ -81,7 +81,7 @@ public sealed class NodeClusterTests : IClassFixture<NodeClusterFixture>
         JsonElement a = sockets.Single(s => s.GetProperty("id").GetString() == _c.Sids["a-in"]);
         Assert.Equal("A:a-in", a.GetProperty("data").GetProperty("who").GetString());
         Assert.Equal("a-in", a.GetProperty("auth").GetProperty("name").GetString());
-        Assert.Equal([_c.Sids["a-in"], "r"], a.GetProperty("rooms").EnumerateArray().Select(r => r.GetString()).Order());
+        Assert.Equal(new[] { _c.Sids["a-in"], "r" }.Order(StringComparer.Ordinal), a.GetProperty("rooms").EnumerateArray().Select(r => r.GetString()!).Order(StringComparer.Ordinal));
         await _c.WaitForAllAsync("direct-node", "from node", NodeCluster.InRoom);
     }
 
