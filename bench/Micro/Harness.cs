@@ -59,7 +59,8 @@ internal sealed class MemoryClient
     {
         Connection.OnTextAsync("0"u8.ToArray()).AsTask().GetAwaiter().GetResult();
         string text = System.Text.Encoding.UTF8.GetString(Transport.Last!.Text.Span);
-        string sid = text["0{\"sid\":\"".Length..^2];
+        string sid = text["0{\"sid\":\"".Length..];
+        sid = sid[..sid.IndexOf('"', StringComparison.Ordinal)];
         return server.MainNamespace.Sockets[sid];
     }
 

@@ -27,6 +27,7 @@ public class HotPathBenchmarks
     private SocketIOServer _untypedServer = null!;
     private SocketIOServer _typedServer = null!;
     private SocketIOServer _broadcastServer = null!;
+    private SocketIOServer _recoveryServer = null!;
     private MemoryClient _untypedClient = null!;
     private MemoryClient _typedClient = null!;
     private SocketIOSocket _untypedSocket = null!;
@@ -59,6 +60,14 @@ public class HotPathBenchmarks
             new MemoryClient(_broadcastServer).Connect(_broadcastServer);
         }
 
+        _recoveryServer = new SocketIOServer(new SocketIOServerOptions { ConnectionStateRecovery = new SocketIOConnectionStateRecoveryOptions() });
+        MemoryClient recoveryClient = new(_recoveryServer);
+        recoveryClient.Connect(_recoveryServer);
+        for (int i = 1; i < 100; i++)
+        {
+            new MemoryClient(_recoveryServer).Connect(_recoveryServer);
+        }
+
         // Each benchmark checks its own effect once, so a broken path cannot measure as fast.
         AckRoundTripUntyped();
         Expect(_untypedClient.Transport, """31[{"n":1,"s":"hello, world"}]""");
@@ -68,6 +77,13 @@ public class HotPathBenchmarks
         Expect(_untypedClient.Transport, """2["tick",1,"hello, world"]""");
         EmitTyped();
         Expect(_typedClient.Transport, """2["tick",{"n":1,"s":"hello, world"}]""");
+        BroadcastRecovery100();
+        string withOffset = System.Text.Encoding.UTF8.GetString(recoveryClient.Transport.Last!.Text.Span);
+        if (!withOffset.StartsWith("2[\"tick\",1,\"hello, world\",\"", StringComparison.Ordinal) || !withOffset.EndsWith("-0\"]", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"Sent {withOffset}, expected the event with its offset.");
+        }
+
         if (EmitWithAckAnswered() != 1 || ParseEvent() != 1 || DecodeBinaryEvent() != 1024)
         {
             throw new InvalidOperationException("A benchmark does not do what it says.");
@@ -80,6 +96,7 @@ public class HotPathBenchmarks
         _untypedServer.Dispose();
         _typedServer.Dispose();
         _broadcastServer.Dispose();
+        _recoveryServer.Dispose();
     }
 
     /// <summary>Decodes <c>2["echo",{…}]</c> and makes the arguments view, as the server does for every EVENT.</summary>
@@ -141,6 +158,10 @@ public class HotPathBenchmarks
     /// <summary><c>io.Emit.Tick(payload)</c> to 100 sockets.</summary>
     [Benchmark]
     public void BroadcastTyped100() => _broadcastNamespace.Emit.Tick(TypedPayload);
+
+    /// <summary><c>io.Emit("tick", 1L, "hello, world")</c> to 100 sockets with connection state recovery on (the offset appended, the packet kept for replay).</summary>
+    [Benchmark]
+    public bool BroadcastRecovery100() => _recoveryServer.Emit("tick", UntypedArguments);
 
     private static void Expect(NullTransport transport, string text)
     {

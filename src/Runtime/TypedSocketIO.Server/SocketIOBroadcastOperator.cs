@@ -10,13 +10,18 @@ namespace TypedSocketIO.Server;
 /// </summary>
 public sealed class SocketIOBroadcastOperator : ISocketIOEmitter
 {
+    private static readonly ImmutableHashSet<string> NoRooms = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
+
     private readonly ImmutableHashSet<string> _rooms;
     private readonly ImmutableHashSet<string> _except;
     private readonly SocketIOBroadcastFlags _flags;
     private readonly TimeSpan? _timeout;
 
+    // Made on first use and kept: an operator is immutable, and the namespace's own (every socket) serves every io.Emit.
+    private SocketIOBroadcastOptions? _options;
+
     internal SocketIOBroadcastOperator(SocketIONamespace ns)
-        : this(ns, ImmutableHashSet.Create<string>(StringComparer.Ordinal), ImmutableHashSet.Create<string>(StringComparer.Ordinal), SocketIOBroadcastFlags.None, null)
+        : this(ns, NoRooms, NoRooms, SocketIOBroadcastFlags.None, null)
     {
     }
 
@@ -34,7 +39,8 @@ public sealed class SocketIOBroadcastOperator : ISocketIOEmitter
     public SocketIONamespace Namespace { get; }
 
     /// <summary>The selection as the adapter receives it.</summary>
-    public SocketIOBroadcastOptions Options => new() { Rooms = _rooms, Except = _except, Flags = _flags, Timeout = _timeout };
+    public SocketIOBroadcastOptions Options =>
+        _options ??= new() { Rooms = _rooms, Except = _except, Flags = _flags, Timeout = _timeout };
 
     /// <summary>The same selection, volatile: dropped for clients whose transport is not writable right now.</summary>
     public SocketIOBroadcastOperator Volatile => new(Namespace, _rooms, _except, _flags | SocketIOBroadcastFlags.Volatile, _timeout);
@@ -114,7 +120,7 @@ public sealed class SocketIOBroadcastOperator : ISocketIOEmitter
             packet = writer.Build(Namespace.Name);
         }
 
-        Namespace.Adapter.Broadcast(SocketIOBroadcastPacket.FromEncoded(packet), Options);
+        Namespace.Adapter.Broadcast(SocketIOBroadcastPacket.FromEncoded(packet, Namespace.Name), Options);
         return true;
     }
 
@@ -174,7 +180,7 @@ public sealed class SocketIOBroadcastOperator : ISocketIOEmitter
         var collector = new BroadcastAck(eventName, timeout);
         collector.Start(Namespace.Server.TimeProvider, cancellationToken);
         ISocketIOAdapter adapter = Namespace.Adapter;
-        adapter.BroadcastWithAck(SocketIOBroadcastPacket.FromEncoded(packet), Options, collector);
+        adapter.BroadcastWithAck(SocketIOBroadcastPacket.FromEncoded(packet, Namespace.Name), Options, collector);
         if ((_flags & SocketIOBroadcastFlags.Local) != 0)
         {
             collector.SetServerCount(1);

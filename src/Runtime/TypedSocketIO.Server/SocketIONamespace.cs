@@ -15,6 +15,7 @@ public sealed class SocketIONamespace : ISocketIOEmitter
     private Func<SocketIOSocket, ValueTask>[] _connectionHandlers = [];
     private Dictionary<string, SocketIOEventListener[]> _serverSideHandlers = new(StringComparer.Ordinal);
     private long _nextAckId = -1;
+    private SocketIOBroadcastOperator? _all;
 
     internal SocketIONamespace(SocketIOServer server, string name, ISocketIOAdapterFactory adapterFactory)
     {
@@ -224,7 +225,8 @@ public sealed class SocketIONamespace : ISocketIOEmitter
     /// <param name="close">Whether to close their whole underlying connections.</param>
     public void DisconnectSockets(bool close = false) => CreateOperator().DisconnectSockets(close);
 
-    internal SocketIOBroadcastOperator CreateOperator() => new(this);
+    /// <summary>The selection of every socket (immutable, so one per namespace serves every broadcast).</summary>
+    internal SocketIOBroadcastOperator CreateOperator() => _all ??= new(this);
 
     internal SocketIOPacketWriter CreateWriter() => SocketIOPacketWriter.Rent(Server.Options.JsonSerializerOptions);
 

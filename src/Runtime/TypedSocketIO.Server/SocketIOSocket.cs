@@ -28,6 +28,7 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
     private SocketIOAnyListener[] _anyOutgoingHandlers = [];
     private int _state;
     private string? _closeReason;
+    private SocketIOBroadcastOptions? _ownRoomOptions;
 
     internal SocketIOSocket(SocketIONamespace ns, SocketIOClientConnection client, SocketIOHandshake handshake, string id, string? pid = null, bool recovered = false)
     {
@@ -42,6 +43,13 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
 
     /// <summary>The socket id: random (CSPRNG), unique, specific to this namespace. The socket is always in the room of this name.</summary>
     public string Id { get; }
+
+    /// <summary>The selection of this socket alone, on this server (an emit that goes through the adapter, with recovery on); made once.</summary>
+    internal SocketIOBroadcastOptions OwnRoomOptions => _ownRoomOptions ??= new SocketIOBroadcastOptions
+    {
+        Rooms = System.Collections.Immutable.ImmutableHashSet.Create(StringComparer.Ordinal, Id),
+        Flags = SocketIOBroadcastFlags.Local,
+    };
 
     /// <summary>The namespace the socket belongs to.</summary>
     public SocketIONamespace Namespace { get; }

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using TypedSocketIO.SocketIO;
 
 namespace TypedSocketIO.Server;
@@ -87,7 +86,7 @@ public readonly struct SocketIOSocketEmitter : ISocketIOEmitter, IEquatable<Sock
 
         _socket.Namespace.Adapter.Broadcast(
             SocketIOBroadcastPacket.FromEncoded(packet),
-            new SocketIOBroadcastOptions { Rooms = ImmutableHashSet.Create(StringComparer.Ordinal, _socket.Id), Flags = SocketIOBroadcastFlags.Local });
+            _socket.OwnRoomOptions);
         return true;
     }
 

@@ -147,7 +147,7 @@ public partial class InMemorySocketIOAdapter
 
             // Under the lock, so that the buffer is in offset order.
             long seq = _nextSeq++;
-            SocketIOBroadcastPacket withOffset = packet.WithOffset(_epoch + "-" + seq.ToString(CultureInfo.InvariantCulture));
+            SocketIOBroadcastPacket withOffset = packet.WithOffset(_epoch, seq);
             SocketIOEncodedPacket encoded = withOffset.Encode();
             long size = EntryOverhead + encoded.Text.Length;
             foreach (ReadOnlyMemory<byte> attachment in encoded.Attachments)

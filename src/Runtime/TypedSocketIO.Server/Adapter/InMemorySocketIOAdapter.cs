@@ -128,9 +128,18 @@ public partial class InMemorySocketIOAdapter : ISocketIOAdapter
         ArgumentNullException.ThrowIfNull(options);
         bool isVolatile = (options.Flags & SocketIOBroadcastFlags.Volatile) != 0;
         SocketIOEncodedPacket encoded = StoreForRecovery(packet, options).Encode();
-        foreach (SocketIOSocket socket in Select(options))
+        var selection = new Selection();
+        try
         {
-            socket.SendEventPacket(encoded, isVolatile);
+            SelectInto(options, ref selection);
+            foreach (SocketIOSocket socket in selection.Sockets)
+            {
+                socket.SendEventPacket(encoded, isVolatile);
+            }
+        }
+        finally
+        {
+            selection.Dispose();
         }
     }
 
@@ -147,23 +156,32 @@ public partial class InMemorySocketIOAdapter : ISocketIOAdapter
         SocketIOEncodedPacket encoded = packet.WithAckId(ackId).Encode();
         var group = new LocalBroadcastAck(ackId, collector);
         int clientCount = 0;
-        foreach (SocketIOSocket socket in Select(options))
+        var selection = new Selection();
+        try
         {
-            // In the table before the packet leaves, so that an early answer finds its entry.
-            if (!socket.TryAddAck(ackId, group, out _))
+            SelectInto(options, ref selection);
+            foreach (SocketIOSocket socket in selection.Sockets)
             {
-                continue;
-            }
+                // In the table before the packet leaves, so that an early answer finds its entry.
+                if (!socket.TryAddAck(ackId, group, out _))
+                {
+                    continue;
+                }
 
-            if (socket.SendEventPacket(encoded, isVolatile))
-            {
-                group.AddTarget(socket);
-                clientCount++;
+                if (socket.SendEventPacket(encoded, isVolatile))
+                {
+                    group.AddTarget(socket);
+                    clientCount++;
+                }
+                else
+                {
+                    socket.TryRemoveAck(ackId, out _);
+                }
             }
-            else
-            {
-                socket.TryRemoveAck(ackId, out _);
-            }
+        }
+        finally
+        {
+            selection.Dispose();
         }
 
         group.Start();
@@ -277,7 +295,23 @@ public partial class InMemorySocketIOAdapter : ISocketIOAdapter
     protected List<SocketIOSocket> Select(SocketIOBroadcastOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var result = new List<SocketIOSocket>();
+        var selection = new Selection();
+        try
+        {
+            SelectInto(options, ref selection);
+            var result = new List<SocketIOSocket>(selection.Count);
+            result.AddRange(selection.Sockets);
+            return result;
+        }
+        finally
+        {
+            selection.Dispose();
+        }
+    }
+
+    /// <summary>Resolves a selection into a pooled array (no list per broadcast); the caller disposes it once done sending.</summary>
+    private void SelectInto(SocketIOBroadcastOptions options, ref Selection result)
+    {
         lock (_gate)
         {
             HashSet<string>? excluded = null;
@@ -291,9 +325,10 @@ public partial class InMemorySocketIOAdapter : ISocketIOAdapter
 
             if (options.Rooms.Count == 0)
             {
+                result.Reserve(_sids.Count);
                 foreach (string sid in _sids.Keys)
                 {
-                    AddIfSelected(sid, excluded, result);
+                    AddIfSelected(sid, excluded, ref result);
                 }
             }
             else if (options.Rooms.Count == 1)
@@ -302,9 +337,10 @@ public partial class InMemorySocketIOAdapter : ISocketIOAdapter
                 {
                     if (_rooms.TryGetValue(room, out HashSet<string>? members))
                     {
+                        result.Reserve(members.Count);
                         foreach (string sid in members)
                         {
-                            AddIfSelected(sid, excluded, result);
+                            AddIfSelected(sid, excluded, ref result);
                         }
                     }
                 }
@@ -320,18 +356,16 @@ public partial class InMemorySocketIOAdapter : ISocketIOAdapter
                         {
                             if (seen.Add(sid))
                             {
-                                AddIfSelected(sid, excluded, result);
+                                AddIfSelected(sid, excluded, ref result);
                             }
                         }
                     }
                 }
             }
         }
-
-        return result;
     }
 
-    private void AddIfSelected(string sid, HashSet<string>? excluded, List<SocketIOSocket> result)
+    private void AddIfSelected(string sid, HashSet<string>? excluded, ref Selection result)
     {
         if (excluded is not null && excluded.Contains(sid))
         {
@@ -349,6 +383,58 @@ public partial class InMemorySocketIOAdapter : ISocketIOAdapter
         if (_rooms.TryGetValue(room, out HashSet<string>? members) && members.Remove(socketId) && members.Count == 0)
         {
             _rooms.Remove(room);
+        }
+    }
+
+    /// <summary>The sockets a selection resolved to, in an array rented from the pool (cleared when given back).</summary>
+    private struct Selection : IDisposable
+    {
+        private SocketIOSocket[]? _sockets;
+
+        public int Count { get; private set; }
+
+        public readonly ReadOnlySpan<SocketIOSocket> Sockets => _sockets.AsSpan(0, Count);
+
+        /// <summary>Makes room for <paramref name="more"/> sockets beyond those already added.</summary>
+        public void Reserve(int more)
+        {
+            if (more > 0 && (_sockets is null || _sockets.Length - Count < more))
+            {
+                Grow(Count + more);
+            }
+        }
+
+        public void Add(SocketIOSocket socket)
+        {
+            if (_sockets is null || Count == _sockets.Length)
+            {
+                Grow(Math.Max(16, Count * 2));
+            }
+
+            _sockets![Count++] = socket;
+        }
+
+        public void Dispose()
+        {
+            if (_sockets is { } sockets)
+            {
+                _sockets = null;
+                System.Buffers.ArrayPool<SocketIOSocket>.Shared.Return(sockets, clearArray: true);
+            }
+
+            Count = 0;
+        }
+
+        private void Grow(int size)
+        {
+            SocketIOSocket[] larger = System.Buffers.ArrayPool<SocketIOSocket>.Shared.Rent(size);
+            if (_sockets is { } old)
+            {
+                old.AsSpan(0, Count).CopyTo(larger);
+                System.Buffers.ArrayPool<SocketIOSocket>.Shared.Return(old, clearArray: true);
+            }
+
+            _sockets = larger;
         }
     }
 }

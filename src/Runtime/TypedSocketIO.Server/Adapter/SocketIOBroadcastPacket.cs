@@ -70,7 +70,10 @@ public sealed class SocketIOBroadcastPacket
     /// <param name="packet">The encoded EVENT.</param>
     /// <returns>The structured packet.</returns>
     /// <exception cref="ArgumentException">The packet is not an EVENT, or carries an acknowledgement id.</exception>
-    public static SocketIOBroadcastPacket FromEncoded(SocketIOEncodedPacket packet)
+    public static SocketIOBroadcastPacket FromEncoded(SocketIOEncodedPacket packet) => FromEncoded(packet, knownNamespace: null);
+
+    /// <summary>As <see cref="FromEncoded(SocketIOEncodedPacket)"/>, for a packet just built for <paramref name="knownNamespace"/> (its name not decoded again).</summary>
+    internal static SocketIOBroadcastPacket FromEncoded(SocketIOEncodedPacket packet, string? knownNamespace)
     {
         ArgumentNullException.ThrowIfNull(packet);
         if (packet.Type is not (SocketIOPacketType.Event or SocketIOPacketType.BinaryEvent))
@@ -90,7 +93,7 @@ public sealed class SocketIOBroadcastPacket
         {
             // A namespace never contains ',' (the header's separator).
             int comma = text[position..].IndexOf((byte)',');
-            nsp = Encoding.UTF8.GetString(text.Slice(position, comma));
+            nsp = knownNamespace ?? Encoding.UTF8.GetString(text.Slice(position, comma));
             position += comma + 1;
         }
 
@@ -153,6 +156,37 @@ public sealed class SocketIOBroadcastPacket
         json.CopyTo(result.AsSpan(position));
         result[^1] = (byte)']';
         return new SocketIOBroadcastPacket(Namespace, result, Attachments, AckId, _eventName, null);
+    }
+
+    /// <summary>
+    /// <see cref="WithOffset(string)"/> for the in-memory adapter's offsets, <c>&lt;epoch&gt;-&lt;seq&gt;</c> (base64url and digits: no
+    /// escaping), and its encoding, written once: the data with the offset go straight behind the header, the new packet's
+    /// <see cref="Data"/> is a slice of that text (no decode, no second copy).
+    /// </summary>
+    internal SocketIOBroadcastPacket WithOffset(string epoch, long seq)
+    {
+        ReadOnlySpan<byte> data = Data.Span;
+        byte[] rented = System.Buffers.ArrayPool<byte>.Shared.Rent(data.Length + epoch.Length + 24);
+        try
+        {
+            Span<byte> buffer = rented;
+            data[..^1].CopyTo(buffer);
+            int position = data.Length - 1;
+            buffer[position++] = (byte)',';
+            buffer[position++] = (byte)'"';
+            position += Encoding.ASCII.GetBytes(epoch, buffer[position..]);
+            buffer[position++] = (byte)'-';
+            seq.TryFormat(buffer[position..], out int written, default, CultureInfo.InvariantCulture);
+            position += written;
+            buffer[position++] = (byte)'"';
+            buffer[position++] = (byte)']';
+            SocketIOEncodedPacket encoded = SocketIOEncodedPacket.Event(Namespace, buffer[..position], Attachments, AckId);
+            return new SocketIOBroadcastPacket(Namespace, encoded.Text[^position..], encoded.Attachments, AckId, _eventName, encoded);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     /// <summary>The arguments after the event name, as a received event shows them (placeholders resolved to the attachments).</summary>
