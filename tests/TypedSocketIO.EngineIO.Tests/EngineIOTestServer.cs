@@ -27,8 +27,41 @@ public sealed class RecordingEchoHandler : IEngineIOHandler
     public ValueTask OnTextAsync(EngineIOConnection connection, ReadOnlyMemory<byte> utf8)
     {
         Events.Enqueue("text " + Encoding.UTF8.GetString(utf8.Span));
-        connection.TrySend(EngineIOMessage.Text(utf8.ToArray()));
+        connection.TrySend(EngineIOMessage.Text(utf8.Span.SequenceEqual("handshake"u8) ? DescribeHandshake(connection.Handshake) : utf8.ToArray()));
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// The handshake in the shape eio-exact-server.mjs sends for "handshake" (Node's socket.request): header names in lower
+    /// case, a repeated query parameter as its last value (Node's Object.fromEntries of the search parameters).
+    /// </summary>
+    private static byte[] DescribeHandshake(EngineIOHandshake handshake)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteStartObject("headers");
+            foreach (var header in handshake.Headers)
+            {
+                json.WriteString(header.Key.ToLowerInvariant(), string.Join(", ", header.Value.ToArray()));
+            }
+
+            json.WriteEndObject();
+            json.WriteString("url", handshake.Url);
+            json.WriteStartObject("query");
+            foreach (var parameter in handshake.Query)
+            {
+                json.WriteString(parameter.Key, parameter.Value[^1]);
+            }
+
+            json.WriteEndObject();
+            json.WriteString("address", handshake.RemoteAddress?.ToString());
+            json.WriteBoolean("secure", handshake.IsSecure);
+            json.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     public ValueTask OnBinaryAsync(EngineIOConnection connection, ReadOnlyMemory<byte> data)

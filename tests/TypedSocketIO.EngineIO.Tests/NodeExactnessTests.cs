@@ -15,6 +15,8 @@ public sealed class NodeExactnessTests
 {
     private const string Origin = "http://allowed.example";
 
+    private static readonly JsonSerializerOptions RelaxedJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     [Fact]
     public async Task AfterTheProbeIsAnswered_QueuedPacketsFlushToTheNextPoll_AtOnce()
     {
@@ -308,6 +310,77 @@ public sealed class NodeExactnessTests
         });
     }
 
+    [Fact]
+    public async Task TheHandshakeRequest_IsWhatTheHandlerSees_LongAfterItEnded_AsNodeSocketRequest()
+    {
+        // Node: socket.request (headers, url, _query), socket.remoteAddress, request.connection.encrypted, sent back on the
+        // message "handshake". Ours: EngineIOConnection.Handshake, read by the handler (no IHttpContextAccessor), same shape.
+        var seen = new List<(string Server, string Authority, string Polling, string WebSocket)>();
+        await ForBothAsync(new { }, null, async target =>
+        {
+            // Polling: the handshake GET, then requests with other headers and an upgrade; the handshake stays the first GET's.
+            using var get = new HttpRequestMessage(HttpMethod.Get, target.Url(null) + "&a=1&b=%C3%A9&c=x+y&a=2");
+            get.Headers.TryAddWithoutValidation("X-First", "first");
+            get.Headers.TryAddWithoutValidation("Origin", "http://origin.example");
+            get.Headers.TryAddWithoutValidation("Cookie", "k=v; other=w");
+            using HttpResponseMessage handshake = await target.Http.SendAsync(get);
+            string sid = SidOf(await handshake.Content.ReadAsStringAsync());
+            using (var post = new HttpRequestMessage(HttpMethod.Post, target.Url(sid)) { Content = new StringContent("4one", Encoding.UTF8, "text/plain") })
+            {
+                post.Headers.TryAddWithoutValidation("X-Later", "post");
+                using HttpResponseMessage posted = await target.Http.SendAsync(post);
+                Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+            }
+
+            Assert.Equal("4one", await target.PollAsync(sid));
+            using ClientWebSocket upgrade = await target.ConnectWebSocketAsync(sid, headers: [new("X-Later", "upgrade")]);
+            await upgrade.SendTextAsync("2probe");
+            Assert.Equal("3probe", await upgrade.ReceiveTextAsync());
+            await upgrade.SendTextAsync("5");
+            await upgrade.SendTextAsync("4handshake");
+            string polling = await upgrade.ReceiveTextAsync();
+
+            // WebSocket from the start: the handshake is the WebSocket request's, read after the 101.
+            using ClientWebSocket direct = await target.ConnectWebSocketAsync(null, headers: [new("X-First", "ws")], query: "&d=4");
+            Assert.StartsWith("0{", await direct.ReceiveTextAsync(), StringComparison.Ordinal);
+            await direct.SendTextAsync("4handshake");
+            string webSocket = await direct.ReceiveTextAsync();
+            seen.Add((target.Name, target.BaseUri.Authority, polling, webSocket));
+        });
+
+        Assert.Equal(3, seen.Count);
+        string nodePolling = Comparable(seen[0].Polling, seen[0].Authority);
+        string nodeWebSocket = Comparable(seen[0].WebSocket, seen[0].Authority);
+        Assert.Contains("\"x-first\":\"first\"", nodePolling, StringComparison.Ordinal);
+        Assert.DoesNotContain("x-later", nodePolling, StringComparison.Ordinal);
+        Assert.Contains("\"url\":\"/engine.io/?EIO=4&transport=websocket&d=4\"", nodeWebSocket, StringComparison.Ordinal);
+        foreach ((string server, string authority, string polling, string webSocket) in seen.Skip(1))
+        {
+            Assert.True(nodePolling == Comparable(polling, authority), $"polling handshake\n  node: {nodePolling}\n  {server}: {Comparable(polling, authority)}");
+            Assert.True(nodeWebSocket == Comparable(webSocket, authority), $"WebSocket handshake\n  node: {nodeWebSocket}\n  {server}: {Comparable(webSocket, authority)}");
+        }
+
+        // The JSON with sorted header names and query keys, without the random Sec-WebSocket-Key, the Host (each server's
+        // own port) checked and replaced.
+        static string Comparable(string message, string authority)
+        {
+            Assert.StartsWith("4{", message, StringComparison.Ordinal);
+            using JsonDocument document = JsonDocument.Parse(message[1..]);
+            JsonElement root = document.RootElement;
+            Assert.Equal(authority, root.GetProperty("headers").GetProperty("host").GetString());
+            static SortedDictionary<string, string> Sorted(JsonElement o) => new(
+                o.EnumerateObject().Where(p => p.Name != "sec-websocket-key").ToDictionary(p => p.Name, p => p.Name == "host" ? "(the server)" : p.Value.ToString()), StringComparer.Ordinal);
+            return JsonSerializer.Serialize(new
+            {
+                headers = Sorted(root.GetProperty("headers")),
+                url = root.GetProperty("url").GetString(),
+                query = Sorted(root.GetProperty("query")),
+                address = root.GetProperty("address").GetString(),
+                secure = root.GetProperty("secure").GetBoolean(),
+            }, RelaxedJson);
+        }
+    }
+
     private static async Task<string> RawHttpAsync(Uri baseUri, string request)
     {
         using var client = new TcpClient();
@@ -366,10 +439,19 @@ public sealed class NodeExactnessTests
             await RunAsync(target, scenario, () => string.Join('\n', node.Output));
         }
 
-        await using (EngineIOTestServer ours = await EngineIOTestServer.StartAsync(configure, cors ? Origin : null))
+        // Ours twice: WebSockets through ASP.NET Core's middleware, then through the lean Kestrel transport.
+        foreach (bool lean in new[] { false, true })
         {
-            using var target = new Target("TypedSocketIO", ours.BaseUri, null, ours);
+            await using EngineIOTestServer ours = await EngineIOTestServer.StartAsync(
+                o =>
+                {
+                    configure?.Invoke(o);
+                    o.KestrelWebSocketTransport = lean;
+                },
+                cors ? Origin : null);
+            using var target = new Target(lean ? "TypedSocketIO (lean Kestrel WebSocket)" : "TypedSocketIO", ours.BaseUri, null, ours);
             await RunAsync(target, scenario, () => string.Join('\n', ours.Handler.Events));
+            target.AssertWebSocketsServedBy(lean);
         }
     }
 
@@ -388,6 +470,8 @@ public sealed class NodeExactnessTests
     /// <summary>One server under test, Node's or ours, and raw requests to it.</summary>
     internal sealed class Target(string name, Uri baseUri, NodeEngineIOServer? node, EngineIOTestServer? ours) : IDisposable
     {
+        private int _webSockets;
+
         public string Name => name;
 
         public Uri BaseUri => baseUri;
@@ -422,13 +506,20 @@ public sealed class NodeExactnessTests
             return body;
         }
 
-        public async Task<ClientWebSocket> ConnectWebSocketAsync(string? sid, bool collectResponse = false)
+        public async Task<ClientWebSocket> ConnectWebSocketAsync(
+            string? sid, bool collectResponse = false, IReadOnlyList<KeyValuePair<string, string>>? headers = null, string query = "")
         {
             var socket = new ClientWebSocket();
             socket.Options.CollectHttpResponseDetails = collectResponse;
-            string query = sid is null ? "EIO=4&transport=websocket" : $"EIO=4&transport=websocket&sid={sid}";
+            foreach ((string name, string value) in headers ?? [])
+            {
+                socket.Options.SetRequestHeader(name, value);
+            }
+
+            query = (sid is null ? "EIO=4&transport=websocket" : $"EIO=4&transport=websocket&sid={sid}") + query;
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             await socket.ConnectAsync(new Uri($"ws://{baseUri.Authority}/engine.io/?{query}"), timeout.Token);
+            _webSockets++;
             return socket;
         }
 
@@ -447,6 +538,13 @@ public sealed class NodeExactnessTests
             => node is not null
                 ? await node.WaitForOutputAsync("\"close\"")
                 : (await ours!.Handler.WaitClosedAsync()).Reason;
+
+        /// <summary>Our server only: every WebSocket the scenario opened went through the lean transport, or none did.</summary>
+        public void AssertWebSocketsServedBy(bool lean)
+        {
+            int accepted = ours!.KestrelWebSocketsAccepted;
+            Assert.True(lean ? accepted == _webSockets : accepted == 0, $"{_webSockets} WebSockets opened, {accepted} by the lean transport");
+        }
 
         public void Dispose() => Http.Dispose();
     }

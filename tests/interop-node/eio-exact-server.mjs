@@ -3,6 +3,7 @@
 //
 //   node eio-exact-server.mjs '<options as JSON>'   (prints {"event":"listening","port":N})
 //
+// The text "handshake" is answered with the request that opened the session (headers, url, query, remote address, secure).
 // Options: pingInterval, pingTimeout, upgradeTimeout, maxHttpBufferSize (engine.io's), "cors": an origin to allow (with
 // credentials), "headers": true to add the headers of the headers-hook test ("initial_headers": a sticky-session cookie
 // and X-Initial: 1; "headers": X-Every: 1). Serves /engine.io/ on 127.0.0.1 (any free port). Every message is echoed,
@@ -40,6 +41,16 @@ engine.on("connection", (socket) => {
   socket.on("message", (data) => {
     if (data === "close-me") {
       socket.close();
+    } else if (data === "handshake") {
+      // the request that opened the session, as the handshake test compares it
+      const req = socket.request;
+      socket.send(JSON.stringify({
+        headers: req.headers,
+        url: req.url,
+        query: req._query,
+        address: socket.remoteAddress,
+        secure: !!req.connection?.encrypted,
+      }));
     } else {
       socket.send(data);
     }
