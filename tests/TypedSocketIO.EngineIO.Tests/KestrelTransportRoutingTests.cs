@@ -1,8 +1,13 @@
 using System.Net.Sockets;
+using System.Security.Claims;
 using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using TypedSocketIO.EngineIO.Internal.WebSockets;
 using TypedSocketIO.Testing;
 
@@ -208,5 +213,54 @@ public sealed class KestrelTransportRoutingTests
         string received = await connection.ReadUntilAsync("\r\n\r\n");
         Assert.DoesNotContain("101", received.Split("\r\n")[0], StringComparison.Ordinal);
         Assert.Equal(0, Accepted(server));
+    }
+
+    [Fact]
+    public async Task ByDefault_TheLeanTransportServesWebSockets()
+    {
+        await using LoopbackServer server = await LoopbackServer.StartAsync(
+            services => services.AddEngineIO(),
+            app => app.MapEngineIO("/engine.io/", new RecordingEchoHandler()));
+        using RawConnection connection = await RawConnection.OpenAsync(server);
+        await connection.WriteAsync(Handshake("/engine.io/?EIO=4&transport=websocket"));
+        Assert.StartsWith("HTTP/1.1 101", await connection.ReadUntilAsync("pingInterval"), StringComparison.Ordinal);
+        Assert.Equal(1, Accepted(server));
+    }
+
+    [Fact]
+    public async Task AnApplicationThatAuthenticates_IsLeftToTheHttpPipeline_SoTheHandshakeHasItsUser()
+    {
+        await using LoopbackServer server = await LoopbackServer.StartAsync(
+            services => services.AddEngineIO()
+                .AddAuthentication(HeaderAuthenticationHandler.SchemeName)
+                .AddScheme<AuthenticationSchemeOptions, HeaderAuthenticationHandler>(HeaderAuthenticationHandler.SchemeName, null),
+            app =>
+            {
+                app.UseAuthentication();
+                app.MapEngineIO("/engine.io/", new RecordingEchoHandler());
+            });
+
+        using RawConnection connection = await RawConnection.OpenAsync(server);
+        await connection.WriteAsync(Handshake("/engine.io/?EIO=4&transport=websocket", "X-User: ada\r\n"));
+        Assert.StartsWith("HTTP/1.1 101", await connection.ReadUntilAsync("pingInterval"), StringComparison.Ordinal);
+        Assert.Equal(0, Accepted(server));
+    }
+
+    /// <summary>Authenticates a request as the user its <c>X-User</c> header names.</summary>
+    private sealed class HeaderAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    {
+        public const string SchemeName = "Header";
+
+        protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+        {
+            if (!Request.Headers.TryGetValue("X-User", out var user))
+            {
+                return Task.FromResult(AuthenticateResult.NoResult());
+            }
+
+            var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, user.ToString())], SchemeName);
+            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        }
     }
 }

@@ -36,7 +36,16 @@ public sealed class InteropServer : IScenarioHost
 
     IReadOnlyCollection<Exception> IScenarioHost.HandlerErrors => HandlerErrors;
 
-    public static async Task<InteropServer> StartAsync()
+    /// <summary>
+    /// WebSocket handshakes that reached the application's HTTP pipeline (served by ASP.NET Core's WebSocket middleware);
+    /// those served by the lean Kestrel transport never do.
+    /// </summary>
+    public int HttpPipelineWebSocketHandshakes => Volatile.Read(ref _httpPipelineWebSocketHandshakes);
+
+    private int _httpPipelineWebSocketHandshakes;
+
+    /// <summary>Starts the server; <paramref name="kestrelWebSocketTransport"/> is <c>EngineIOOptions.KestrelWebSocketTransport</c>.</summary>
+    public static async Task<InteropServer> StartAsync(bool kestrelWebSocketTransport = true)
     {
         InteropServer? self = null;
         var host = await LoopbackServer.StartAsync(
@@ -44,9 +53,20 @@ public sealed class InteropServer : IScenarioHost
             {
                 o.EngineIO.PingInterval = PingInterval;
                 o.EngineIO.PingTimeout = PingTimeout;
+                o.EngineIO.KestrelWebSocketTransport = kestrelWebSocketTransport;
             }),
             app =>
             {
+                app.Use((context, next) =>
+                {
+                    // (IsWebSocketRequest needs the WebSocket middleware, which only the Engine.IO endpoint's own pipeline has.)
+                    if (string.Equals(context.Request.Headers.Upgrade.ToString(), "websocket", StringComparison.OrdinalIgnoreCase))
+                    {
+                        Interlocked.Increment(ref self!._httpPipelineWebSocketHandshakes);
+                    }
+
+                    return next(context);
+                });
                 app.MapSocketIO("/", ns => ns.OnConnection(socket => self!.ConfigureMain(socket)));
                 app.MapSocketIO("/admin", ns => ns.OnConnection(socket =>
                 {

@@ -12,8 +12,15 @@ public sealed class OfficialClientTests(OfficialClientTests.Fixture fixture, ITe
 {
     [Theory]
     [MemberData(nameof(Scenarios.All), MemberType = typeof(Scenarios))]
-    public async Task Scenario_passes_against_our_server(string scenario, string transports) =>
-        await RunAsync(await fixture.GetAsync(), scenario, transports, output);
+    public async Task Scenario_passes_against_our_server(string scenario, string transports)
+    {
+        InteropServer server = await fixture.GetAsync();
+        int before = server.HttpPipelineWebSocketHandshakes;
+        await RunAsync(server, scenario, transports, output);
+
+        // By default the WebSockets are served by the lean Kestrel transport: none reaches the HTTP pipeline.
+        Assert.Equal(before, server.HttpPipelineWebSocketHandshakes);
+    }
 
     /// <summary>Runs one scenario of client.mjs against <paramref name="server"/> and checks what the server saw.</summary>
     internal static async Task RunAsync(IScenarioHost server, string scenario, string transports, ITestOutputHelper output)
@@ -74,6 +81,53 @@ public sealed class OfficialClientTests(OfficialClientTests.Fixture fixture, ITe
         public Task<InteropServer> GetAsync() => Task.FromResult(_server!);
 
         public async Task InitializeAsync() => _server = await InteropServer.StartAsync();
+
+        public async Task DisposeAsync()
+        {
+            if (_server is not null)
+            {
+                await _server.DisposeAsync();
+            }
+        }
+    }
+}
+
+/// <summary>
+/// The scenarios that use a WebSocket (WebSocket only, and the polling → WebSocket upgrade) against our server with
+/// <c>EngineIOOptions.KestrelWebSocketTransport</c> off: every WebSocket served by ASP.NET Core's WebSocket middleware.
+/// </summary>
+public sealed class OfficialClientAspNetCoreWebSocketTests(OfficialClientAspNetCoreWebSocketTests.Fixture fixture, ITestOutputHelper output) : IClassFixture<OfficialClientAspNetCoreWebSocketTests.Fixture>
+{
+    /// <summary>Every scenario over the two transport modes that open a WebSocket.</summary>
+    public static TheoryData<string, string> WebSocketScenarios()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var name in Scenarios.Names)
+        {
+            data.Add(name, "websocket");
+            data.Add(name, "default");
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(WebSocketScenarios))]
+    public async Task Scenario_passes_over_the_aspnetcore_websocket_transport(string scenario, string transports)
+    {
+        InteropServer server = await fixture.GetAsync();
+        int before = server.HttpPipelineWebSocketHandshakes;
+        await OfficialClientTests.RunAsync(server, scenario, transports, output);
+        Assert.True(server.HttpPipelineWebSocketHandshakes > before, "the WebSocket did not go through the HTTP pipeline");
+    }
+
+    /// <summary>One server for the class, the lean transport off.</summary>
+    public sealed class Fixture : IAsyncLifetime
+    {
+        private InteropServer? _server;
+
+        public Task<InteropServer> GetAsync() => Task.FromResult(_server!);
+
+        public async Task InitializeAsync() => _server = await InteropServer.StartAsync(kestrelWebSocketTransport: false);
 
         public async Task DisposeAsync()
         {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -11,6 +12,7 @@ internal sealed class KestrelWebSocketEndpoint
     private readonly IServiceProvider _services;
     private Endpoint? _endpoint;
     private bool _resolved;
+    private bool _authenticates;
 
     public KestrelWebSocketEndpoint(string pattern, EngineIOServer server, IServiceProvider services)
     {
@@ -33,13 +35,15 @@ internal sealed class KestrelWebSocketEndpoint
 
     /// <summary>
     /// The routing endpoint with its final metadata (CORS policy, authorization), once routing has built it; built here on
-    /// the first connection when no HTTP request has done it yet. <see langword="null"/> when the lean path must not take this
-    /// endpoint: it requires authorization, which only the HTTP pipeline can apply.
+    /// the first connection when no HTTP request has done it yet. <see langword="false"/> when the lean path must not take this
+    /// endpoint: it requires authorization, or the application authenticates requests (a registered authentication scheme),
+    /// which only the HTTP pipeline can apply.
     /// </summary>
     public bool TryGetEndpoint(out Endpoint? endpoint)
     {
         if (!_resolved)
         {
+            _authenticates = HasAuthenticationScheme(_services);
             foreach (EndpointDataSource source in _services.GetServices<EndpointDataSource>())
             {
                 foreach (Endpoint candidate in source.Endpoints)
@@ -55,12 +59,28 @@ internal sealed class KestrelWebSocketEndpoint
         }
 
         endpoint = _endpoint;
+        if (_authenticates)
+        {
+            return false;
+        }
+
         if (endpoint is null)
         {
             return true;
         }
 
         return endpoint.Metadata.GetMetadata<IAuthorizeData>() is null || endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
+    }
+
+    private static bool HasAuthenticationScheme(IServiceProvider services)
+    {
+        if (services.GetService<IAuthenticationSchemeProvider>() is not { } schemes)
+        {
+            return false;
+        }
+
+        // The default provider answers synchronously from its in-memory map.
+        return schemes.GetAllSchemesAsync().GetAwaiter().GetResult().Any();
     }
 
     /// <summary>Whether <paramref name="path"/> is this endpoint's (routing's rules: case-insensitive, a trailing slash allowed).</summary>
