@@ -148,6 +148,10 @@ public sealed class OurRecoveryTests
                     {
                         o.EngineIO.PingInterval = TimeSpan.FromSeconds(1);
                         o.EngineIO.PingTimeout = TimeSpan.FromSeconds(1);
+
+                        // "drop" cuts connections by aborting the HTTP requests in flight: the WebSockets must be requests of
+                        // the HTTP pipeline, not of the lean Kestrel transport.
+                        o.EngineIO.KestrelWebSocketTransport = false;
                         o.ConnectionStateRecovery = new SocketIOConnectionStateRecoveryOptions { MaxDisconnectionDuration = TimeSpan.FromSeconds(60) };
                     });
                 },
