@@ -57,17 +57,25 @@ public sealed class NodeCluster : IAsyncDisposable
     /// <summary>Every server-side event <c>from-emitter</c> a server received: (server "A", "B" or "node", JSON of the arguments).</summary>
     public ConcurrentQueue<(string Server, string Args)> ServerSideEvents { get; }
 
-    public static async Task<NodeCluster> StartAsync()
+    /// <summary>Which adapter every server of the cluster uses, .NET and Node alike.</summary>
+    public ClusterAdapterKind Kind { get; private init; }
+
+    public static async Task<NodeCluster> StartAsync(ClusterAdapterKind kind = ClusterAdapterKind.Classic)
     {
         RedisServer redis = await RedisServer.StartAsync();
         string key = "cluster-" + Guid.NewGuid().ToString("N")[..8];
         var serverSideEvents = new ConcurrentQueue<(string Server, string Args)>();
-        LoopbackServer a = await StartDotNetAsync("A", redis, key, serverSideEvents);
-        LoopbackServer b = await StartDotNetAsync("B", redis, key, serverSideEvents);
+        LoopbackServer a = await StartDotNetAsync("A", redis, key, kind, serverSideEvents);
+        LoopbackServer b = await StartDotNetAsync("B", redis, key, kind, serverSideEvents);
 
         NodeRunner.EnsureNodeModules();
-        var process = new Process { StartInfo = NodeRunner.CreateStartInfo("redis-cluster.mjs", ["--redis", redis.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--key", key]) };
-        var cluster = new NodeCluster(redis, key, a, b, process, serverSideEvents);
+        var process = new Process
+        {
+            StartInfo = NodeRunner.CreateStartInfo(
+                "redis-cluster.mjs",
+                ["--redis", redis.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--key", key, "--adapter", kind.ToString().ToLowerInvariant()]),
+        };
+        var cluster = new NodeCluster(redis, key, a, b, process, serverSideEvents) { Kind = kind };
         var ready = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, e) => cluster.OnLine(e.Data, ready);
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { cluster._stderr.Enqueue(e.Data); } };
@@ -81,6 +89,12 @@ public sealed class NodeCluster : IAsyncDisposable
         foreach (string name in Clients)
         {
             await cluster.ConnectAsync(name, name.EndsWith("-in", StringComparison.Ordinal) ? ["r"] : []);
+        }
+
+        if (kind == ClusterAdapterKind.Sharded)
+        {
+            // Subscription mode "dynamic": each server subscribes to the channel of room "r" once it has a socket in it.
+            await cluster.WaitForShardedSubscribersAsync(key + "#/#r#", 3);
         }
 
         return cluster;
@@ -190,6 +204,26 @@ public sealed class NodeCluster : IAsyncDisposable
         Assert.Fail($"the cluster never counted {count} servers\n{Describe()}");
     }
 
+    /// <summary>Waits (bounded) until <paramref name="count"/> servers subscribe to the sharded channel <paramref name="channel"/>.</summary>
+    public async Task WaitForShardedSubscribersAsync(string channel, int count)
+    {
+        using StackExchange.Redis.ConnectionMultiplexer observer = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Redis.Configuration);
+        int subscribers = 0;
+        for (int i = 0; i < 600; i++)
+        {
+            StackExchange.Redis.RedisResult result = await observer.GetDatabase().ExecuteAsync("PUBSUB", "SHARDNUMSUB", channel);
+            subscribers = (int)((StackExchange.Redis.RedisResult[])result!)[1];
+            if (subscribers == count)
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail($"{channel} has {subscribers} sharded subscribers, not {count}\n{Describe()}");
+    }
+
     public string Describe()
     {
         string[] lines;
@@ -211,13 +245,31 @@ public sealed class NodeCluster : IAsyncDisposable
         await Redis.DisposeAsync();
     }
 
-    private static Task<LoopbackServer> StartDotNetAsync(string name, RedisServer redis, string key, ConcurrentQueue<(string Server, string Args)> serverSideEvents) => LoopbackServer.StartAsync(
-        services => services.AddSocketIO().AddRedisAdapter(o =>
+    private static Task<LoopbackServer> StartDotNetAsync(
+        string name, RedisServer redis, string key, ClusterAdapterKind kind, ConcurrentQueue<(string Server, string Args)> serverSideEvents) => LoopbackServer.StartAsync(
+        services =>
         {
-            o.Configuration = redis.Configuration;
-            o.Key = key;
-            o.RequestsTimeout = TimeSpan.FromSeconds(3);
-        }),
+            ISocketIOServerBuilder io = services.AddSocketIO();
+            switch (kind)
+            {
+                case ClusterAdapterKind.Sharded:
+                    io.AddRedisShardedAdapter(o =>
+                    {
+                        o.Configuration = redis.Configuration;
+                        o.Key = key;
+                        o.RequestsTimeout = TimeSpan.FromSeconds(3);
+                    });
+                    break;
+                default:
+                    io.AddRedisAdapter(o =>
+                    {
+                        o.Configuration = redis.Configuration;
+                        o.Key = key;
+                        o.RequestsTimeout = TimeSpan.FromSeconds(3);
+                    });
+                    break;
+            }
+        },
         app =>
         {
             SocketIOServer io = app.Services.GetRequiredService<SocketIOServer>();
@@ -287,6 +339,13 @@ public sealed class NodeCluster : IAsyncDisposable
                 break;
         }
     }
+}
+
+/// <summary>The adapter of a <see cref="NodeCluster"/>: the official <c>createAdapter</c> or <c>createShardedAdapter</c> of @socket.io/redis-adapter.</summary>
+public enum ClusterAdapterKind
+{
+    Classic,
+    Sharded,
 }
 
 [JsonSerializable(typeof(Dictionary<string, string>))]

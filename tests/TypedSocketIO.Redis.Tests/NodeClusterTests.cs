@@ -5,27 +5,47 @@ using TypedSocketIO.SocketIO;
 
 namespace TypedSocketIO.Redis.Tests;
 
-public sealed class NodeClusterFixture : IAsyncLifetime
+public class NodeClusterFixture : IAsyncLifetime
 {
+    private readonly ClusterAdapterKind _kind;
+
+    public NodeClusterFixture()
+        : this(ClusterAdapterKind.Classic)
+    {
+    }
+
+    protected NodeClusterFixture(ClusterAdapterKind kind) => _kind = kind;
+
     public NodeCluster Cluster { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Cluster = await NodeCluster.StartAsync();
+    public async Task InitializeAsync() => Cluster = await NodeCluster.StartAsync(_kind);
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 }
+
+public sealed class ShardedNodeClusterFixture() : NodeClusterFixture(ClusterAdapterKind.Sharded);
 
 /// <summary>
 /// One cluster of two of our servers and one Node socket.io 4.8.4 server with @socket.io/redis-adapter 8.3.0 on one real
 /// Redis, official JS clients connected to each: the wire format is the official one, in both directions.
 /// </summary>
-public sealed class NodeClusterTests : IClassFixture<NodeClusterFixture>
+public sealed class NodeClusterTests(NodeClusterFixture fixture) : NodeClusterSpecification(fixture.Cluster), IClassFixture<NodeClusterFixture>;
+
+/// <summary>
+/// The same with sharded pub/sub (Redis 7): our <see cref="RedisShardedSocketIOAdapter"/> and the official
+/// <c>createShardedAdapter</c> (subscription mode "dynamic") in one cluster.
+/// </summary>
+public sealed class ShardedNodeClusterTests(ShardedNodeClusterFixture fixture) : NodeClusterSpecification(fixture.Cluster), IClassFixture<ShardedNodeClusterFixture>;
+
+/// <summary>What a cluster of two of our servers and one Node server must do, whichever adapter they share.</summary>
+public abstract class NodeClusterSpecification
 {
     // JSON.stringify of what every receiver must see, whichever server sent it.
     internal const string ExpectedValues = """[42,1.5,"é😀 \"q\"\n",{"b":{"$bin":[1,2,3]}},null,true,[1e-7,-0.5,123456789012,2.5e-10,9007199254740991]]""";
 
     private readonly NodeCluster _c;
 
-    public NodeClusterTests(NodeClusterFixture fixture) => _c = fixture.Cluster;
+    protected NodeClusterSpecification(NodeCluster cluster) => _c = cluster;
 
     [Theory]
     [InlineData("A")]

@@ -19,7 +19,7 @@ public sealed class RedisEmitterTests : IClassFixture<NodeClusterFixture>
     public RedisEmitterTests(NodeClusterFixture fixture) => _c = fixture.Cluster;
 
     /// <summary>One call of an emitter: what both emitters are asked to do.</summary>
-    /// <param name="Plain">The marker alone; otherwise the marker and the values of <see cref="NodeClusterTests.ExpectedValues"/>.</param>
+    /// <param name="Plain">The marker alone; otherwise the marker and the values of <see cref="NodeClusterSpecification.ExpectedValues"/>.</param>
     private sealed record Call(
         string Op, string? Nsp = null, string[]? To = null, string[]? Except = null, bool Volatile = false, string? Name = null, string? Marker = null,
         string[]? Rooms = null, bool Close = false, string? Key = null, bool Plain = false);
@@ -41,7 +41,7 @@ public sealed class RedisEmitterTests : IClassFixture<NodeClusterFixture>
         foreach (var (_, _, args) in _c.Received().Where(r => r.Name == "news" && r.Args[0].GetString()!.EndsWith("-" + emitter, StringComparison.Ordinal)))
         {
             // Binary nested in an object, unicode, numbers: as sent, on Node's clients and ours alike.
-            Assert.Equal(NodeClusterTests.ExpectedValues, NodeClusterTests.Shape(args));
+            Assert.Equal(NodeClusterSpecification.ExpectedValues, NodeClusterSpecification.Shape(args));
         }
     }
 
@@ -253,7 +253,7 @@ public sealed class RedisEmitterTests : IClassFixture<NodeClusterFixture>
         {
             JsonNode? args = call.Marker is null ? null
                 : call.Op == "serverSideEmit" ? ServerSideArgs(call.Marker)
-                : call.Plain ? new JsonArray(JsonValue.Create(call.Marker)) : NodeClusterTests.ValuesNode(call.Marker);
+                : call.Plain ? new JsonArray(JsonValue.Create(call.Marker)) : NodeClusterSpecification.ValuesNode(call.Marker);
             await _c.SendAsync(new JsonObject
             {
                 ["cmd"] = "emitter",
@@ -305,7 +305,7 @@ public sealed class RedisEmitterTests : IClassFixture<NodeClusterFixture>
                 await target.EmitAsync(call.Name!, call.Marker);
                 break;
             case "emit":
-                await target.EmitAsync(call.Name!, call.Marker!, NodeClusterTests.WriteValues);
+                await target.EmitAsync(call.Name!, call.Marker!, NodeClusterSpecification.WriteValues);
                 break;
             case "socketsJoin":
                 await target.SocketsJoinAsync(call.Rooms!);

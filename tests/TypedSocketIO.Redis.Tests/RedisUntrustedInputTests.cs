@@ -64,4 +64,52 @@ public sealed class RedisUntrustedInputTests : IClassFixture<RedisFixture>
         Assert.True(socket.Connected);
         Assert.True(logs.Count("BadMessage") >= garbage.Length, $"{logs.Count("BadMessage")} bad messages logged");
     }
+
+    [Fact]
+    public async Task BadMessages_OnTheShardedChannels_AreLoggedAndDropped_TheClusterGoesOn()
+    {
+        string key = "bad-sharded-" + Guid.NewGuid().ToString("N")[..8];
+        var logs = new TestLoggerProvider();
+        using var loggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddProvider(logs));
+        RedisShardedSocketIOAdapterOptions Options() => new() { Configuration = _redis.Redis.Configuration, Key = key, MaxMessageBytes = 64 * 1024 };
+        using RedisShardedSocketIOAdapterFactory factoryA = RedisShardedSocketIOAdapterFactory.Connect(Options(), loggerFactory);
+        using RedisShardedSocketIOAdapterFactory factoryB = RedisShardedSocketIOAdapterFactory.Connect(Options(), loggerFactory);
+        using var a = new ServerFixture(adapterFactory: factoryA);
+        using var b = new ServerFixture(adapterFactory: factoryB);
+        var (client, socket) = await b.ConnectAsync();
+        socket.Join("r");
+        using ConnectionMultiplexer attacker = await ConnectionMultiplexer.ConnectAsync(_redis.Redis.Configuration);
+        for (int i = 0; i < 400 && (int)((RedisResult[])(await attacker.GetDatabase().ExecuteAsync("PUBSUB", "SHARDNUMSUB", key + "#/#r#"))!)[1] < 1; i++)
+        {
+            await Task.Delay(25);
+        }
+
+        ISubscriber publisher = attacker.GetSubscriber();
+        string uidB = b.Server.MainNamespace.Adapter.ServerId;
+        byte[][] garbage =
+        [
+            [0x83, 0xa4, 0x74, 0x79, 0x70, 0x65], // a map of 3 that ends after one key
+            [0xdd, 0x7f, 0xff, 0xff, 0xff], // a count of 2^31 elements in 5 bytes
+            [0xc6, 0xff, 0xff, 0xff, 0xff, 0x00], // a 4 GiB bin in 6 bytes
+            Encoding.UTF8.GetBytes("{not json"),
+            [.. Enumerable.Repeat((byte)0x91, 10_000), 0xc0], // arrays nested 10 000 deep
+            new byte[100_000], // more than MaxMessageBytes
+            Encoding.UTF8.GetBytes("""{"type":3,"data":{"packet":{"type":3,"data":[]},"opts":{}},"uid":"x","nsp":"/"}"""), // a packet type that cannot be broadcast
+            Encoding.UTF8.GetBytes("""{"type":7,"data":{"requestId":"x","opts":42},"uid":"x","nsp":"/"}"""), // a fetch whose options are no object
+            Encoding.UTF8.GetBytes("""{"type":"3","data":{},"uid":"x","nsp":"/"}"""), // a type that is no number
+        ];
+        foreach (byte[] message in garbage)
+        {
+            foreach (string channel in new[] { key + "#/#", key + "#/#r#", key + "#/#" + uidB + "#" })
+            {
+                await publisher.PublishAsync(RedisChannel.Sharded(channel), message);
+            }
+        }
+
+        a.Server.To("r").Emit("still", "working");
+
+        Assert.Equal("42[\"still\",\"working\"]", await client.ReceiveAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(socket.Connected);
+        Assert.True(logs.Count("BadMessage") >= garbage.Length * 3, $"{logs.Count("BadMessage")} bad messages logged");
+    }
 }

@@ -4,12 +4,13 @@
 // tests/TypedSocketIO.Redis.Tests (NodeClusterTests) with JSON commands on stdin, one per line; it answers with JSON lines
 // on stdout ({"event":"reply","id":…}) and reports every event a client receives ({"event":"recv",…}).
 //
-// node redis-cluster.mjs --redis <port> --key <key>
+// node redis-cluster.mjs --redis <port> --key <key> [--adapter classic|sharded]
+// --adapter sharded: createShardedAdapter of the same package (Redis 7 sharded pub/sub, subscriptionMode "dynamic").
 // Exits when stdin closes (no orphan when the test host dies).
 import { createServer } from "node:http";
 import { Server } from "socket.io";
 import { io as connect } from "socket.io-client";
-import { createAdapter } from "@socket.io/redis-adapter";
+import { createAdapter, createShardedAdapter } from "@socket.io/redis-adapter";
 import { Emitter } from "@socket.io/redis-emitter";
 import { Redis } from "ioredis";
 import readline from "node:readline";
@@ -37,7 +38,11 @@ const sub = pub.duplicate();
 for (const c of [pub, sub]) c.on("error", () => {}); // reconnects on its own; the test observes the cluster instead
 
 const http = createServer();
-const io = new Server(http, { adapter: createAdapter(pub, sub, { key: args.key, requestsTimeout: 3000 }) });
+const adapters = {
+  classic: () => createAdapter(pub, sub, { key: args.key, requestsTimeout: 3000 }),
+  sharded: () => createShardedAdapter(pub, sub, { channelPrefix: args.key, subscriptionMode: "dynamic" }),
+};
+const io = new Server(http, { adapter: adapters[args.adapter ?? "classic"]() });
 for (const nsp of [io.of("/"), io.of("/admin")]) {
   nsp.on("connection", (socket) => {
     socket.join(socket.handshake.auth.rooms ?? []);

@@ -35,10 +35,9 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
     private readonly string _requestChannel;
     private readonly string _responseChannel;
     private readonly string _specificResponseChannel;
-    private readonly ConcurrentDictionary<string, PendingRequest> _requests = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ISocketIOBroadcastAckCollector> _ackRequests = new(StringComparer.Ordinal);
+    private readonly RedisRequests _requests = new(idLength: 12);
     private readonly List<ChannelMessageQueue> _queues = [];
-    private readonly int _maxDepth;
+    private readonly RedisAdapterCodec _codec;
     private int _publishFailureLogged;
     private int _disposed;
 
@@ -56,7 +55,7 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
         _connection = connection;
         _options = options;
         _logger = logger;
-        _maxDepth = ns.Server.Options.MaxJsonDepth;
+        _codec = new RedisAdapterCodec(ns, logger, options.MaxMessageBytes);
         _channel = options.Key + "#" + ns.Name + "#";
         _requestChannel = options.Key + "-request#" + ns.Name + "#";
         _responseChannel = options.Key + "-response#" + ns.Name + "#";
@@ -102,13 +101,7 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
         ArgumentNullException.ThrowIfNull(collector);
         if ((options.Flags & SocketIOBroadcastFlags.Local) == 0)
         {
-            string requestId = NewRequestId();
-            _ackRequests[requestId] = collector;
-            collector.Abandoned.UnsafeRegister(static (state, _) =>
-            {
-                var (adapter, id) = ((RedisSocketIOAdapter, string))state!;
-                adapter._ackRequests.TryRemove(id, out ISocketIOBroadcastAckCollector? _);
-            }, (this, requestId));
+            string requestId = _requests.AddAckRequest(collector);
 
             var writer = new MsgPackWriter(packet.Data.Length + 128);
             writer.WriteMapHeader(5);
@@ -144,7 +137,7 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
             return local;
         }
 
-        string requestId = NewRequestId();
+        string requestId = _requests.NewRequestId();
         var pending = new PendingRequest(TypeRemoteFetch, "fetchSockets", servers - 1);
         pending.Sockets.AddRange(local);
         string request = Json(w =>
@@ -172,7 +165,7 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
             return local;
         }
 
-        string requestId = NewRequestId();
+        string requestId = _requests.NewRequestId();
         var pending = new PendingRequest(TypeAllRooms, "allRooms", servers - 1);
         pending.Rooms.UnionWith(local);
         string request = Json(w =>
@@ -257,7 +250,7 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
             return [];
         }
 
-        string requestId = NewRequestId();
+        string requestId = _requests.NewRequestId();
         var pending = new PendingRequest(TypeServerSideEmit, "serverSideEmit", others);
         string request = Json(w =>
         {
@@ -296,10 +289,7 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
                 _queues.Clear();
             }
 
-            foreach (KeyValuePair<string, PendingRequest> entry in _requests)
-            {
-                entry.Value.Completion.TrySetException(new ObjectDisposedException(nameof(RedisSocketIOAdapter)));
-            }
+            _requests.FailAll(nameof(RedisSocketIOAdapter));
         }
 
         base.Dispose(disposing);
@@ -375,13 +365,13 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
                 }
             }
 
-            if (!CheckSize(bytes))
+            if (!_codec.CheckSize(bytes))
             {
                 return;
             }
 
-            var (json, attachments) = ToJson(bytes);
-            using JsonDocument document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = _maxDepth + 8 });
+            var (json, attachments) = _codec.ToJson(bytes);
+            using JsonDocument document = JsonDocument.Parse(json, _codec.DocumentOptions);
             JsonElement root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Array || root.GetArrayLength() < 3)
             {
@@ -394,16 +384,16 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
                 return;
             }
 
-            SocketIOBroadcastPacket? packet = ReadPacket(root[1], attachments);
+            SocketIOBroadcastPacket? packet = _codec.ReadPacket(root[1], attachments);
             if (packet is null)
             {
                 return;
             }
 
-            SocketIOBroadcastOptions options = ReadOptions(root[2]);
+            SocketIOBroadcastOptions options = RedisAdapterCodec.ReadOptions(root[2]);
             base.Broadcast(packet, options);
         }
-        catch (Exception ex) when (ex is MsgPackException or JsonException or ArgumentException or InvalidOperationException or FormatException or InvalidCastException)
+        catch (Exception ex) when (RedisAdapterCodec.IsBadMessage(ex))
         {
             RedisAdapterLog.BadMessage(_logger, Nsp.Name, message.Channel.ToString(), ex.Message);
         }
@@ -415,7 +405,7 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
         try
         {
             byte[]? bytes = (byte[]?)message.Message;
-            if (bytes is null || bytes.Length == 0 || !CheckSize(bytes))
+            if (bytes is null || bytes.Length == 0 || !_codec.CheckSize(bytes))
             {
                 return;
             }
@@ -430,11 +420,11 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
             }
             else
             {
-                (byte[] converted, attachments) = ToJson(bytes);
+                (byte[] converted, attachments) = _codec.ToJson(bytes);
                 json = Encoding.UTF8.GetString(converted);
             }
 
-            using JsonDocument document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = _maxDepth + 8 });
+            using JsonDocument document = JsonDocument.Parse(json, _codec.DocumentOptions);
             JsonElement root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
@@ -450,7 +440,7 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
                 OnRequest(root, attachments);
             }
         }
-        catch (Exception ex) when (ex is MsgPackException or JsonException or ArgumentException or InvalidOperationException or FormatException or InvalidCastException or KeyNotFoundException)
+        catch (Exception ex) when (RedisAdapterCodec.IsBadMessage(ex))
         {
             RedisAdapterLog.BadMessage(_logger, Nsp.Name, channel, ex.Message);
         }
@@ -466,7 +456,7 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
         {
             case TypeSockets when !fromSelf && requestId is not null:
             {
-                SocketIOBroadcastOptions selection = new() { Rooms = ReadStrings(request, "rooms") };
+                SocketIOBroadcastOptions selection = new() { Rooms = RedisAdapterCodec.ReadStrings(request, "rooms") };
                 List<SocketIOSocket> sockets = Select(selection);
                 PublishResponse(uid, Json(w =>
                 {
@@ -505,14 +495,14 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
 
             case TypeRemoteFetch when !fromSelf && requestId is not null:
             {
-                List<SocketIOSocket> sockets = Select(ReadSelection(request.GetProperty("opts")));
+                List<SocketIOSocket> sockets = Select(RedisAdapterCodec.ReadSelection(request.GetProperty("opts")));
                 PublishResponse(uid, Json(w =>
                 {
                     w.WriteString("requestId", requestId);
                     w.WriteStartArray("sockets");
                     foreach (SocketIOSocket socket in sockets)
                     {
-                        WriteSocket(w, socket);
+                        _codec.WriteSocket(w, socket);
                     }
 
                     w.WriteEndArray();
@@ -541,16 +531,16 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
                 break;
             }
 
-            case TypeBroadcast when !fromSelf && requestId is not null && !_ackRequests.ContainsKey(requestId):
+            case TypeBroadcast when !fromSelf && requestId is not null && !_requests.IsAckRequest(requestId):
             {
-                SocketIOBroadcastPacket? packet = ReadPacket(request.GetProperty("packet"), attachments);
+                SocketIOBroadcastPacket? packet = _codec.ReadPacket(request.GetProperty("packet"), attachments);
                 if (packet is null)
                 {
                     return;
                 }
 
                 JsonElement opts = request.GetProperty("opts");
-                SocketIOBroadcastOptions selection = ReadSelection(opts);
+                SocketIOBroadcastOptions selection = RedisAdapterCodec.ReadSelection(opts);
                 TimeSpan timeout = _options.RequestsTimeout;
                 if (opts.TryGetProperty("flags", out JsonElement flags) && flags.ValueKind == JsonValueKind.Object
                     && flags.TryGetProperty("timeout", out JsonElement t) && t.TryGetDouble(out double ms) && ms > 0 && ms < int.MaxValue)
@@ -559,7 +549,17 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
                 }
 
                 selection = new SocketIOBroadcastOptions { Rooms = selection.Rooms, Except = selection.Except, Flags = selection.Flags, Timeout = timeout };
-                base.BroadcastWithAck(packet, selection, new RemoteAckForwarder(this, requestId, uid, timeout));
+                base.BroadcastWithAck(packet, selection, new RemoteAckForwarder(
+                    timeout,
+                    clientCount => PublishResponse(uid, Json(w =>
+                    {
+                        w.WriteNumber("type", TypeBroadcastClientCount);
+                        w.WriteString("requestId", requestId);
+                        w.WriteNumber("clientCount", clientCount);
+                    })),
+                    response => Publish(
+                        _options.PublishOnSpecificResponseChannel && uid is not null ? _responseChannel + uid + "#" : _responseChannel,
+                        EncodeAck(requestId, response))));
                 break;
             }
 
@@ -572,11 +572,11 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
     {
         if (request.TryGetProperty("opts", out JsonElement opts) && opts.ValueKind == JsonValueKind.Object)
         {
-            SocketIOBroadcastOptions selection = ReadSelection(opts);
+            SocketIOBroadcastOptions selection = RedisAdapterCodec.ReadSelection(opts);
             ValueTask done = type switch
             {
-                TypeRemoteJoin => base.AddSocketsAsync(selection, ReadStrings(request, "rooms"), CancellationToken.None),
-                TypeRemoteLeave => base.DeleteSocketsAsync(selection, ReadStrings(request, "rooms"), CancellationToken.None),
+                TypeRemoteJoin => base.AddSocketsAsync(selection, RedisAdapterCodec.ReadStrings(request, "rooms"), CancellationToken.None),
+                TypeRemoteLeave => base.DeleteSocketsAsync(selection, RedisAdapterCodec.ReadStrings(request, "rooms"), CancellationToken.None),
                 _ => base.DisconnectSocketsAsync(selection, request.TryGetProperty("close", out JsonElement c) && c.ValueKind == JsonValueKind.True, CancellationToken.None),
             };
             _ = done;
@@ -614,28 +614,27 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
         }
 
         string requestId = r.GetString()!;
-        if (_ackRequests.TryGetValue(requestId, out ISocketIOBroadcastAckCollector? collector))
+        if (_requests.TryGetAckRequest(requestId, out ISocketIOBroadcastAckCollector? collector))
         {
             int type = response.TryGetProperty("type", out JsonElement t) && t.TryGetInt32(out int value) ? value : -1;
             if (type == TypeBroadcastClientCount)
             {
-                collector.OnClientCount(response.GetProperty("clientCount").GetInt32());
+                collector!.OnClientCount(response.GetProperty("clientCount").GetInt32());
             }
             else if (type == TypeBroadcastAck)
             {
-                collector.OnAck(ToAckArguments(response.TryGetProperty("packet", out JsonElement p) ? p : default, attachments));
+                collector!.OnAck(_codec.ToAckArguments(response.TryGetProperty("packet", out JsonElement p) ? p : default, attachments));
             }
 
             return;
         }
 
-        if (!_requests.TryGetValue(requestId, out PendingRequest? pending))
+        if (!_requests.TryGetRequest(requestId, out PendingRequest? pending))
         {
             return;
         }
 
-        bool complete;
-        lock (pending)
+        lock (pending!)
         {
             switch (pending.Type)
             {
@@ -647,7 +646,7 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
 
                     foreach (JsonElement socket in sockets.EnumerateArray())
                     {
-                        pending.Sockets.Add(ReadRemoteSocket(socket));
+                        pending.Sockets.Add(_codec.ReadRemoteSocket(socket));
                     }
 
                     break;
@@ -672,45 +671,14 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
                 default:
                     return;
             }
-
-            pending.Received++;
-            complete = pending.Received >= pending.Expected;
         }
 
-        if (complete && _requests.TryRemove(requestId, out _))
-        {
-            pending.Completion.TrySetResult();
-        }
+        _requests.Answered(requestId, pending);
     }
 
-    private async Task SendRequestAsync(string requestId, PendingRequest pending, string request, CancellationToken cancellationToken)
-    {
-        _requests[requestId] = pending;
-        try
-        {
-            await _connection.GetSubscriber().PublishAsync(RedisChannel.Literal(_requestChannel), request).ConfigureAwait(false);
-            try
-            {
-                await pending.Completion.Task.WaitAsync(_options.RequestsTimeout, cancellationToken).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                int received;
-                JsonElement[] answers;
-                lock (pending)
-                {
-                    received = pending.Received;
-                    answers = [.. pending.Answers];
-                }
-
-                throw new SocketIOAdapterTimeoutException(pending.Name, _options.RequestsTimeout, received, pending.Expected, answers);
-            }
-        }
-        finally
-        {
-            _requests.TryRemove(requestId, out _);
-        }
-    }
+    private Task SendRequestAsync(string requestId, PendingRequest pending, string request, CancellationToken cancellationToken) =>
+        _requests.SendAsync(
+            requestId, pending, () => _connection.GetSubscriber().PublishAsync(RedisChannel.Literal(_requestChannel), request), _options.RequestsTimeout, cancellationToken);
 
     private async ValueTask PublishSelectionRequestAsync(int type, SocketIOBroadcastOptions options, Action<Utf8JsonWriter> writeRest)
     {
@@ -755,269 +723,6 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
         }
     }
 
-    private bool CheckSize(byte[] bytes)
-    {
-        if (bytes.Length <= _options.MaxMessageBytes)
-        {
-            return true;
-        }
-
-        RedisAdapterLog.BadMessage(_logger, Nsp.Name, "-", $"{bytes.Length} bytes is more than MaxMessageBytes ({_options.MaxMessageBytes})");
-        return false;
-    }
-
-    private (byte[] Json, List<ReadOnlyMemory<byte>> Attachments) ToJson(byte[] bytes)
-    {
-        var reader = new MsgPackReader(bytes);
-        var json = new ArrayBufferWriter<byte>(bytes.Length * 2);
-        var attachments = new List<ReadOnlyMemory<byte>>();
-        JsonMsgPack.ToJson(ref reader, json, attachments, _maxDepth + 8, int.MaxValue);
-        if (!reader.End)
-        {
-            throw new MsgPackException("bytes after the message");
-        }
-
-        return (json.WrittenSpan.ToArray(), attachments);
-    }
-
-    /// <summary>{type, data, nsp} of another server (type 2 EVENT, or 5 BINARY_EVENT), or null when for another namespace.</summary>
-    private SocketIOBroadcastPacket? ReadPacket(JsonElement packet, List<ReadOnlyMemory<byte>> attachments)
-    {
-        if (packet.ValueKind != JsonValueKind.Object)
-        {
-            throw new MsgPackException("the packet is not an object");
-        }
-
-        string nsp = packet.TryGetProperty("nsp", out JsonElement n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : SocketIOProtocol.DefaultNamespace;
-        if (nsp != Nsp.Name)
-        {
-            return null;
-        }
-
-        int type = packet.GetProperty("type").GetInt32();
-        if (type is not (2 or 5))
-        {
-            throw new MsgPackException($"packet type {type} cannot be broadcast");
-        }
-
-        byte[] data = JsonMarshal.GetRawUtf8Value(packet.GetProperty("data")).ToArray();
-        return new SocketIOBroadcastPacket(Nsp.Name, data, attachments);
-    }
-
-    private static SocketIOBroadcastOptions ReadOptions(JsonElement opts)
-    {
-        SocketIOBroadcastOptions selection = ReadSelection(opts);
-        SocketIOBroadcastFlags flags = SocketIOBroadcastFlags.None;
-        if (opts.TryGetProperty("flags", out JsonElement f) && f.ValueKind == JsonValueKind.Object
-            && f.TryGetProperty("volatile", out JsonElement v) && v.ValueKind == JsonValueKind.True)
-        {
-            flags |= SocketIOBroadcastFlags.Volatile;
-        }
-
-        return new SocketIOBroadcastOptions { Rooms = selection.Rooms, Except = selection.Except, Flags = flags };
-    }
-
-    private static SocketIOBroadcastOptions ReadSelection(JsonElement opts)
-    {
-        if (opts.ValueKind != JsonValueKind.Object)
-        {
-            throw new MsgPackException("opts is not an object");
-        }
-
-        return new SocketIOBroadcastOptions { Rooms = ReadStrings(opts, "rooms"), Except = ReadStrings(opts, "except") };
-    }
-
-    private static FrozenSet<string> ReadStrings(JsonElement parent, string name)
-    {
-        if (!parent.TryGetProperty(name, out JsonElement array) || array.ValueKind != JsonValueKind.Array)
-        {
-            return FrozenSet<string>.Empty;
-        }
-
-        var result = new List<string>(array.GetArrayLength());
-        foreach (JsonElement item in array.EnumerateArray())
-        {
-            // A number names the room of that number, as the Node adapter's rooms may be numbers.
-            result.Add(item.ValueKind == JsonValueKind.String ? item.GetString()! : item.GetRawText());
-        }
-
-        return result.ToFrozenSet(StringComparer.Ordinal);
-    }
-
-    /// <summary>A local socket as the official adapter answers a fetch: {id, handshake, rooms, data}.</summary>
-    private void WriteSocket(Utf8JsonWriter w, SocketIOSocket socket)
-    {
-        SocketIOHandshake handshake = socket.Handshake;
-        w.WriteStartObject();
-        w.WriteString("id", socket.Id);
-        w.WriteStartObject("handshake");
-        w.WriteStartObject("headers");
-        foreach (KeyValuePair<string, StringValues> header in handshake.Headers)
-        {
-            WriteStringValues(w, header.Key.ToLowerInvariant(), header.Value);
-        }
-
-        w.WriteEndObject();
-        w.WriteString("time", handshake.IssuedAt.UtcDateTime.ToString("ddd MMM dd yyyy HH:mm:ss 'GMT+0000 (Coordinated Universal Time)'", CultureInfo.InvariantCulture));
-        w.WriteString("address", handshake.RemoteAddress?.ToString() ?? string.Empty);
-        w.WriteBoolean("xdomain", handshake.Headers.ContainsKey("Origin"));
-        w.WriteBoolean("secure", handshake.IsSecure);
-        w.WriteNumber("issued", handshake.IssuedAt.ToUnixTimeMilliseconds());
-        w.WriteString("url", handshake.Url);
-        w.WriteStartObject("query");
-        foreach (KeyValuePair<string, StringValues> parameter in handshake.Query)
-        {
-            WriteStringValues(w, parameter.Key, parameter.Value);
-        }
-
-        w.WriteEndObject();
-        w.WritePropertyName("auth");
-        w.WriteRawValue(handshake.AuthJson.Span, skipInputValidation: true);
-        w.WriteEndObject();
-        WriteStrings(w, "rooms", socket.Rooms);
-        if (TryWriteData(socket.Data) is { } data)
-        {
-            w.WritePropertyName("data");
-            w.WriteRawValue(data, skipInputValidation: true);
-        }
-
-        w.WriteEndObject();
-    }
-
-    private static void WriteStringValues(Utf8JsonWriter w, string name, StringValues values)
-    {
-        if (values.Count == 1)
-        {
-            w.WriteString(name, values[0]);
-            return;
-        }
-
-        w.WriteStartArray(name);
-        foreach (string? value in values)
-        {
-            w.WriteStringValue(value);
-        }
-
-        w.WriteEndArray();
-    }
-
-    /// <summary>The socket's data as JSON through the server's serializer options; none when it cannot be serialized.</summary>
-    private byte[]? TryWriteData(object? data)
-    {
-        if (data is null)
-        {
-            return null;
-        }
-
-        if (data is JsonElement element)
-        {
-            return JsonMarshal.GetRawUtf8Value(element).ToArray();
-        }
-
-        try
-        {
-            using var writer = new SocketIOPacketWriter(Nsp.Server.Options.JsonSerializerOptions);
-            writer.MaxAttachments = 0;
-            writer.StartEvent("d");
-            writer.WriteArgument(data);
-            ReadOnlyMemory<byte> text = writer.Build(SocketIOProtocol.DefaultNamespace).Text;
-
-            // 2["d",<data>]
-            return text[6..^1].ToArray();
-        }
-        catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or JsonException or ArgumentException)
-        {
-            RedisAdapterLog.DataNotSerializable(_logger, Nsp.Name, data.GetType().FullName ?? "?");
-            return null;
-        }
-    }
-
-    private SocketIORemoteSocket ReadRemoteSocket(JsonElement socket)
-    {
-        string id = socket.GetProperty("id").GetString() ?? throw new MsgPackException("a socket without id");
-        var rooms = new List<string>();
-        if (socket.TryGetProperty("rooms", out JsonElement r) && r.ValueKind == JsonValueKind.Array)
-        {
-            foreach (JsonElement room in r.EnumerateArray())
-            {
-                rooms.Add(room.ValueKind == JsonValueKind.String ? room.GetString()! : room.GetRawText());
-            }
-        }
-
-        object? data = socket.TryGetProperty("data", out JsonElement d) && d.ValueKind != JsonValueKind.Null ? d.Clone() : null;
-        return new SocketIORemoteSocket(Nsp, id, ReadHandshake(socket.TryGetProperty("handshake", out JsonElement h) ? h : default), rooms, data);
-    }
-
-    private static SocketIOHandshake ReadHandshake(JsonElement handshake)
-    {
-        var headers = new HeaderDictionary();
-        var query = new Dictionary<string, StringValues>(StringComparer.Ordinal);
-        string url = string.Empty;
-        IPAddress? address = null;
-        DateTimeOffset issued = default;
-        bool secure = false;
-        ReadOnlyMemory<byte> auth = default;
-        if (handshake.ValueKind == JsonValueKind.Object)
-        {
-            if (handshake.TryGetProperty("headers", out JsonElement h) && h.ValueKind == JsonValueKind.Object)
-            {
-                foreach (JsonProperty header in h.EnumerateObject())
-                {
-                    headers[header.Name] = ReadStringValues(header.Value);
-                }
-            }
-
-            if (handshake.TryGetProperty("query", out JsonElement q) && q.ValueKind == JsonValueKind.Object)
-            {
-                foreach (JsonProperty parameter in q.EnumerateObject())
-                {
-                    query[parameter.Name] = ReadStringValues(parameter.Value);
-                }
-            }
-
-            url = handshake.TryGetProperty("url", out JsonElement u) && u.ValueKind == JsonValueKind.String ? u.GetString()! : string.Empty;
-            if (handshake.TryGetProperty("address", out JsonElement a) && a.ValueKind == JsonValueKind.String && IPAddress.TryParse(a.GetString(), out IPAddress? ip))
-            {
-                address = ip;
-            }
-
-            if (handshake.TryGetProperty("issued", out JsonElement i) && i.TryGetInt64(out long ms) && ms is >= 0 and < 253402300799999)
-            {
-                issued = DateTimeOffset.FromUnixTimeMilliseconds(ms);
-            }
-
-            secure = handshake.TryGetProperty("secure", out JsonElement s) && s.ValueKind == JsonValueKind.True;
-            if (handshake.TryGetProperty("auth", out JsonElement au) && au.ValueKind == JsonValueKind.Object)
-            {
-                auth = JsonMarshal.GetRawUtf8Value(au).ToArray();
-            }
-        }
-
-        return new SocketIOHandshake(headers, new QueryCollection(query), url, address, issued, secure, auth);
-    }
-
-    private static StringValues ReadStringValues(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => new StringValues(value.GetString()),
-        JsonValueKind.Array => new StringValues([.. value.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText())]),
-        _ => new StringValues(value.GetRawText()),
-    };
-
-    /// <summary>The answer another server relayed (its client's first argument) as the arguments of an acknowledgement.</summary>
-    private SocketIOArguments ToAckArguments(JsonElement argument, List<ReadOnlyMemory<byte>> attachments)
-    {
-        string json = argument.ValueKind == JsonValueKind.Undefined ? "[]" : "[" + argument.GetRawText() + "]";
-        string header = attachments.Count == 0 ? "30" : "6" + attachments.Count.ToString(CultureInfo.InvariantCulture) + "-0";
-        var decoder = new SocketIOPacketDecoder(new SocketIOParserOptions { MaxAttachments = Math.Max(1, attachments.Count), MaxDepth = _maxDepth + 8 });
-        SocketIOPacket? packet = decoder.DecodeText(Encoding.UTF8.GetBytes(header + json));
-        foreach (ReadOnlyMemory<byte> attachment in attachments)
-        {
-            packet = decoder.DecodeBinary(attachment.Span);
-        }
-
-        return SocketIOArguments.FromAck(packet ?? throw new MsgPackException("the acknowledgement's binary values are missing"));
-    }
-
     /// <summary>The first argument of a local client's answer, as MessagePack (binary as bin), for the server that asked.</summary>
     private static byte[] EncodeAck(string requestId, SocketIOArguments response)
     {
@@ -1041,71 +746,4 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
         return writer.ToArray();
     }
 
-    private static string NewRequestId() => RandomNumberGenerator.GetHexString(12, lowercase: true);
-
-    private sealed class PendingRequest
-    {
-        public PendingRequest(int type, string name, int expected)
-        {
-            Type = type;
-            Name = name;
-            Expected = expected;
-        }
-
-        public int Type { get; }
-
-        public string Name { get; }
-
-        public int Expected { get; }
-
-        public int Received { get; set; }
-
-        public List<ISocketIORemoteSocket> Sockets { get; } = [];
-
-        public HashSet<string> Rooms { get; } = new(StringComparer.Ordinal);
-
-        public List<JsonElement> Answers { get; } = [];
-
-        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
-    /// <summary>Relays this server's part of another server's broadcast with acknowledgements: the client count, then each answer.</summary>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage(
-        "Reliability", "CA1001:Types that own disposable fields should be disposable",
-        Justification = "The token source is cancelled by its own timer once; the GC reclaims it.")]
-    private sealed class RemoteAckForwarder : ISocketIOBroadcastAckCollector
-    {
-        private readonly RedisSocketIOAdapter _adapter;
-        private readonly string _requestId;
-        private readonly string? _uid;
-        private readonly CancellationTokenSource _abandoned;
-
-        public RemoteAckForwarder(RedisSocketIOAdapter adapter, string requestId, string? uid, TimeSpan timeout)
-        {
-            _adapter = adapter;
-            _requestId = requestId;
-            _uid = uid;
-            _abandoned = new CancellationTokenSource(timeout);
-        }
-
-        public CancellationToken Abandoned => _abandoned.Token;
-
-        public void OnClientCount(int clientCount) => _adapter.PublishResponse(_uid, Json(w =>
-        {
-            w.WriteNumber("type", TypeBroadcastClientCount);
-            w.WriteString("requestId", _requestId);
-            w.WriteNumber("clientCount", clientCount);
-        }));
-
-        public void OnAck(SocketIOArguments response)
-        {
-            string channel = _adapter._options.PublishOnSpecificResponseChannel && _uid is not null ? _adapter._responseChannel + _uid + "#" : _adapter._responseChannel;
-            _adapter.Publish(channel, EncodeAck(_requestId, response));
-        }
-
-        public void OnClientLeft()
-        {
-            // The asking server cannot be told (the wire has no such message): it waits until its timeout, as with Node.
-        }
-    }
 }

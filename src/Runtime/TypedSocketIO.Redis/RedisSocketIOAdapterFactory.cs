@@ -14,7 +14,7 @@ public sealed class RedisSocketIOAdapterFactory : ISocketIOAdapterFactory, IDisp
 {
     private readonly RedisSocketIOAdapterOptions _options;
     private readonly ILogger _logger;
-    private readonly bool _ownsConnection;
+    private readonly RedisAdapterConnection _connection;
 
     /// <summary>Creates a factory on a connection the caller owns.</summary>
     /// <param name="connection">The connection.</param>
@@ -30,16 +30,13 @@ public sealed class RedisSocketIOAdapterFactory : ISocketIOAdapterFactory, IDisp
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(options);
         RedisSocketIOAdapterOptionsValidator.ThrowIfInvalid(options, connectionGiven: true);
-        Connection = connection;
         _options = options;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("TypedSocketIO.Redis.RedisSocketIOAdapter");
-        _ownsConnection = ownsConnection;
-        connection.ConnectionFailed += OnConnectionFailed;
-        connection.ConnectionRestored += OnConnectionRestored;
+        _connection = new RedisAdapterConnection(connection, _logger, ownsConnection);
     }
 
     /// <summary>The connection to Redis.</summary>
-    public IConnectionMultiplexer Connection { get; }
+    public IConnectionMultiplexer Connection => _connection.Connection;
 
     /// <summary>
     /// Connects to Redis with <see cref="RedisSocketIOAdapterOptions.Configuration"/> (not failing when Redis is not reachable
@@ -52,29 +49,12 @@ public sealed class RedisSocketIOAdapterFactory : ISocketIOAdapterFactory, IDisp
     {
         ArgumentNullException.ThrowIfNull(options);
         RedisSocketIOAdapterOptionsValidator.ThrowIfInvalid(options, connectionGiven: false);
-        ConfigurationOptions configuration = ConfigurationOptions.Parse(options.Configuration!);
-        configuration.AbortOnConnectFail = false;
-        configuration.BacklogPolicy = BacklogPolicy.FailFast;
-        return new RedisSocketIOAdapterFactory(ConnectionMultiplexer.Connect(configuration), options, loggerFactory, ownsConnection: true);
+        return new RedisSocketIOAdapterFactory(RedisAdapterConnection.Connect(options.Configuration!), options, loggerFactory, ownsConnection: true);
     }
 
     /// <inheritdoc/>
     public ISocketIOAdapter Create(SocketIONamespace ns) => new RedisSocketIOAdapter(ns, Connection, _options, _logger);
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-        Connection.ConnectionFailed -= OnConnectionFailed;
-        Connection.ConnectionRestored -= OnConnectionRestored;
-        if (_ownsConnection)
-        {
-            Connection.Dispose();
-        }
-    }
-
-    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e) =>
-        RedisAdapterLog.ConnectionFailed(_logger, e.EndPoint?.ToString() ?? "?", e.FailureType.ToString(), e.Exception);
-
-    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) =>
-        RedisAdapterLog.ConnectionRestored(_logger, e.EndPoint?.ToString() ?? "?");
+    public void Dispose() => _connection.Dispose();
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,7 +8,7 @@ using TypedSocketIO.Server;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers the Redis adapter: <c>services.AddSocketIO().AddRedisAdapter(o => o.Configuration = "127.0.0.1:6379")</c>.</summary>
+/// <summary>Registers a Redis adapter: <c>services.AddSocketIO().AddRedisAdapter(o => o.Configuration = "127.0.0.1:6379")</c> (or <c>AddRedisShardedAdapter</c>).</summary>
 public static class RedisSocketIOServerBuilderExtensions
 {
     /// <summary>
@@ -22,7 +23,7 @@ public static class RedisSocketIOServerBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        Register(builder, configure, connectionGiven: false);
+        Register<RedisSocketIOAdapterOptions>(builder, configure, connectionGiven: false);
         builder.Services.Replace(ServiceDescriptor.Singleton<ISocketIOAdapterFactory>(static sp => RedisSocketIOAdapterFactory.Connect(
             sp.GetRequiredService<IOptions<RedisSocketIOAdapterOptions>>().Value, sp.GetService<ILoggerFactory>())));
         return builder;
@@ -38,17 +39,53 @@ public static class RedisSocketIOServerBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(connection);
-        Register(builder, configure ?? (static _ => { }), connectionGiven: true);
+        Register<RedisSocketIOAdapterOptions>(builder, configure ?? (static _ => { }), connectionGiven: true);
         builder.Services.Replace(ServiceDescriptor.Singleton<ISocketIOAdapterFactory>(sp => new RedisSocketIOAdapterFactory(
             connection(sp), sp.GetRequiredService<IOptions<RedisSocketIOAdapterOptions>>().Value, sp.GetService<ILoggerFactory>())));
         return builder;
     }
 
-    private static void Register(ISocketIOServerBuilder builder, Action<RedisSocketIOAdapterOptions> configure, bool connectionGiven)
+    /// <summary>
+    /// Makes every namespace use a <see cref="RedisShardedSocketIOAdapter"/> (Redis 7 sharded pub/sub, the official
+    /// <c>createShardedAdapter</c>) on one connection to Redis (opened from
+    /// <see cref="RedisShardedSocketIOAdapterOptions.Configuration"/>), replacing the in-memory adapter. The options are
+    /// validated at start-up.
+    /// </summary>
+    /// <param name="builder">The builder returned by <c>AddSocketIO</c>.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>The builder.</returns>
+    public static ISocketIOServerBuilder AddRedisShardedAdapter(this ISocketIOServerBuilder builder, Action<RedisShardedSocketIOAdapterOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        Register<RedisShardedSocketIOAdapterOptions>(builder, configure, connectionGiven: false);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ISocketIOAdapterFactory>(static sp => RedisShardedSocketIOAdapterFactory.Connect(
+            sp.GetRequiredService<IOptions<RedisShardedSocketIOAdapterOptions>>().Value, sp.GetService<ILoggerFactory>())));
+        return builder;
+    }
+
+    /// <summary>Makes every namespace use a <see cref="RedisShardedSocketIOAdapter"/> on a connection the application provides (and disposes).</summary>
+    /// <param name="builder">The builder returned by <c>AddSocketIO</c>.</param>
+    /// <param name="connection">Gives this server's connection to Redis.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>The builder.</returns>
+    public static ISocketIOServerBuilder AddRedisShardedAdapter(
+        this ISocketIOServerBuilder builder, Func<IServiceProvider, IConnectionMultiplexer> connection, Action<RedisShardedSocketIOAdapterOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(connection);
+        Register<RedisShardedSocketIOAdapterOptions>(builder, configure ?? (static _ => { }), connectionGiven: true);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ISocketIOAdapterFactory>(sp => new RedisShardedSocketIOAdapterFactory(
+            connection(sp), sp.GetRequiredService<IOptions<RedisShardedSocketIOAdapterOptions>>().Value, sp.GetService<ILoggerFactory>())));
+        return builder;
+    }
+
+    private static void Register<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(ISocketIOServerBuilder builder, Action<TOptions> configure, bool connectionGiven)
+        where TOptions : class
     {
         builder.Services.Configure(configure);
-        builder.Services.AddOptions<RedisSocketIOAdapterOptions>().ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisSocketIOAdapterOptions>>(
-            new RedisSocketIOAdapterOptionsValidator { ConnectionGiven = connectionGiven }));
+        builder.Services.AddOptions<TOptions>().ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton(
+            typeof(IValidateOptions<TOptions>), new RedisSocketIOAdapterOptionsValidator { ConnectionGiven = connectionGiven }));
     }
 }
