@@ -129,6 +129,29 @@ public sealed class SocketIOArgumentsTests
         Assert.Throws<JsonException>(() => args.GetValue(1, TestJsonContext.Default.Person));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(40)]
+    public void ManyArguments_EachAtItsPlace_AroundTheInlineAndStackLimits(int count)
+    {
+        // One argument is kept inline, up to 16 are found on the stack, more go to a list: every index reads back.
+        string arguments = string.Join(",", Enumerable.Range(0, count).Select(i => i % 3 == 0 ? $"{{\"i\":{i}}}" : i % 3 == 1 ? $"\"s{i}\"" : $"[{i}]"));
+        SocketIOArguments args = SocketIOArguments.FromEvent(DecodeAll($"2[\"many\",{arguments}]"), out _);
+        Assert.Equal(count, args.Count);
+        for (int i = 0; i < count; i++)
+        {
+            string expected = i % 3 == 0 ? $"{{\"i\":{i}}}" : i % 3 == 1 ? $"\"s{i}\"" : $"[{i}]";
+            Assert.Equal(expected, Utf8.Text(args.GetRawJson(i)));
+            Assert.Equal(i % 3 == 0 ? JsonValueKind.Object : i % 3 == 1 ? JsonValueKind.String : JsonValueKind.Array, args.GetKind(i));
+        }
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => args.GetRawJson(count));
+        Assert.Throws<ArgumentOutOfRangeException>(() => args.GetRawJson(-1));
+    }
+
     [Fact]
     public void IndexOutOfRange_Throws()
     {

@@ -10,19 +10,33 @@ namespace TypedSocketIO.SocketIO;
 /// </summary>
 public sealed class SocketIOArguments
 {
+    // Up to this many arguments are found without a heap array (more go to a list).
+    private const int StackSlots = 16;
+
     private readonly ReadOnlyMemory<byte> _payload;
-    private readonly Slot[] _slots;
+
+    // One argument (the common case) is kept inline, with no array; otherwise _slots holds them all.
+    private readonly Slot _single;
+    private readonly Slot[]? _slots;
     private readonly IReadOnlyList<ReadOnlyMemory<byte>> _attachments;
 
-    private SocketIOArguments(ReadOnlyMemory<byte> payload, Slot[] slots, IReadOnlyList<ReadOnlyMemory<byte>> attachments)
+    private SocketIOArguments(ReadOnlyMemory<byte> payload, ReadOnlySpan<Slot> slots, IReadOnlyList<ReadOnlyMemory<byte>> attachments)
     {
         _payload = payload;
-        _slots = slots;
+        if (slots.Length == 1)
+        {
+            _single = slots[0];
+        }
+        else
+        {
+            _slots = slots.IsEmpty ? [] : slots.ToArray();
+        }
+
         _attachments = attachments;
     }
 
     /// <summary>The number of arguments.</summary>
-    public int Count => _slots.Length;
+    public int Count => _slots is null ? 1 : _slots.Length;
 
     /// <summary>The packet's binary attachments, in placeholder order.</summary>
     public IReadOnlyList<ReadOnlyMemory<byte>> Attachments => _attachments;
@@ -41,8 +55,14 @@ public sealed class SocketIOArguments
         }
 
         eventName = packet.EventName;
-        return Create(packet, skipFirst: true);
+        return Create(packet.Payload, packet.Attachments, skipFirst: true);
     }
+
+    /// <summary>The view over a decoded EVENT's arguments (the server's receive path: no packet object).</summary>
+    internal static SocketIOArguments FromEvent(in DecodedPacket packet) => Create(packet.Payload, packet.Attachments, skipFirst: true);
+
+    /// <summary>The view over a decoded ACK's arguments.</summary>
+    internal static SocketIOArguments FromAck(in DecodedPacket packet) => Create(packet.Payload, packet.Attachments, skipFirst: false);
 
     /// <summary>Creates the view over an ACK packet's arguments.</summary>
     /// <param name="packet">A packet of type <see cref="SocketIOPacketType.Ack"/> from <see cref="SocketIOPacketDecoder"/>.</param>
@@ -56,7 +76,7 @@ public sealed class SocketIOArguments
             throw new ArgumentException("The packet is not an ACK.", nameof(packet));
         }
 
-        return Create(packet, skipFirst: false);
+        return Create(packet.Payload, packet.Attachments, skipFirst: false);
     }
 
     /// <summary>The raw UTF-8 JSON of argument <paramref name="index"/> (placeholders left as they are).</summary>
@@ -153,6 +173,11 @@ public sealed class SocketIOArguments
 
     private Slot GetSlot(int index)
     {
+        if (_slots is null)
+        {
+            return index == 0 ? _single : throw new ArgumentOutOfRangeException(nameof(index), index, "The packet has 1 argument(s).");
+        }
+
         if ((uint)index >= (uint)_slots.Length)
         {
             throw new ArgumentOutOfRangeException(nameof(index), index, $"The packet has {_slots.Length} argument(s).");
@@ -161,10 +186,8 @@ public sealed class SocketIOArguments
         return _slots[index];
     }
 
-    private static SocketIOArguments Create(SocketIOPacket packet, bool skipFirst)
+    private static SocketIOArguments Create(ReadOnlyMemory<byte> payload, IReadOnlyList<ReadOnlyMemory<byte>> attachments, bool skipFirst)
     {
-        ReadOnlyMemory<byte> payload = packet.Payload;
-        IReadOnlyList<ReadOnlyMemory<byte>> attachments = packet.Attachments;
 
         // The decoder validated the payload (an array, depth-bounded); this pass only finds the elements' bounds.
         var reader = new Utf8JsonReader(payload.Span, new JsonReaderOptions { MaxDepth = 4097 });
@@ -175,7 +198,9 @@ public sealed class SocketIOArguments
             reader.Skip();
         }
 
-        var slots = new List<Slot>();
+        Span<Slot> found = stackalloc Slot[StackSlots];
+        int count = 0;
+        List<Slot>? more = null;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             int start = (int)reader.TokenStartIndex;
@@ -190,10 +215,24 @@ public sealed class SocketIOArguments
                 reader.Skip();
             }
 
-            slots.Add(new Slot(start, (int)reader.BytesConsumed - start, kind, attachment));
+            var slot = new Slot(start, (int)reader.BytesConsumed - start, kind, attachment);
+            if (more is not null)
+            {
+                more.Add(slot);
+            }
+            else if (count < StackSlots)
+            {
+                found[count++] = slot;
+            }
+            else
+            {
+                more = [.. found, slot];
+            }
         }
 
-        return new SocketIOArguments(payload, slots.ToArray(), attachments);
+        return more is null
+            ? new SocketIOArguments(payload, found[..count], attachments)
+            : new SocketIOArguments(payload, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(more), attachments);
     }
 
     /// <summary>Skips the object at the reader; returns the attachment index if it is a valid placeholder, else -1.</summary>

@@ -66,8 +66,18 @@ public sealed class SocketIOPacketDecoder
     /// <see cref="DecodeBinary"/>.
     /// </returns>
     /// <exception cref="SocketIOProtocolException">The packet is invalid, crosses a limit, or arrives while a binary packet is pending.</exception>
-    public SocketIOPacket? DecodeText(ReadOnlySpan<byte> utf8)
+    public SocketIOPacket? DecodeText(ReadOnlySpan<byte> utf8) => TryDecodeText(utf8, out DecodedPacket packet) ? packet.ToPacket() : null;
+
+    /// <summary>Takes one binary frame (an attachment) of the pending binary packet.</summary>
+    /// <param name="data">The frame's bytes; copied.</param>
+    /// <returns>The packet once its last attachment has arrived, else <see langword="null"/>.</returns>
+    /// <exception cref="SocketIOProtocolException">No binary packet is waiting for attachments.</exception>
+    public SocketIOPacket? DecodeBinary(ReadOnlySpan<byte> data) => TryDecodeBinary(data, out DecodedPacket packet) ? packet.ToPacket() : null;
+
+    /// <summary>As <see cref="DecodeText"/>, without a <see cref="SocketIOPacket"/> object: <see langword="false"/> while a binary packet waits for attachments.</summary>
+    internal bool TryDecodeText(ReadOnlySpan<byte> utf8, out DecodedPacket decoded)
     {
+        decoded = default;
         if (_pendingAttachments is not null)
         {
             throw new SocketIOProtocolException("unexpected text packet while waiting for binary attachments");
@@ -165,13 +175,15 @@ public sealed class SocketIOPacketDecoder
 
         if (!binary)
         {
-            return new SocketIOPacket(type, nsp, ackId, payloadCopy, [], eventName);
+            decoded = new DecodedPacket(type, nsp, ackId, payloadCopy, [], eventName);
+            return true;
         }
 
         SocketIOPacketType plainType = type == SocketIOPacketType.BinaryEvent ? SocketIOPacketType.Event : SocketIOPacketType.Ack;
         if (attachments == 0)
         {
-            return new SocketIOPacket(plainType, nsp, ackId, payloadCopy, [], eventName);
+            decoded = new DecodedPacket(plainType, nsp, ackId, payloadCopy, [], eventName);
+            return true;
         }
 
         _pendingType = plainType;
@@ -181,15 +193,13 @@ public sealed class SocketIOPacketDecoder
         _pendingEventName = eventName;
         _pendingAttachments = new ReadOnlyMemory<byte>[attachments];
         _received = 0;
-        return null;
+        return false;
     }
 
-    /// <summary>Takes one binary frame (an attachment) of the pending binary packet.</summary>
-    /// <param name="data">The frame's bytes; copied.</param>
-    /// <returns>The packet once its last attachment has arrived, else <see langword="null"/>.</returns>
-    /// <exception cref="SocketIOProtocolException">No binary packet is waiting for attachments.</exception>
-    public SocketIOPacket? DecodeBinary(ReadOnlySpan<byte> data)
+    /// <summary>As <see cref="DecodeBinary"/>, without a <see cref="SocketIOPacket"/> object: <see langword="false"/> until the last attachment.</summary>
+    internal bool TryDecodeBinary(ReadOnlySpan<byte> data, out DecodedPacket decoded)
     {
+        decoded = default;
         ReadOnlyMemory<byte>[]? attachments = _pendingAttachments;
         if (attachments is null)
         {
@@ -199,12 +209,12 @@ public sealed class SocketIOPacketDecoder
         attachments[_received++] = data.ToArray();
         if (_received < attachments.Length)
         {
-            return null;
+            return false;
         }
 
-        var packet = new SocketIOPacket(_pendingType, _pendingNamespace, _pendingAckId, _pendingPayload, attachments, _pendingEventName);
+        decoded = new DecodedPacket(_pendingType, _pendingNamespace, _pendingAckId, _pendingPayload, attachments, _pendingEventName);
         Reset();
-        return packet;
+        return true;
     }
 
     /// <summary>Drops the half-received binary packet, if any (call it when the connection closes).</summary>
@@ -237,4 +247,14 @@ public sealed class SocketIOPacketDecoder
         _lastNamespaceUtf8 = utf8.ToArray();
         return nsp;
     }
+}
+
+/// <summary>
+/// A decoded packet as plain fields (what <see cref="SocketIOPacket"/> holds), for the server's receive path: the arguments view
+/// is made from it directly, with no packet object in between.
+/// </summary>
+internal readonly record struct DecodedPacket(
+    SocketIOPacketType Type, string Namespace, long AckId, ReadOnlyMemory<byte> Payload, ReadOnlyMemory<byte>[] Attachments, string? EventName)
+{
+    public SocketIOPacket ToPacket() => new(Type, Namespace, AckId, Payload, Attachments, EventName);
 }

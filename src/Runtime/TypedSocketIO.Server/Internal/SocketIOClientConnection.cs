@@ -87,13 +87,14 @@ internal sealed class SocketIOClientConnection
             return ValueTask.CompletedTask;
         }
 
-        SocketIOPacket? packet;
+        DecodedPacket packet;
+        bool complete;
         try
         {
             // The decoder is not thread-safe, and a close (connect timeout, server-side close) may come from another thread.
             lock (_decoderGate)
             {
-                packet = _decoder.DecodeText(utf8.Span);
+                complete = _decoder.TryDecodeText(utf8.Span, out packet);
             }
         }
         catch (SocketIOProtocolException ex)
@@ -101,7 +102,7 @@ internal sealed class SocketIOClientConnection
             return ProtocolErrorAsync(ex.Message);
         }
 
-        return packet is null ? ValueTask.CompletedTask : OnPacketAsync(packet);
+        return complete ? OnPacketAsync(packet) : ValueTask.CompletedTask;
     }
 
     public ValueTask OnBinaryAsync(ReadOnlyMemory<byte> data)
@@ -111,12 +112,13 @@ internal sealed class SocketIOClientConnection
             return ValueTask.CompletedTask;
         }
 
-        SocketIOPacket? packet;
+        DecodedPacket packet;
+        bool complete;
         try
         {
             lock (_decoderGate)
             {
-                packet = _decoder.DecodeBinary(data.Span);
+                complete = _decoder.TryDecodeBinary(data.Span, out packet);
             }
         }
         catch (SocketIOProtocolException ex)
@@ -124,7 +126,7 @@ internal sealed class SocketIOClientConnection
             return ProtocolErrorAsync(ex.Message);
         }
 
-        return packet is null ? ValueTask.CompletedTask : OnPacketAsync(packet);
+        return complete ? OnPacketAsync(packet) : ValueTask.CompletedTask;
     }
 
     public ValueTask OnCloseAsync(EngineIOCloseReason reason)
@@ -214,7 +216,7 @@ internal sealed class SocketIOClientConnection
         }
     }
 
-    private ValueTask OnPacketAsync(SocketIOPacket packet)
+    private ValueTask OnPacketAsync(in DecodedPacket packet)
     {
         SocketIOSocket? socket;
         lock (_gate)
@@ -243,7 +245,8 @@ internal sealed class SocketIOClientConnection
                     return ProtocolErrorAsync("EVENT for a namespace not joined");
                 }
 
-                SocketIOArguments arguments = SocketIOArguments.FromEvent(packet, out string eventName);
+                string eventName = packet.EventName!;
+                SocketIOArguments arguments = SocketIOArguments.FromEvent(packet);
                 if (SocketIOSocket.IsReservedEventName(eventName))
                 {
                     return ProtocolErrorAsync("reserved event name");
@@ -266,7 +269,7 @@ internal sealed class SocketIOClientConnection
         }
     }
 
-    private async ValueTask ConnectAsync(SocketIOPacket packet)
+    private async ValueTask ConnectAsync(DecodedPacket packet)
     {
         string name = packet.Namespace;
         if (Server.IsShuttingDown)
