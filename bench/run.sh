@@ -4,12 +4,14 @@
 # ours / Node, and written to bench/RESULTS.md with the date, the machine, the versions, the load average and this command.
 #
 #   bash bench/run.sh [--quick] [--servers node,untyped-jit,typed-jit,untyped-aot,typed-aot]
-#                     [--scenarios acks,fanout,idle,idle-large,polling,binary] [--out FILE]
+#                     [--scenarios acks,fanout,idle,idle-large,polling,binary,cluster-fanout] [--out FILE]
 #
 # Full run ~10-15 min (includes the NativeAOT publish); --quick ~2 min (JIT servers, short windows, no idle-large).
 # Each scenario gets a fresh server process pinned to core 0 (taskset -c 0); the load generator runs on core 1.
 # Everything listens on and connects to 127.0.0.1 (and 127.0.0.2… as extra source addresses); every step is bounded
-# by `timeout`. Needs the .NET SDK, node/npm and taskset (util-linux).
+# by `timeout`. Needs the .NET SDK, node/npm and taskset (util-linux); cluster-fanout needs redis-server (Debian's package).
+# cluster-fanout: two server processes of the same kind on one redis-server (all three on core 0), the receivers split
+# between them; it runs the JIT servers and Node (the NativeAOT BenchServer leaves the Redis adapter out).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -32,11 +34,11 @@ done
 
 if [ "$quick" = 1 ]; then
   servers=${servers:-node,untyped-jit,typed-jit}
-  scenarios=${scenarios:-acks,fanout,idle,polling,binary}
+  scenarios=${scenarios:-acks,fanout,idle,polling,binary,cluster-fanout}
   warmup=1; duration=3; idle_n=2000; idle_window=3; fanout_receivers=1000
 else
   servers=${servers:-node,untyped-jit,typed-jit,untyped-aot,typed-aot}
-  scenarios=${scenarios:-acks,fanout,idle,idle-large,polling,binary}
+  scenarios=${scenarios:-acks,fanout,idle,idle-large,polling,binary,cluster-fanout}
   warmup=2; duration=8; idle_n=5000; idle_window=10; fanout_receivers=1000
 fi
 
@@ -65,8 +67,11 @@ mkdir -p "$build"
 results=$(mktemp "${TMPDIR:-/tmp}/tsio-bench.XXXXXX.jsonl")
 logs=$(mktemp -d "${TMPDIR:-/tmp}/tsio-bench-logs.XXXXXX")
 server_pid=""
+cluster_pids=""
+redis_pid=""
 cleanup() {
   if [ -n "$server_pid" ]; then kill -9 "$server_pid" 2>/dev/null || true; fi
+  for pid in $cluster_pids $redis_pid; do kill -9 "$pid" 2>/dev/null || true; done
   rm -f "$results"
 }
 trap cleanup EXIT
@@ -98,15 +103,16 @@ label() {
   esac
 }
 
-# start_server <server>: starts it on core 0 on a free port; sets server_pid and server_url.
+# start_server <server> <log name> [extra arguments…]: starts it on core 0 on a free port; sets server_pid and server_url.
 start_server() {
-  local log="$logs/server-$1-$2.log"
-  case "$1" in
-    node) taskset -c 0 node bench/node/server.mjs --port 0 >"$log" 2>&1 & ;;
-    untyped-jit) taskset -c 0 dotnet "$build/jit/BenchServer.dll" --api untyped --urls http://127.0.0.1:0 >"$log" 2>&1 & ;;
-    typed-jit) taskset -c 0 dotnet "$build/jit/BenchServer.dll" --api typed --urls http://127.0.0.1:0 >"$log" 2>&1 & ;;
-    untyped-aot) taskset -c 0 "$build/aot/BenchServer" --api untyped --urls http://127.0.0.1:0 >"$log" 2>&1 & ;;
-    typed-aot) taskset -c 0 "$build/aot/BenchServer" --api typed --urls http://127.0.0.1:0 >"$log" 2>&1 & ;;
+  local kind="$1" log="$logs/server-$1-$2.log"
+  shift 2
+  case "$kind" in
+    node) taskset -c 0 node bench/node/server.mjs --port 0 "$@" >"$log" 2>&1 & ;;
+    untyped-jit) taskset -c 0 dotnet "$build/jit/BenchServer.dll" --api untyped --urls http://127.0.0.1:0 "$@" >"$log" 2>&1 & ;;
+    typed-jit) taskset -c 0 dotnet "$build/jit/BenchServer.dll" --api typed --urls http://127.0.0.1:0 "$@" >"$log" 2>&1 & ;;
+    untyped-aot) taskset -c 0 "$build/aot/BenchServer" --api untyped --urls http://127.0.0.1:0 "$@" >"$log" 2>&1 & ;;
+    typed-aot) taskset -c 0 "$build/aot/BenchServer" --api typed --urls http://127.0.0.1:0 "$@" >"$log" 2>&1 & ;;
   esac
   server_pid=$!
   server_url=""
@@ -116,7 +122,43 @@ start_server() {
     kill -0 "$server_pid" 2>/dev/null || break
     sleep 0.1
   done
-  echo "server $1 did not start within 30 s:" >&2; cat "$log" >&2; return 1
+  echo "server $kind did not start within 30 s:" >&2; cat "$log" >&2; return 1
+}
+
+# start_redis: a throw-away redis-server on core 0 on a free loopback port, no persistence; sets redis_pid and redis_port.
+start_redis() {
+  redis_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+  taskset -c 0 redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no >"$logs/redis-$redis_port.log" 2>&1 &
+  redis_pid=$!
+  for _ in $(seq 100); do
+    if redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG; then return 0; fi
+    sleep 0.1
+  done
+  echo "redis-server did not start:" >&2; cat "$logs/redis-$redis_port.log" >&2; return 1
+}
+
+stop_pid() {
+  kill "$1" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
+# cluster_fanout <server>: two nodes of that kind on one Redis, receivers split between them.
+cluster_fanout() {
+  local name="$1"
+  case "$server" in *-aot) echo "cluster-fanout: skipping $server (the NativeAOT BenchServer has no Redis adapter)" >&2; return 0 ;; esac
+  command -v redis-server >/dev/null || { echo "cluster-fanout needs redis-server (apt-get install redis-server)" >&2; return 0; }
+  start_redis
+  start_server "$server" cluster-a --redis "127.0.0.1:$redis_port"; local pid_a=$server_pid url_a=$server_url
+  cluster_pids="$pid_a"; server_pid=""
+  start_server "$server" cluster-b --redis "127.0.0.1:$redis_port"; local pid_b=$server_pid url_b=$server_url
+  cluster_pids="$pid_a $pid_b"; server_pid=""
+  loadgen run --scenario cluster-fanout --receivers "$fanout_receivers" --outstanding 16 --url "$url_a" --url2 "$url_b" \
+    --server-pid "$pid_a,$pid_b" --redis-pid "$redis_pid" --server "$name" --results "$results" --warmup "$warmup" --duration "$duration" \
+    --note "two nodes and redis-server on core 0, half the receivers on each node; server CPU is both nodes'" || true
+  stop_pid "$pid_a"; stop_pid "$pid_b"; cluster_pids=""
+  stop_pid "$redis_pid"; redis_pid=""
 }
 
 stop_server() {
@@ -135,6 +177,10 @@ IFS=, read -r -a scenario_list <<<"$scenarios"
 for scenario in "${scenario_list[@]}"; do
   for server in "${server_list[@]}"; do
     name=$(label "$server")
+    if [ "$scenario" = cluster-fanout ]; then
+      cluster_fanout "$name"
+      continue
+    fi
     start_server "$server" "$scenario"
     common=(--url "$server_url" --server-pid "$server_pid" --server "$name" --results "$results" --warmup "$warmup" --duration "$duration")
     case "$scenario" in

@@ -13,11 +13,14 @@ internal static class Connections
     public static IPAddress SourceAddress(int index) => new([127, 0, 0, (byte)(1 + (index / PerSourceAddress))]);
 
     /// <summary>Opens <paramref name="count"/> connected sockets, <c>--connect-concurrency</c> (default 64) at a time, each bounded by 10 s.</summary>
-    public static async Task<EioSocket[]> ConnectManyAsync(Options options, int count, bool lowMemory, CancellationToken cancellationToken)
+    public static Task<EioSocket[]> ConnectManyAsync(Options options, int count, bool lowMemory, CancellationToken cancellationToken) =>
+        ConnectManyAsync(options, options.Server, count, lowMemory, cancellationToken);
+
+    /// <summary>Opens <paramref name="count"/> connected sockets to <paramref name="server"/>.</summary>
+    public static async Task<EioSocket[]> ConnectManyAsync(Options options, IPEndPoint server, int count, bool lowMemory, CancellationToken cancellationToken)
     {
         var sockets = new EioSocket[count];
         int concurrency = Math.Min(count, options.Int("connect-concurrency", 64));
-        IPEndPoint server = options.Server;
         int next = -1;
         var workers = new Task[concurrency];
         for (int w = 0; w < concurrency; w++)

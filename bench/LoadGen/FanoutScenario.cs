@@ -8,6 +8,9 @@ namespace LoadGen;
 /// <c>42["broadcast","fan",{"n":N,"s":"hello, world"}]</c> and keeps 16 broadcasts outstanding: a broadcast is done when
 /// every receiver has its <c>tick</c>, and only then may the next one go. Figures: deliveries/s, deliveries per
 /// server-core-second, p50/p99 delivery latency (emit sent → tick received, one clock).
+/// With <c>--url2</c> (scenario "cluster-fanout") the receivers are split evenly between two servers of one cluster
+/// (sharing rooms through Redis), the emitter on the first: half the deliveries cross the backplane; the server CPU is
+/// the sum of both (<c>--server-pid A,B</c>) and Redis's is given apart (<c>--redis-pid</c>).
 /// </summary>
 internal sealed class FanoutScenario
 {
@@ -33,7 +36,20 @@ internal sealed class FanoutScenario
         }
 
         using var slots = new SemaphoreSlim(outstanding, outstanding);
-        EioSocket[] sockets = await Connections.ConnectManyAsync(_options, receivers + 1, lowMemory: false, cancellationToken);
+        EioSocket[] sockets;
+        if (_options.SecondServer is { } second)
+        {
+            // The first half of the receivers on the second server; the rest and the emitter on the first.
+            int remote = receivers / 2;
+            EioSocket[] onSecond = await Connections.ConnectManyAsync(_options, second, remote, lowMemory: false, cancellationToken);
+            EioSocket[] onFirst = await Connections.ConnectManyAsync(_options, _options.Server, receivers - remote + 1, lowMemory: false, cancellationToken);
+            sockets = [.. onSecond, .. onFirst];
+        }
+        else
+        {
+            sockets = await Connections.ConnectManyAsync(_options, receivers + 1, lowMemory: false, cancellationToken);
+        }
+
         EioSocket emitter = sockets[receivers];
         try
         {
@@ -61,7 +77,7 @@ internal sealed class FanoutScenario
             }
 
             loops[receivers] = Task.Run(() => EmitterLoopAsync(emitter, slots, receivers, cancellationToken), cancellationToken);
-            var window = new Window(_options.ServerPid);
+            var window = new Window(_options.ServerPids, _options.Int("redis-pid", 0));
             await Task.Delay(TimeSpan.FromSeconds(_options.Warmup), cancellationToken);
             ThrowIfFailed(loops);
             _measuring = true;
@@ -74,6 +90,11 @@ internal sealed class FanoutScenario
             ThrowIfFailed(loops);
             await Connections.WaitBoundedAsync([loops[receivers]], TimeSpan.FromSeconds(10), result);
 
+            if (_options.SecondServer is not null)
+            {
+                result.Add("servers", _options.ServerPids.Length);
+            }
+
             result.Add("receivers", receivers);
             result.Add("outstanding broadcasts", outstanding);
             result.Add("deliveries/s", deliveries / window.Seconds);
@@ -81,6 +102,11 @@ internal sealed class FanoutScenario
             result.Add("delivery p50 (µs)", _latency.Quantile(0.50));
             result.Add("delivery p99 (µs)", _latency.Quantile(0.99));
             window.AddTo(result);
+            if (_options.Get("redis-pid") is not null)
+            {
+                result.Add("redis CPU (% of a core)", 100 * window.OtherCpuSeconds / window.Seconds);
+            }
+
             if (Interlocked.Read(ref _unexpected) > 0)
             {
                 result.Notes.Add($"{_unexpected} unexpected packets received");

@@ -122,13 +122,28 @@ internal static class ProcFs
 /// </summary>
 internal sealed class Window
 {
-    private readonly int _serverPid;
+    private readonly int[] _serverPids;
+    private readonly int _otherPid;
     private long _startTimestamp;
     private double _serverCpuStart;
     private double _serverSysStart;
     private double _selfCpuStart;
+    private double _otherCpuStart;
 
-    public Window(int serverPid) => _serverPid = serverPid;
+    public Window(int serverPid)
+        : this([serverPid])
+    {
+    }
+
+    /// <summary>A window over the summed CPU of <paramref name="serverPids"/>, and of <paramref name="otherPid"/> (Redis, say) apart.</summary>
+    public Window(int[] serverPids, int otherPid = 0)
+    {
+        _serverPids = serverPids;
+        _otherPid = otherPid;
+    }
+
+    /// <summary>CPU seconds of the other process (0 when none was given).</summary>
+    public double OtherCpuSeconds { get; private set; }
 
     public double Seconds { get; private set; }
 
@@ -140,20 +155,35 @@ internal sealed class Window
 
     public void Start()
     {
-        (double user, double system) = ProcFs.CpuSplit(_serverPid);
+        (double user, double system) = ServerCpu();
         _serverCpuStart = user + system;
         _serverSysStart = system;
         _selfCpuStart = ProcFs.CpuSeconds(Environment.ProcessId);
+        _otherCpuStart = _otherPid > 0 ? ProcFs.CpuSeconds(_otherPid) : 0;
         _startTimestamp = Stopwatch.GetTimestamp();
     }
 
     public void Stop()
     {
         Seconds = Stopwatch.GetElapsedTime(_startTimestamp).TotalSeconds;
-        (double user, double system) = ProcFs.CpuSplit(_serverPid);
+        (double user, double system) = ServerCpu();
         ServerCpuSeconds = user + system - _serverCpuStart;
         ServerSystemSeconds = system - _serverSysStart;
         SelfCpuSeconds = ProcFs.CpuSeconds(Environment.ProcessId) - _selfCpuStart;
+        OtherCpuSeconds = _otherPid > 0 ? ProcFs.CpuSeconds(_otherPid) - _otherCpuStart : 0;
+    }
+
+    private (double User, double System) ServerCpu()
+    {
+        double user = 0, system = 0;
+        foreach (int pid in _serverPids)
+        {
+            (double u, double s) = ProcFs.CpuSplit(pid);
+            user += u;
+            system += s;
+        }
+
+        return (user, system);
     }
 
     /// <summary>Adds the CPU figures of the window to a result.</summary>

@@ -30,25 +30,47 @@ internal sealed class Options
 
     public double Double(string name, double fallback) => Get(name) is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
 
-    public int ServerPid => Int("server-pid", 0) is > 0 and int pid ? pid : throw new ArgumentException("--server-pid is required");
+    public int ServerPid => ServerPids[0];
+
+    /// <summary>
+    /// The process ids of the server(s) under test, from --server-pid PID[,PID…]: their CPU times are summed (the cluster
+    /// scenario runs two server processes).
+    /// </summary>
+    public int[] ServerPids
+    {
+        get
+        {
+            string value = Require("server-pid");
+            string[] parts = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var pids = new int[parts.Length];
+            for (int i = 0; i < parts.Length; i++)
+            {
+                pids[i] = int.Parse(parts[i], CultureInfo.InvariantCulture) is > 0 and int pid ? pid : throw new ArgumentException("--server-pid takes positive process ids");
+            }
+
+            return pids.Length > 0 ? pids : throw new ArgumentException("--server-pid is required");
+        }
+    }
 
     public double Warmup => Double("warmup", 2);
 
     public double Duration => Double("duration", 8);
 
     /// <summary>The server, from --url http://127.0.0.1:PORT; only loopback addresses are accepted.</summary>
-    public IPEndPoint Server
-    {
-        get
-        {
-            var uri = new Uri(Require("url"));
-            IPAddress address = IPAddress.Parse(uri.Host);
-            if (!IPAddress.IsLoopback(address))
-            {
-                throw new ArgumentException("the load generator only talks to loopback addresses");
-            }
+    public IPEndPoint Server => Endpoint("url");
 
-            return new IPEndPoint(address, uri.Port);
+    /// <summary>The second server of a cluster, from --url2, when given.</summary>
+    public IPEndPoint? SecondServer => Get("url2") is null ? null : Endpoint("url2");
+
+    private IPEndPoint Endpoint(string name)
+    {
+        var uri = new Uri(Require(name));
+        IPAddress address = IPAddress.Parse(uri.Host);
+        if (!IPAddress.IsLoopback(address))
+        {
+            throw new ArgumentException("the load generator only talks to loopback addresses");
         }
+
+        return new IPEndPoint(address, uri.Port);
     }
 }

@@ -1,7 +1,7 @@
 // The load generator of bench/run.sh. It speaks Engine.IO v4 / Socket.IO v5 itself (WsConnection, EioSocket, PollingClient)
 // to a server on 127.0.0.1 and appends the figures of one scenario as one JSON line to a results file:
 //
-//   LoadGen run --scenario acks|fanout|idle|polling|binary --url http://127.0.0.1:PORT --server-pid PID
+//   LoadGen run --scenario acks|fanout|cluster-fanout|idle|polling|binary --url http://127.0.0.1:PORT --server-pid PID
 //               --server NAME --results FILE [--warmup s] [--duration s] [--clients N] [--connections N] …
 //   LoadGen report --results FILE --out RESULTS.md [--command "…"] [--dotnet-version v] [--node-version v]
 //
@@ -56,6 +56,7 @@ static async Task<int> RunAsync(Options options)
                 await new AcksScenario(options, binary: true).RunAsync(result, cancellation.Token);
                 break;
             case "fanout":
+            case "cluster-fanout":
                 await new FanoutScenario(options).RunAsync(result, cancellation.Token);
                 break;
             case "idle":

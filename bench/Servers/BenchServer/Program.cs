@@ -1,6 +1,7 @@
 // The server under test of bench/run.sh (see BenchServer.csproj). Default options everywhere, as a user would start.
 //
 //   BenchServer --api untyped|typed --urls http://127.0.0.1:0      prints "listening on <address>"
+//   … --redis 127.0.0.1:PORT      one node of a cluster on the Redis adapter (JIT build only: see BenchServer.csproj)
 using BenchServer;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -8,17 +9,31 @@ using TypedSocketIO.SocketIO;
 using TypedSocketIO.Server;
 
 string api = "untyped";
+string? redis = null;
 for (int i = 0; i + 1 < args.Length; i++)
 {
     if (args[i] == "--api")
     {
         api = args[i + 1];
     }
+    else if (args[i] == "--redis")
+    {
+        redis = args[i + 1];
+    }
 }
 
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
-builder.Services.AddSocketIO();
+ISocketIOServerBuilder socketIO = builder.Services.AddSocketIO();
+if (redis is not null)
+{
+#if BENCH_REDIS
+    socketIO.AddRedisAdapter(o => o.Configuration = redis);
+#else
+    Console.Error.WriteLine("--redis needs the JIT build of BenchServer (the NativeAOT publish leaves the Redis adapter out)");
+    return 2;
+#endif
+}
 var app = builder.Build();
 
 if (api == "typed")
