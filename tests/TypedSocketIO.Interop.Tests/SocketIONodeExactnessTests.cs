@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using TypedSocketIO.Interop.Tests.Infrastructure;
@@ -96,6 +98,115 @@ public sealed class SocketIONodeExactnessTests(SocketIONodeExactnessTests.Fixtur
 
     public static TheoryData<string> TransportModes() => new(Transports);
 
+    public static TheoryData<string, bool> HandshakeCases() => new()
+    {
+        { "polling", false },
+        { "websocket", false },
+        { "websocket", true },
+        { "upgrade", false },
+        { "upgrade", true },
+    };
+
+    /// <summary>
+    /// socket.handshake of Node and ours (SocketIOHandshake in Node's shape) for the same requests: the first request's
+    /// headers, url and query with an Origin (xdomain), the CONNECT's auth, read after several requests (polling), after the
+    /// 101 (WebSocket), or over the WebSocket after an upgrade whose request had other headers; equal field by field, the
+    /// Host's port and the WebSocket key aside, <c>issued</c> and <c>time</c> checked against the clock and each other.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(HandshakeCases))]
+    public async Task Handshake_is_the_first_request_and_the_connect_auth_as_node_sees_them(string transport, bool lean)
+    {
+        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var node = await HandshakeAsync(fixture.NodeAddress, transport);
+        var ours = await HandshakeAsync(lean ? fixture.OurLeanAddress : fixture.OurAddress, transport);
+        var after = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        output.WriteLine($"node: {node.GetRawText()}\nours: {ours.GetRawText()}");
+
+        Assert.Equal(
+            new[] { "address", "auth", "headers", "issued", "query", "secure", "time", "url", "xdomain" },
+            node.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(node.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal), ours.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        foreach (var field in new[] { "address", "auth", "query", "secure", "url", "xdomain" })
+        {
+            Assert.True(
+                JsonElement.DeepEquals(node.GetProperty(field), ours.GetProperty(field)),
+                $"{field}: node {node.GetProperty(field).GetRawText()}, ours {ours.GetProperty(field).GetRawText()}");
+        }
+        Assert.Equal(Headers(node, fixture.NodeAddress), Headers(ours, lean ? fixture.OurLeanAddress : fixture.OurAddress));
+        Assert.Contains("\"x-first\":\"first\"", Headers(node, fixture.NodeAddress), StringComparison.Ordinal);
+        Assert.True(node.GetProperty("xdomain").GetBoolean());
+        Assert.Equal("té", node.GetProperty("auth").GetProperty("token").GetString());
+
+        foreach (var handshake in new[] { node, ours })
+        {
+            // issued: the CONNECT's time in ms; time: the same instant as JavaScript's Date.toString() (Node computes time
+            // just before issued, so the two may straddle a second).
+            var issued = handshake.GetProperty("issued").GetInt64();
+            Assert.InRange(issued, before, after);
+            var time = handshake.GetProperty("time").GetString()!;
+            var zone = TimeZoneInfo.Local;
+            Assert.True(
+                time == SocketIOHandshakeFormat(issued, zone) || time == SocketIOHandshakeFormat(issued - 999, zone),
+                $"time \"{time}\" is not issued {issued} ({SocketIOHandshakeFormat(issued, zone)})");
+        }
+        Assert.Equal(Zone(node.GetProperty("time").GetString()!), Zone(ours.GetProperty("time").GetString()!));
+
+        static string Zone(string time) => time[time.IndexOf(" GMT", StringComparison.Ordinal)..];
+    }
+
+    /// <summary>What SocketIOHandshake.Time gives for an instant in ms (a handshake built for that instant).</summary>
+    private static string SocketIOHandshakeFormat(long unixMilliseconds, TimeZoneInfo zone)
+    {
+        Assert.Same(TimeZoneInfo.Local, zone);
+        return new SocketIOHandshake(
+            new Microsoft.AspNetCore.Http.HeaderDictionary(), new Microsoft.AspNetCore.Http.QueryCollection(), "/", null,
+            DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds), false, default).Time;
+    }
+
+    /// <summary>The headers sorted, without the random Sec-WebSocket-Key, the Host checked against the server's and replaced.</summary>
+    private static string Headers(JsonElement handshake, string address)
+    {
+        var headers = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var header in handshake.GetProperty("headers").EnumerateObject())
+        {
+            if (header.Name == "host")
+            {
+                Assert.Equal(new Uri(address).Authority, header.Value.GetString());
+                headers["host"] = "(the server)";
+            }
+            else if (header.Name != "sec-websocket-key")
+            {
+                headers[header.Name] = header.Value.ToString();
+            }
+        }
+        return JsonSerializer.Serialize(headers, RelaxedJson);
+    }
+
+    private static readonly JsonSerializerOptions RelaxedJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Opens a session as the handshake test does and returns the server's socket.handshake.</summary>
+    private static async Task<JsonElement> HandshakeAsync(string address, string transport)
+    {
+        KeyValuePair<string, string>[] first = [new("X-First", "first"), new("Origin", "http://origin.example"), new("Accept-Language", "fr, en;q=0.5")];
+        await using var client = await RawSocketIOClient.OpenAsync(
+            address, transport == "upgrade" ? "polling" : transport, "&a=1&b=%C3%A9&c=x+y&a=2&empty=", first);
+        var connect = await client.ConnectAsync("{\"token\":\"t\\u00e9\",\"n\":[1,{\"a\":null}]}");
+        Assert.StartsWith("0{\"sid\":", connect, StringComparison.Ordinal);
+
+        // more requests (over polling: POSTs and polls) before the handshake is read
+        await client.SendAsync("2[\"sync\"]");
+        Assert.Equal("2[\"synced\"]", await client.ReceiveAsync());
+        if (transport == "upgrade")
+        {
+            await client.UpgradeAsync([new("X-Later", "upgrade"), new("Origin", "http://later.example")]);
+        }
+        await client.SendAsync("21[\"handshake\"]");
+        var answer = await client.ReceiveAsync();
+        Assert.StartsWith("31[", answer, StringComparison.Ordinal);
+        return JsonDocument.Parse(answer![2..]).RootElement[0].Clone();
+    }
+
     /// <summary>
     /// Connects to "/", sends <paramref name="frame"/> (a Socket.IO packet) then the barrier <c>2["sync"]</c>, and returns
     /// every packet received up to the barrier's answer, or up to the session's end (then "(closed)" ends the list).
@@ -124,10 +235,14 @@ public sealed class SocketIONodeExactnessTests(SocketIONodeExactnessTests.Fixtur
     {
         private NodeProcess? _node;
         private LoopbackServer? _ours;
+        private LoopbackServer? _oursLean;
 
         public string NodeAddress { get; private set; } = "";
 
         public string OurAddress => _ours!.BaseAddress;
+
+        /// <summary>Ours with WebSockets on the lean Kestrel transport (<see cref="OurAddress"/>: through ASP.NET Core's middleware).</summary>
+        public string OurLeanAddress => _oursLean!.BaseAddress;
 
         public async Task InitializeAsync()
         {
@@ -136,7 +251,10 @@ public sealed class SocketIONodeExactnessTests(SocketIONodeExactnessTests.Fixtur
             _node = process;
             NodeAddress = $"http://127.0.0.1:{ready.GetProperty("port").GetInt32()}";
             _ours = await LoopbackServer.StartAsync(
-                services => services.AddSocketIO(),
+                services => services.AddSocketIO(o => o.EngineIO.KestrelWebSocketTransport = false),
+                app => app.MapSocketIO("/", ns => ns.OnConnection(Configure)));
+            _oursLean = await LoopbackServer.StartAsync(
+                services => services.AddSocketIO(o => o.EngineIO.KestrelWebSocketTransport = true),
                 app => app.MapSocketIO("/", ns => ns.OnConnection(Configure)));
         }
 
@@ -165,6 +283,41 @@ public sealed class SocketIONodeExactnessTests(SocketIONodeExactnessTests.Fixtur
                 return ValueTask.CompletedTask;
             });
             socket.On("sync", _ => socket.Emit("synced"));
+            socket.On("handshake", (_, ack) =>
+            {
+                ack.Send(NodeShape(socket.Handshake));
+                return ValueTask.CompletedTask;
+            });
+        }
+
+        /// <summary>
+        /// <see cref="SocketIOHandshake"/> as Node's socket.handshake: header names in lower case (values of a repeated header
+        /// joined with ", "), a repeated query parameter as its last value, the address as a string.
+        /// </summary>
+        private static JsonObject NodeShape(SocketIOHandshake handshake)
+        {
+            var headers = new JsonObject();
+            foreach (var header in handshake.Headers)
+            {
+                headers[header.Key.ToLowerInvariant()] = string.Join(", ", header.Value.ToArray());
+            }
+            var query = new JsonObject();
+            foreach (var parameter in handshake.Query)
+            {
+                query[parameter.Key] = parameter.Value[^1];
+            }
+            return new JsonObject
+            {
+                ["headers"] = headers,
+                ["time"] = handshake.Time,
+                ["address"] = handshake.RemoteAddress?.ToString(),
+                ["xdomain"] = handshake.IsCrossDomain,
+                ["secure"] = handshake.IsSecure,
+                ["issued"] = handshake.IssuedAt.ToUnixTimeMilliseconds(),
+                ["url"] = handshake.Url,
+                ["query"] = query,
+                ["auth"] = JsonNode.Parse(handshake.AuthJson.Span),
+            };
         }
 
         public async Task DisposeAsync()
@@ -172,6 +325,10 @@ public sealed class SocketIONodeExactnessTests(SocketIONodeExactnessTests.Fixtur
             if (_ours is not null)
             {
                 await _ours.DisposeAsync();
+            }
+            if (_oursLean is not null)
+            {
+                await _oursLean.DisposeAsync();
             }
             if (_node is not null)
             {

@@ -6,6 +6,7 @@
 // On "/", for every connection:
 //   - a listener for each name of NAMES: emits ["handled", name, ...args] and, when asked, acknowledges ["ack", name]
 //   - "nulls": emits ["nulled", null] and acknowledges [null]
+//   - "handshake": acknowledges [socket.handshake]
 //   - "sync": emits ["synced"] (the raw client's barrier: everything the previous frames caused came before it)
 // Loopback only. Stops on SIGTERM/SIGINT, when stdin closes, or after 10 minutes.
 import { createServer } from "node:http";
@@ -34,6 +35,8 @@ io.on("connection", (socket) => {
     ack(null);
   });
   socket.on("sync", () => socket.emit("synced"));
+  // the socket's handshake, as the handshake test compares it
+  socket.on("handshake", (ack) => ack(socket.handshake));
 });
 
 httpServer.listen(port, "127.0.0.1", () => print("listening", { port: httpServer.address().port }));

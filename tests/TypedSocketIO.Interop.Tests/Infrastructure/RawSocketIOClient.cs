@@ -13,9 +13,9 @@ public sealed class RawSocketIOClient : IAsyncDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    private readonly ClientWebSocket? _ws;
-    private readonly HttpClient? _http;
-    private readonly string? _pollUrl;
+    private ClientWebSocket? _ws;
+    private HttpClient? _http;
+    private string? _pollUrl;
     private readonly Queue<string> _received = new();
     private bool _closed;
 
@@ -70,6 +70,37 @@ public sealed class RawSocketIOClient : IAsyncDisposable
         return new RawSocketIOClient(http, $"{baseAddress}/socket.io/?EIO=4&transport=polling&sid={Uri.EscapeDataString(sid)}");
     }
 
+    /// <summary>
+    /// Upgrades a polling session to WebSocket (<c>2probe</c>, <c>3probe</c>, <c>5</c>, with <paramref name="headers"/> on the
+    /// WebSocket request); the session then goes on over the WebSocket (packets already polled are read first).
+    /// </summary>
+    public async Task UpgradeAsync(IReadOnlyList<KeyValuePair<string, string>>? headers = null)
+    {
+        if (_http is null)
+        {
+            throw new InvalidOperationException("only a polling session upgrades");
+        }
+        using var timeout = new CancellationTokenSource(Timeout);
+        var ws = new ClientWebSocket();
+        foreach (var (name, value) in headers ?? [])
+        {
+            ws.Options.SetRequestHeader(name, value);
+        }
+        await ws.ConnectAsync(new Uri(_pollUrl!.Replace("http://", "ws://", StringComparison.Ordinal).Replace("transport=polling", "transport=websocket", StringComparison.Ordinal)), timeout.Token);
+        await ws.SendAsync("2probe"u8.ToArray(), WebSocketMessageType.Text, true, timeout.Token);
+        var buffer = new byte[64];
+        var answer = await ws.ReceiveAsync(buffer, timeout.Token);
+        if (Encoding.UTF8.GetString(buffer, 0, answer.Count) != "3probe")
+        {
+            throw new InvalidOperationException("no 3probe: " + Encoding.UTF8.GetString(buffer, 0, answer.Count));
+        }
+        await ws.SendAsync("5"u8.ToArray(), WebSocketMessageType.Text, true, timeout.Token);
+        _ws = ws;
+        _http.Dispose();
+        _http = null;
+        _pollUrl = null;
+    }
+
     /// <summary>Sends one Socket.IO packet (the text after the Engine.IO <c>4</c>).</summary>
     public async Task SendAsync(string packet)
     {
@@ -112,6 +143,10 @@ public sealed class RawSocketIOClient : IAsyncDisposable
         if (_closed)
         {
             return null;
+        }
+        if (_received.Count > 0)
+        {
+            return _received.Dequeue();
         }
         if (_ws is not null)
         {
