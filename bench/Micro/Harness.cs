@@ -18,14 +18,21 @@ internal sealed class NullTransport : ISocketIOTransport
 
     public CancellationToken Closed => CancellationToken.None;
 
-    /// <summary>The last packet sent.</summary>
-    public SocketIOEncodedPacket? Last { get; private set; }
+    /// <summary>The text frame of the last packet sent.</summary>
+    public ReadOnlyMemory<byte> LastText { get; private set; }
 
     public long Sent { get; private set; }
 
     public bool TrySend(SocketIOEncodedPacket packet, bool isVolatile)
     {
-        Last = packet;
+        LastText = packet.Text;
+        Sent++;
+        return true;
+    }
+
+    public bool TrySendText(byte[] text, bool isVolatile)
+    {
+        LastText = text;
         Sent++;
         return true;
     }
@@ -58,7 +65,7 @@ internal sealed class MemoryClient
     public SocketIOSocket Connect(SocketIOServer server)
     {
         Connection.OnTextAsync("0"u8.ToArray()).AsTask().GetAwaiter().GetResult();
-        string text = System.Text.Encoding.UTF8.GetString(Transport.Last!.Text.Span);
+        string text = System.Text.Encoding.UTF8.GetString(Transport.LastText.Span);
         string sid = text["0{\"sid\":\"".Length..];
         sid = sid[..sid.IndexOf('"', StringComparison.Ordinal)];
         return server.MainNamespace.Sockets[sid];

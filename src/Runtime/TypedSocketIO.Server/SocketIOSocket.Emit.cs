@@ -98,6 +98,23 @@ public sealed partial class SocketIOSocket
         return Client.TrySend(packet, isVolatile);
     }
 
+    /// <summary>As <see cref="SendEventPacket"/> for an EVENT without attachments given as its text (no packet object unless a listener looks).</summary>
+    internal bool SendEventText(byte[] text, bool isVolatile)
+    {
+        if (!Connected)
+        {
+            return false;
+        }
+
+        SocketIOAnyListener[] listeners = System.Threading.Volatile.Read(ref _anyOutgoingHandlers);
+        if (listeners.Length != 0)
+        {
+            NotifyOutgoing(listeners, SocketIOEncodedPacket.FromText(text));
+        }
+
+        return Client.TrySendText(text, isVolatile);
+    }
+
     internal bool SendAck<TState>(long id, TState state, SocketIOArgumentsWriter<TState> writeArguments)
     {
         if (!Connected)
@@ -105,15 +122,20 @@ public sealed partial class SocketIOSocket
             return false;
         }
 
-        SocketIOEncodedPacket packet;
+        byte[]? text;
+        SocketIOEncodedPacket? packet = null;
         using (SocketIOPacketWriter writer = CreateWriter())
         {
             writer.StartAck();
             writeArguments(writer, state);
-            packet = writer.Build(Namespace.Name, id);
+            text = writer.TryBuildText(Namespace.Name, id);
+            if (text is null)
+            {
+                packet = writer.Build(Namespace.Name, id);
+            }
         }
 
-        return Client.TrySend(packet, isVolatile: false);
+        return text is not null ? Client.TrySendText(text, isVolatile: false) : Client.TrySend(packet!, isVolatile: false);
     }
 
     private void NotifyOutgoing(SocketIOAnyListener[] listeners, SocketIOEncodedPacket packet)

@@ -50,15 +50,26 @@ public readonly struct SocketIOSocketEmitter : ISocketIOEmitter, IEquatable<Sock
             return false;
         }
 
-        SocketIOEncodedPacket packet;
+        byte[]? text;
+        SocketIOEncodedPacket? packet = null;
         using (SocketIOPacketWriter writer = _socket.CreateWriter())
         {
             writer.StartEvent(eventName);
             writeArguments(writer, state);
-            packet = writer.Build(_socket.Namespace.Name);
+            text = writer.TryBuildText(_socket.Namespace.Name);
+            if (text is null)
+            {
+                packet = writer.Build(_socket.Namespace.Name);
+            }
         }
 
-        return Send(packet);
+        // Straight to the session as text, unless recovery sends it through the adapter (which needs the packet).
+        if (text is not null && (_isVolatile || _socket.Pid is null))
+        {
+            return _socket.SendEventText(text, _isVolatile);
+        }
+
+        return Send(packet ?? SocketIOEncodedPacket.FromText(text!));
     }
 
     /// <inheritdoc/>
@@ -122,12 +133,17 @@ public readonly struct SocketIOSocketEmitter : ISocketIOEmitter, IEquatable<Sock
 
         cancellationToken.ThrowIfCancellationRequested();
         long id = _socket.Namespace.NextAckId();
-        SocketIOEncodedPacket packet;
+        byte[]? text;
+        SocketIOEncodedPacket? packet = null;
         using (SocketIOPacketWriter writer = _socket.CreateWriter())
         {
             writer.StartEvent(eventName);
             writeArguments(writer, state);
-            packet = writer.Build(_socket.Namespace.Name, id);
+            text = writer.TryBuildText(_socket.Namespace.Name, id);
+            if (text is null)
+            {
+                packet = writer.Build(_socket.Namespace.Name, id);
+            }
         }
 
         var pending = new SingleAck(_socket, id, eventName, _timeout);
@@ -137,7 +153,8 @@ public readonly struct SocketIOSocketEmitter : ISocketIOEmitter, IEquatable<Sock
         }
 
         pending.Start(_socket.Server.TimeProvider, cancellationToken);
-        if (!_socket.SendEventPacket(packet, _isVolatile) && _socket.TryRemoveAck(id, out _))
+        bool sent = text is not null ? _socket.SendEventText(text, _isVolatile) : _socket.SendEventPacket(packet!, _isVolatile);
+        if (!sent && _socket.TryRemoveAck(id, out _))
         {
             pending.Fail(_isVolatile && _socket.Connected
                 ? new SocketIOAckTimeoutException(eventName, TimeSpan.Zero, [], -1)

@@ -298,6 +298,28 @@ public sealed class SocketIOPacketWriter : IDisposable
         return new SocketIOEncodedPacket(type, text, attachments);
     }
 
+    /// <summary>
+    /// As <see cref="Build"/> for a packet without attachments, returning its text alone (no <see cref="SocketIOEncodedPacket"/>
+    /// around it): the server sends that straight to the session. <see langword="null"/>, with the packet still open, when it has
+    /// attachments (then call <see cref="Build"/>).
+    /// </summary>
+    internal byte[]? TryBuildText(string @namespace, long ackId = -1)
+    {
+        EnsureStarted();
+        if (_attachments.Count != 0)
+        {
+            return null;
+        }
+
+        SocketIOPacketHeader.ValidateNamespace(@namespace, nameof(@namespace));
+        SocketIOPacketHeader.ValidateAckId(ackId, nameof(ackId));
+        _json.WriteEndArray();
+        _json.Flush();
+        byte[] text = SocketIOPacketHeader.Compose(_state == State.Event ? SocketIOPacketType.Event : SocketIOPacketType.Ack, 0, @namespace, ackId, _buffer.WrittenSpan);
+        Restart();
+        return text;
+    }
+
     /// <summary>Returns the pooled buffer; a writer from <see cref="Rent"/> goes back to its thread's cache instead.</summary>
     public void Dispose()
     {

@@ -31,5 +31,7 @@ internal sealed class EngineIOConnectionTransport(EngineIOConnection connection)
         return connection.TrySend(messages, isVolatile);
     }
 
+    public bool TrySendText(byte[] text, bool isVolatile) => connection.TrySend(EngineIOMessage.Text(text), isVolatile);
+
     public ValueTask CloseAsync(EngineIOCloseReason reason) => connection.CloseAsync(reason);
 }

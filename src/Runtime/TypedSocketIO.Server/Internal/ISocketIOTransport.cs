@@ -21,6 +21,11 @@ internal interface ISocketIOTransport
     /// <summary>Queues a packet (text frame then its attachments, consecutively); false when closed or a volatile packet was dropped.</summary>
     bool TrySend(SocketIOEncodedPacket packet, bool isVolatile);
 
+    /// <summary>Queues a packet without attachments given as its text alone (no packet object); false as <see cref="TrySend"/>.</summary>
+    /// <param name="text">The text frame (an EVENT or an ACK), never changed afterwards.</param>
+    /// <param name="isVolatile">Drop it rather than queue it when the transport is busy.</param>
+    bool TrySendText(byte[] text, bool isVolatile) => TrySend(SocketIOEncodedPacket.FromText(text), isVolatile);
+
     /// <summary>Closes the session; the handler's close callback still runs once.</summary>
     ValueTask CloseAsync(EngineIOCloseReason reason);
 }

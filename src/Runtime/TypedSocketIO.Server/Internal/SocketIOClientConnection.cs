@@ -141,6 +141,9 @@ internal sealed class SocketIOClientConnection
 
     public bool TrySend(SocketIOEncodedPacket packet, bool isVolatile) => _transport.TrySend(packet, isVolatile);
 
+    /// <summary>Sends a packet without attachments as its text alone (see <see cref="SocketIOPacketWriter.TryBuildText"/>).</summary>
+    public bool TrySendText(byte[] text, bool isVolatile) => _transport.TrySendText(text, isVolatile);
+
     /// <summary>Disconnects every socket (each told with a DISCONNECT packet) and closes the connection (<c>socket.disconnect(true)</c>).</summary>
     public void DisconnectAll()
     {
