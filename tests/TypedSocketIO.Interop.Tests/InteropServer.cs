@@ -16,9 +16,12 @@ namespace TypedSocketIO.Interop.Tests;
 /// </summary>
 public sealed class InteropServer : IScenarioHost
 {
-    /// <summary>The heartbeat of the interop server: short, so that the ping-timeout scenario is quick.</summary>
+    /// <summary>
+    /// The heartbeat of the interop server: short, so that the ping-timeout scenario is quick, with a timeout long enough
+    /// that a client on a loaded 2-core machine (a late ping) does not close the session itself before dropping a pong.
+    /// </summary>
     public static readonly TimeSpan PingInterval = TimeSpan.FromMilliseconds(1000);
-    public static readonly TimeSpan PingTimeout = TimeSpan.FromMilliseconds(500);
+    public static readonly TimeSpan PingTimeout = TimeSpan.FromMilliseconds(1500);
 
     private static readonly JsonElement RejectionData = JsonDocument.Parse("""{"code":401,"reason":"bad token"}""").RootElement.Clone();
 

@@ -105,14 +105,15 @@ public sealed class EngineIOClientSessionTests
     {
         await using var server = await EngineIOEchoServer.StartAsync(o =>
         {
-            o.PingInterval = TimeSpan.FromMilliseconds(100);
-            o.PingTimeout = TimeSpan.FromMilliseconds(400);
+            o.PingInterval = TimeSpan.FromMilliseconds(200);
+            o.PingTimeout = TimeSpan.FromMilliseconds(1000);
         });
         var handler = new RecordingClientHandler();
         await using EngineIOClientSession session = await TestSessions.OpenAsync(TestSessions.Options(server.BaseUri, mode), handler, mode);
 
-        // Ten ping intervals: a missed pong would close on the server, a missed ping on the client.
-        await Task.Delay(1000);
+        // Twelve ping intervals: a missed pong would close on the server (after 1.2 s), a missed ping on the client; a
+        // stall of the loaded machine shorter than the timeout does not.
+        await Task.Delay(2500);
         Assert.False(handler.Closed.Task.IsCompleted, "the session closed: " + (handler.Closed.Task.IsCompleted ? (await handler.Closed.Task).ToString() : ""));
         Assert.True(server.ClosedReasons.Reader.Count == 0, "the server closed the session");
         Assert.True(session.TrySend(EngineIOMessage.Text("still here"u8.ToArray())));
