@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using TypedSocketIO.Interop.Tests.Infrastructure;
+using TypedSocketIO.Interop.Tests.Typed;
 using TypedSocketIO.Server;
 using Xunit.Abstractions;
 
@@ -97,6 +98,47 @@ public sealed class SocketIONodeExactnessTests(SocketIONodeExactnessTests.Fixtur
     }
 
     public static TheoryData<string> TransportModes() => new(Transports);
+
+    /// <summary>
+    /// JSON text as JSON.stringify writes it (U+2028/U+2029, emoji, non-ASCII, <c>&lt;&gt;&amp;'+`</c> raw; control characters
+    /// escaped), the same bytes as Node: untyped emits and acks, a JsonObject's keys, a typed DTO from a user's
+    /// JsonSerializerContext with such a property name and enum member, a typed ack, and a CONNECT_ERROR's message and data
+    /// (ours built with System.Text.Json's default escaping and .NET's number formats, written again as Node writes them).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(TransportModes))]
+    public async Task Json_text_is_written_as_node_writes_it(string transport)
+    {
+        foreach (var (frame, what) in new[] { ("21[\"json\"]", "untyped and typed emits, untyped ack"), ("22[\"json-typed-ack\"]", "typed ack") })
+        {
+            var node = await PlayAsync(fixture.NodeAddress, transport, frame);
+            var ours = await PlayAsync(fixture.OurAddress, transport, frame);
+            var lean = await PlayAsync(fixture.OurLeanAddress, transport, frame);
+            output.WriteLine($"{what}\nnode: {node}\nours: {ours}");
+            Assert.Equal(node, ours);
+            Assert.Equal(node, lean);
+        }
+
+        var nodeRefusal = await RefusedAsync(fixture.NodeAddress, transport);
+        var ourRefusal = await RefusedAsync(fixture.OurAddress, transport);
+        output.WriteLine($"refusal\nnode: {nodeRefusal}\nours: {ourRefusal}");
+        Assert.Equal(nodeRefusal, ourRefusal);
+
+        // What is compared: raw where .NET's default encoder escapes, escaped where JSON.stringify escapes.
+        var json = await PlayAsync(fixture.NodeAddress, transport, "21[\"json\"]");
+        Assert.Contains("\"line\u2028para\u2029end\"", json, StringComparison.Ordinal);
+        Assert.Contains("{\"é<>&'+`\u2028😀\":\"😀 👍🏽 🇫🇷\",\"kind\":\"é<b>&'\"}", json, StringComparison.Ordinal);
+        Assert.Contains("\"\\u0000\\u0007\\b\\t\\n\\u000b\\f\\r\\u001f\u007f\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"n\":[1.5,0,1e+21]", nodeRefusal, StringComparison.Ordinal);
+    }
+
+    /// <summary>Connects to "/refused" and returns the CONNECT_ERROR packet.</summary>
+    private static async Task<string?> RefusedAsync(string address, string transport)
+    {
+        await using var client = await RawSocketIOClient.OpenAsync(address, transport);
+        await client.SendAsync("0/refused,");
+        return await client.ReceiveAsync();
+    }
 
     public static TheoryData<string, bool> HandshakeCases() => new()
     {
@@ -252,10 +294,28 @@ public sealed class SocketIONodeExactnessTests(SocketIONodeExactnessTests.Fixtur
             NodeAddress = $"http://127.0.0.1:{ready.GetProperty("port").GetInt32()}";
             _ours = await LoopbackServer.StartAsync(
                 services => services.AddSocketIO(o => o.EngineIO.KestrelWebSocketTransport = false),
-                app => app.MapSocketIO("/", ns => ns.OnConnection(Configure)));
+                app => MapBoth(app));
             _oursLean = await LoopbackServer.StartAsync(
                 services => services.AddSocketIO(o => o.EngineIO.KestrelWebSocketTransport = true),
-                app => app.MapSocketIO("/", ns => ns.OnConnection(Configure)));
+                app => MapBoth(app));
+        }
+
+        private static void MapBoth(WebApplication app)
+        {
+            app.MapSocketIO("/", ns => ns.OnConnection(Configure));
+            app.MapSocketIO("/refused", ns => ns.Use((_, _) =>
+            {
+                // data as a user may build it: System.Text.Json's default escaping and number formats
+                var strings = JsonTextStrings.Values;
+                var data = new JsonObject
+                {
+                    [JsonTextStrings.Key] = strings[1],
+                    ["list"] = new JsonArray(strings.Select(v => (JsonNode?)v).ToArray()),
+                    ["n"] = new JsonArray(1.5, -0.0, 1e21),
+                };
+                using var document = JsonDocument.Parse(data.ToJsonString());
+                throw new SocketIOConnectionRejectedException(strings[0] + strings[2], document.RootElement.Clone());
+            }));
         }
 
         /// <summary>What sio-exact-server.mjs does on "/", with our untyped API.</summary>
@@ -283,6 +343,20 @@ public sealed class SocketIONodeExactnessTests(SocketIONodeExactnessTests.Fixtur
                 return ValueTask.CompletedTask;
             });
             socket.On("sync", _ => socket.Emit("synced"));
+            socket.On("json", (_, ack) =>
+            {
+                var strings = JsonTextStrings.Values;
+                socket.Emit("strings", strings);
+                socket.Emit("object", new JsonObject
+                {
+                    [JsonTextStrings.Key] = strings[0],
+                    ["nested"] = new JsonArray(new JsonObject { [JsonTextStrings.Key] = strings[2] }),
+                });
+                socket.As<IJsonTextServer, IJsonTextClient>().Emit.Dto(new JsonTextDto(strings[1], JsonTextKind.Odd));
+                ack.Send(strings);
+                return ValueTask.CompletedTask;
+            });
+            socket.As<IJsonTextServer, IJsonTextClient>().On.TypedAck(() => new JsonTextDto(JsonTextStrings.Values[2], JsonTextKind.Odd));
             socket.On("handshake", (_, ack) =>
             {
                 ack.Send(NodeShape(socket.Handshake));

@@ -6,7 +6,10 @@
 // On "/", for every connection:
 //   - a listener for each name of NAMES: emits ["handled", name, ...args] and, when asked, acknowledges ["ack", name]
 //   - "nulls": emits ["nulled", null] and acknowledges [null]
+//   - "json": emits "strings", "object" and "dto" made of STRINGS (below) and acknowledges STRINGS; "json-typed-ack":
+//     acknowledges the "dto" object (the JSON text test)
 //   - "handshake": acknowledges [socket.handshake]
+// "/refused" refuses every socket with a message and data made of STRINGS.
 //   - "sync": emits ["synced"] (the raw client's barrier: everything the previous frames caused came before it)
 // Loopback only. Stops on SIGTERM/SIGINT, when stdin closes, or after 10 minutes.
 import { createServer } from "node:http";
@@ -18,8 +21,20 @@ const print = (event, fields) => process.stdout.write(`${JSON.stringify({ event,
 /** The listeners; keep in step with SocketIONodeExactnessTests.ListenerNames. */
 const NAMES = ["1", "1.5", "0", "-1", "100", "1e+21", "1e-7", "Infinity", "-Infinity", "x"];
 
+/** Strings whose JSON text differs between JSON.stringify and .NET's default encoder: keep in step with JsonTextContracts.cs. */
+const KEY = "é<>&'+`\u2028😀";
+const KIND = "é<b>&'";
+const STRINGS = ["line\u2028para\u2029end", "😀 👍🏽 🇫🇷", "<b>&'\"\\/+`", "\u0000\u0007\b\t\n\u000b\f\r\u001f\u007f", "é 中文 Ω \u00a0\u200b\ufeff"];
+
 const httpServer = createServer();
 const io = new Server(httpServer);
+
+// a namespace that refuses every socket, with a message and data made of those strings
+io.of("/refused").use((socket, next) => {
+  const error = new Error(STRINGS[0] + STRINGS[2]);
+  error.data = { [KEY]: STRINGS[1], list: STRINGS, n: [1.5, -0, 1e21] };
+  next(error);
+});
 
 io.on("connection", (socket) => {
   for (const name of NAMES) {
@@ -35,6 +50,14 @@ io.on("connection", (socket) => {
     ack(null);
   });
   socket.on("sync", () => socket.emit("synced"));
+  // JSON text: untyped strings, an object with an escaped key, the typed DTO's shape, an ack of the strings
+  socket.on("json", (ack) => {
+    socket.emit("strings", ...STRINGS);
+    socket.emit("object", { [KEY]: STRINGS[0], nested: [{ [KEY]: STRINGS[2] }] });
+    socket.emit("dto", { [KEY]: STRINGS[1], kind: KIND });
+    ack(...STRINGS);
+  });
+  socket.on("json-typed-ack", (ack) => ack({ [KEY]: STRINGS[2], kind: KIND }));
   // the socket's handshake, as the handshake test compares it
   socket.on("handshake", (ack) => ack(socket.handshake));
 });

@@ -55,14 +55,17 @@ public sealed class SocketIOConnectionRejectedException : Exception
         DataJson = buffer.WrittenMemory;
     }
 
-    /// <summary>Refuses the socket with a message and typed data, serialized with its source-generated metadata.</summary>
+    /// <summary>
+    /// Refuses the socket with a message and typed data, serialized with its source-generated metadata (numbers as
+    /// <c>JSON.stringify</c> writes them; strings and names are escaped as it does whatever the data's encoder).
+    /// </summary>
     /// <typeparam name="T">The type of the data.</typeparam>
     /// <param name="message">The message the client sees in <c>err.message</c>.</param>
     /// <param name="data">The data, sent as <c>err.data</c>.</param>
     /// <param name="typeInfo">The metadata to serialize <paramref name="data"/> with.</param>
     /// <returns>The exception to throw.</returns>
     public static SocketIOConnectionRejectedException Create<T>(string message, T data, JsonTypeInfo<T> typeInfo) =>
-        new(message, JsonSerializer.SerializeToUtf8Bytes(data, typeInfo));
+        new(message, JsonSerializer.SerializeToUtf8Bytes(data, TypedSocketIO.SocketIO.SocketIOJsonOptions.GetBinaryAware(typeInfo)));
 
     /// <summary>The <c>data</c> sent with the refusal as UTF-8 JSON; empty when there is none.</summary>
     public ReadOnlyMemory<byte> DataJson { get; }

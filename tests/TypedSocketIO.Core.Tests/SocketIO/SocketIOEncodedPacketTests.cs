@@ -23,6 +23,8 @@ public sealed class SocketIOEncodedPacketTests
     [InlineData("/", "Invalid namespace", "", "4{\"message\":\"Invalid namespace\"}")]
     [InlineData("/admin", "nope", "{\"code\":42}", "4/admin,{\"message\":\"nope\",\"data\":{\"code\":42}}")]
     [InlineData("/", "quote \" and é", "\"x\"", "4{\"message\":\"quote \\\" and é\",\"data\":\"x\"}")]
+    // data written again as JSON.stringify(JSON.parse(data)): escapes undone, numbers as Number::toString
+    [InlineData("/", "m", "{\"\\u00e9\":\"\\u2028\\uD83D\\uDE00\\u003c\",\"n\":[1.0,-0,1E+21,1e400]}", "4{\"message\":\"m\",\"data\":{\"é\":\"\u2028😀<\",\"n\":[1,0,1e+21,null]}}")]
     public void ConnectError_MatchesTheOfficialServer(string nsp, string message, string data, string expected)
     {
         SocketIOEncodedPacket packet = SocketIOEncodedPacket.ConnectError(nsp, message, Utf8.Bytes(data));

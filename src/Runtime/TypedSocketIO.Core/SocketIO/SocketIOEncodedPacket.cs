@@ -68,13 +68,22 @@ public sealed class SocketIOEncodedPacket
             if (!dataJson.IsEmpty)
             {
                 json.WritePropertyName("data"u8);
+                JsonDocument data;
                 try
                 {
-                    json.WriteRawValue(dataJson);
+                    data = JsonDocument.Parse(dataJson.ToArray());
                 }
                 catch (JsonException e)
                 {
                     throw new ArgumentException("The CONNECT_ERROR data must be valid JSON.", nameof(dataJson), e);
+                }
+
+                // Written again rather than copied, as Node's JSON.stringify writes err.data: strings and names escaped as it
+                // escapes them and numbers as it formats them, whatever wrote the caller's bytes. Rare (a refusal), so the parse
+                // costs nothing that matters.
+                using (data)
+                {
+                    WriteAsJsonStringify(json, data.RootElement);
                 }
             }
 
@@ -142,6 +151,47 @@ public sealed class SocketIOEncodedPacket
         catch (JsonException)
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="element"/> as JavaScript's <c>JSON.stringify(JSON.parse(text))</c> would: strings through the
+    /// <c>JSON.stringify</c> escaping, numbers as ECMAScript's Number::toString of their double (<c>1.0</c> → <c>1</c>,
+    /// <c>1E+21</c> → <c>1e+21</c>, <c>-0</c> → <c>0</c>, out of range → <c>null</c>).
+    /// </summary>
+    private static void WriteAsJsonStringify(Utf8JsonWriter json, JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                json.WriteStartObject();
+                foreach (JsonProperty property in element.EnumerateObject())
+                {
+                    json.WritePropertyName(property.Name);
+                    WriteAsJsonStringify(json, property.Value);
+                }
+
+                json.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                json.WriteStartArray();
+                foreach (JsonElement item in element.EnumerateArray())
+                {
+                    WriteAsJsonStringify(json, item);
+                }
+
+                json.WriteEndArray();
+                break;
+            case JsonValueKind.String:
+                SocketIOStringConverter.Write(json, element.GetString().AsSpan());
+                break;
+            case JsonValueKind.Number:
+                // JSON.parse gives Infinity for a number out of double's range, which JSON.stringify writes as null.
+                SocketIONumberConverter.Instance.Write(json, element.TryGetDouble(out double value) ? value : double.PositiveInfinity, null!);
+                break;
+            default:
+                element.WriteTo(json);
+                break;
         }
     }
 }

@@ -15,6 +15,10 @@ namespace TypedSocketIO.SocketIO;
 /// (the two binary types, and <see cref="double"/> and <see cref="string"/> written exactly as <c>JSON.stringify</c> writes them)
 /// and a resolver for the two binary types put first in the chain. Source-generated contexts honour converters from
 /// <see cref="JsonSerializerOptions.Converters"/>, so properties of those types inside generated contracts are covered.
+/// The copy's <see cref="JsonSerializerOptions.Encoder"/> is <see cref="JsonStringifyEncoder"/> when the caller's options have
+/// none, so property names and enum members are written as <c>JSON.stringify</c> writes them too (System.Text.Json's default
+/// encoder would escape non-ASCII and HTML-sensitive characters in them); an encoder set on the caller's options is kept and
+/// wins everywhere, values included, and then the bytes differ from Node's wherever that encoder escapes more.
 /// The copy is made once per options instance and cached (weakly), so metadata is built once.
 /// Outside the writer and the arguments view, the converters read and write base64 strings, as System.Text.Json does.
 /// </remarks>
@@ -30,6 +34,13 @@ public static class SocketIOJsonOptions
     internal static JsonSerializerOptions Empty { get; } =
         GetBinaryAware(new JsonSerializerOptions { TypeInfoResolver = JsonTypeInfoResolver.Combine() });
 
+    /// <summary>
+    /// The encoder that escapes as JavaScript's <c>JSON.stringify</c>: only <c>"</c>, <c>\</c> and control characters below
+    /// U+0020; non-ASCII text, emoji, U+2028/U+2029 and HTML-sensitive characters are written as UTF-8. For JSON written by
+    /// hand that must match what a Node peer writes, e.g. <c>new JsonWriterOptions { Encoder = SocketIOJsonOptions.JsonStringifyEncoder }</c>.
+    /// </summary>
+    public static System.Text.Encodings.Web.JavaScriptEncoder JsonStringifyEncoder => SocketIOJsonEncoder.Instance;
+
     /// <summary>Returns the cached binary-aware copy of <paramref name="options"/> (or the options themselves if they already are).</summary>
     /// <param name="options">The caller's options, typically those of a <c>JsonSerializerContext</c>.</param>
     /// <returns>Read-only options whose <c>byte[]</c> and <c>ReadOnlyMemory&lt;byte&gt;</c> travel as attachments.</returns>
@@ -44,6 +55,10 @@ public static class SocketIOJsonOptions
         return s_binaryAware.GetValue(options, static source =>
         {
             var copy = new JsonSerializerOptions(source);
+
+            // Names too (properties of generated metadata, enum members) are escaped as JSON.stringify escapes them, unless the
+            // caller chose an encoder: then theirs is used everywhere, values included.
+            copy.Encoder ??= SocketIOJsonEncoder.Instance;
             copy.Converters.Insert(0, SocketIOByteArrayConverter.Instance);
             copy.Converters.Insert(1, SocketIOReadOnlyMemoryConverter.Instance);
             copy.Converters.Insert(2, SocketIONumberConverter.Instance);
