@@ -132,6 +132,41 @@ public sealed class SocketIONodeExactnessTests(SocketIONodeExactnessTests.Fixtur
         Assert.Contains("\"n\":[1.5,0,1e+21]", nodeRefusal, StringComparison.Ordinal);
     }
 
+    public static TheoryData<string> StickyModes() => new(["polling", "default"]);
+
+    /// <summary>
+    /// The hook of the handshake response (SocketIOServerOptions.EngineIO.OnResponseHeaders; Node's initial_headers) sets a
+    /// sticky-session cookie, and the official client (withCredentials, its cookie jar) sends it back on every later request:
+    /// polls, POSTs and the WebSocket upgrade. Node and ours (both WebSocket transports) see the same kinds of requests.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(StickyModes))]
+    public async Task Sticky_session_cookie_of_the_handshake_is_sent_back_by_the_official_client(string mode)
+    {
+        var node = await CookiesSeenAsync(fixture.NodeAddress, mode);
+        var ours = await CookiesSeenAsync(fixture.OurAddress, mode);
+        var lean = await CookiesSeenAsync(fixture.OurLeanAddress, mode);
+        output.WriteLine($"node: {string.Join(" | ", node)}\nours: {string.Join(" | ", ours)}\nlean: {string.Join(" | ", lean)}");
+
+        string[] expected = mode == "polling"
+            ? ["polling GET -", "polling GET sticky=node-1", "polling POST sticky=node-1"]
+            : ["polling GET -", "polling GET sticky=node-1", "polling POST sticky=node-1", "websocket GET sticky=node-1"];
+        foreach (var seen in new[] { node, ours, lean })
+        {
+            Assert.Equal("polling GET -", seen[0]);
+            Assert.Equal(expected, seen.Distinct().Order(StringComparer.Ordinal));
+        }
+    }
+
+    private static async Task<string[]> CookiesSeenAsync(string address, string mode)
+    {
+        var result = await NodeRunner.RunAsync("sticky-client.mjs", [address, mode, Guid.NewGuid().ToString("N")], TimeSpan.FromSeconds(20));
+        Assert.True(result.ExitCode == 0 && result.Events("done").Count == 1, result.Describe());
+        var cookies = result.One("cookies");
+        Assert.Equal(mode == "polling" ? "polling" : "websocket", cookies.GetProperty("transport").GetString());
+        return cookies.GetProperty("seen").EnumerateArray().Select(e => e.GetString()!).ToArray();
+    }
+
     /// <summary>Connects to "/refused" and returns the CONNECT_ERROR packet.</summary>
     private static async Task<string?> RefusedAsync(string address, string transport)
     {
@@ -293,11 +328,33 @@ public sealed class SocketIONodeExactnessTests(SocketIONodeExactnessTests.Fixtur
             _node = process;
             NodeAddress = $"http://127.0.0.1:{ready.GetProperty("port").GetInt32()}";
             _ours = await LoopbackServer.StartAsync(
-                services => services.AddSocketIO(o => o.EngineIO.KestrelWebSocketTransport = false),
+                services => services.AddSocketIO(o => ConfigureOptions(o, lean: false)),
                 app => MapBoth(app));
             _oursLean = await LoopbackServer.StartAsync(
-                services => services.AddSocketIO(o => o.EngineIO.KestrelWebSocketTransport = true),
+                services => services.AddSocketIO(o => ConfigureOptions(o, lean: true)),
                 app => MapBoth(app));
+        }
+
+        /// <summary>The Cookie header of every request of a run (query "run"), as sio-exact-server.mjs records them.</summary>
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, System.Collections.Concurrent.ConcurrentQueue<string>> SeenByRun = new();
+
+        /// <summary>What sio-exact-server.mjs configures: a sticky-session cookie on the handshake, every request recorded.</summary>
+        private static void ConfigureOptions(SocketIOServerOptions options, bool lean)
+        {
+            options.EngineIO.KestrelWebSocketTransport = lean;
+            options.EngineIO.OnResponseHeaders = response =>
+            {
+                if (response.IsHandshake)
+                {
+                    response.Cookies.Append("sticky", "node-1", new Microsoft.AspNetCore.Http.CookieOptions { Path = "/", HttpOnly = true });
+                }
+                var request = response.HttpContext.Request;
+                if (request.Query["run"] is [{ } run])
+                {
+                    var cookie = request.Headers.Cookie.ToString();
+                    SeenByRun.GetOrAdd(run, _ => new()).Enqueue($"{response.Transport} {request.Method} {(cookie.Length == 0 ? "-" : cookie)}");
+                }
+            };
         }
 
         private static void MapBoth(WebApplication app)
@@ -357,6 +414,12 @@ public sealed class SocketIONodeExactnessTests(SocketIONodeExactnessTests.Fixtur
                 return ValueTask.CompletedTask;
             });
             socket.As<IJsonTextServer, IJsonTextClient>().On.TypedAck(() => new JsonTextDto(JsonTextStrings.Values[2], JsonTextKind.Odd));
+            socket.On("cookies", (_, ack) =>
+            {
+                var seen = SeenByRun.TryGetValue(socket.Handshake.Query["run"].ToString(), out var queue) ? queue.ToArray() : [];
+                ack.Send(new JsonArray(seen.Select(v => (JsonNode?)v).ToArray()));
+                return ValueTask.CompletedTask;
+            });
             socket.On("handshake", (_, ack) =>
             {
                 ack.Send(NodeShape(socket.Handshake));

@@ -9,6 +9,8 @@
 //   - "json": emits "strings", "object" and "dto" made of STRINGS (below) and acknowledges STRINGS; "json-typed-ack":
 //     acknowledges the "dto" object (the JSON text test)
 //   - "handshake": acknowledges [socket.handshake]
+//   - "cookies": acknowledges what the headers hook saw of the run (query "run"): "<transport> <method> <Cookie or ->"
+// Every handshake response sets the cookie "sticky=node-1" (engine "initial_headers").
 // "/refused" refuses every socket with a message and data made of STRINGS.
 //   - "sync": emits ["synced"] (the raw client's barrier: everything the previous frames caused came before it)
 // Loopback only. Stops on SIGTERM/SIGINT, when stdin closes, or after 10 minutes.
@@ -28,6 +30,21 @@ const STRINGS = ["line\u2028para\u2029end", "😀 👍🏽 🇫🇷", "<b>&'\"\\
 
 const httpServer = createServer();
 const io = new Server(httpServer);
+
+// A sticky-session cookie on the handshake response (initial_headers), and the Cookie header of every request of a run
+// (headers, all responses: polling and the WebSocket upgrade), as "<transport> <method> <cookie or ->".
+const seenByRun = new Map();
+io.engine.on("initial_headers", (headers) => {
+  headers["set-cookie"] = "sticky=node-1; Path=/; HttpOnly";
+});
+io.engine.on("headers", (headers, req) => {
+  const query = new URL(req.url, "http://localhost").searchParams;
+  const run = query.get("run");
+  if (run) {
+    if (!seenByRun.has(run)) seenByRun.set(run, []);
+    seenByRun.get(run).push(`${query.get("transport")} ${req.method} ${req.headers.cookie ?? "-"}`);
+  }
+});
 
 // a namespace that refuses every socket, with a message and data made of those strings
 io.of("/refused").use((socket, next) => {
@@ -58,6 +75,7 @@ io.on("connection", (socket) => {
     ack(...STRINGS);
   });
   socket.on("json-typed-ack", (ack) => ack({ [KEY]: STRINGS[2], kind: KIND }));
+  socket.on("cookies", (ack) => ack(seenByRun.get(socket.handshake.query.run) ?? []));
   // the socket's handshake, as the handshake test compares it
   socket.on("handshake", (ack) => ack(socket.handshake));
 });
