@@ -37,6 +37,24 @@ internal sealed class NullTransport : ISocketIOTransport
         return true;
     }
 
+    // As the Engine.IO session does: the text is copied out (here into one reused buffer) and released.
+    private byte[] _copy = new byte[256];
+
+    public bool TrySendPooled(PooledPacketText text, bool isVolatile)
+    {
+        ReadOnlySpan<byte> span = text.Text.Span;
+        if (span.Length > _copy.Length)
+        {
+            _copy = new byte[span.Length];
+        }
+
+        span.CopyTo(_copy);
+        LastText = _copy.AsMemory(0, span.Length);
+        text.Release();
+        Sent++;
+        return true;
+    }
+
     public ValueTask CloseAsync(EngineIOCloseReason reason) => ValueTask.CompletedTask;
 }
 

@@ -172,7 +172,19 @@ public sealed class EngineIOConnection
     /// <param name="isVolatile">Drop the messages instead of queueing them when the transport is busy.</param>
     /// <returns>Whether the messages were queued.</returns>
     /// <seealso cref="TrySend(EngineIOMessage, bool)"/>
-    public bool TrySend(ReadOnlySpan<EngineIOMessage> messages, bool isVolatile = false)
+    public bool TrySend(ReadOnlySpan<EngineIOMessage> messages, bool isVolatile = false) => TrySendCore(messages, owner: null, isVolatile);
+
+    /// <summary>
+    /// Queues one text message whose bytes are lent by <paramref name="owner"/>: it is released exactly once, when the message has
+    /// been written or dropped — or at once when this returns <see langword="false"/>. The caller never touches it again either way.
+    /// </summary>
+    internal bool TrySendOwned(ReadOnlyMemory<byte> text, IEngineIOMessageOwner owner, bool isVolatile)
+    {
+        EngineIOMessage message = EngineIOMessage.Text(text);
+        return TrySendCore(new ReadOnlySpan<EngineIOMessage>(in message), owner, isVolatile);
+    }
+
+    private bool TrySendCore(ReadOnlySpan<EngineIOMessage> messages, IEngineIOMessageOwner? owner, bool isVolatile)
     {
         int bytes = 0;
         foreach (EngineIOMessage message in messages)
@@ -183,13 +195,9 @@ public sealed class EngineIOConnection
         bool overflow;
         lock (_lock)
         {
-            if (_state != EngineIOSessionState.Open)
+            if (_state != EngineIOSessionState.Open || (isVolatile && !(_pendingCount == 0 && _transport.IsWritableUnderLock)))
             {
-                return false;
-            }
-
-            if (isVolatile && !(_pendingCount == 0 && _transport.IsWritableUnderLock))
-            {
+                owner?.Release();
                 return false;
             }
 
@@ -198,12 +206,17 @@ public sealed class EngineIOConnection
             {
                 foreach (EngineIOMessage message in messages)
                 {
-                    EnqueueUnderLock(new OutgoingPacket(EngineIOPacketType.Message, message.Data, message.IsBinary), 0);
+                    EnqueueUnderLock(new OutgoingPacket(EngineIOPacketType.Message, message.Data, message.IsBinary, owner), 0);
                 }
 
                 _queuedBytes += bytes;
                 _transport.WakeUnderLock();
             }
+        }
+
+        if (overflow)
+        {
+            owner?.Release();
         }
 
         if (overflow)
@@ -238,12 +251,23 @@ public sealed class EngineIOConnection
         }
     }
 
-    /// <summary>Forgets what is queued (the transport took it), returning the queue's array to the pool.</summary>
-    internal void ClearPendingUnderLock()
+    /// <summary>
+    /// Forgets what is queued, returning the queue's array to the pool. With <paramref name="release"/> (written synchronously, or
+    /// dropped) each packet's owner is released; without, the caller took the packets and releases each once done with it.
+    /// </summary>
+    internal void ClearPendingUnderLock(bool release = true)
     {
         OutgoingPacket[]? pending = _pending;
         if (pending is not null)
         {
+            if (release)
+            {
+                foreach (OutgoingPacket packet in pending.AsSpan(0, _pendingCount))
+                {
+                    packet.Release();
+                }
+            }
+
             _pending = null;
             ArrayPool<OutgoingPacket>.Shared.Return(pending, clearArray: true);
         }
@@ -428,7 +452,7 @@ public sealed class EngineIOConnection
         }
 
         packets.AddRange(PendingUnderLock);
-        ClearPendingUnderLock();
+        ClearPendingUnderLock(release: false); // the poll releases them once written
         if (_noopPending && packets.Count == 0)
         {
             packets.Add(new OutgoingPacket(EngineIOPacketType.Noop, ReadOnlyMemory<byte>.Empty, false));

@@ -98,21 +98,33 @@ public sealed partial class SocketIOSocket
         return Client.TrySend(packet, isVolatile);
     }
 
-    /// <summary>As <see cref="SendEventPacket"/> for an EVENT without attachments given as its text (no packet object unless a listener looks).</summary>
-    internal bool SendEventText(byte[] text, bool isVolatile)
+    /// <summary>
+    /// As <see cref="SendEventPacket"/> for an EVENT without attachments whose text is pooled (no packet object unless a listener
+    /// looks). Takes the text over: it is released exactly once, whatever happens.
+    /// </summary>
+    internal bool SendEventPooled(PooledPacketText text, bool isVolatile)
     {
         if (!Connected)
         {
+            text.Release();
             return false;
         }
 
         SocketIOAnyListener[] listeners = System.Threading.Volatile.Read(ref _anyOutgoingHandlers);
         if (listeners.Length != 0)
         {
-            NotifyOutgoing(listeners, SocketIOEncodedPacket.FromText(text));
+            try
+            {
+                NotifyOutgoing(listeners, SocketIOEncodedPacket.FromText(text.ToArray()));
+            }
+            catch
+            {
+                text.Release();
+                throw;
+            }
         }
 
-        return Client.TrySendText(text, isVolatile);
+        return Client.TrySendPooled(text, isVolatile);
     }
 
     internal bool SendAck<TState>(long id, TState state, SocketIOArgumentsWriter<TState> writeArguments)
@@ -122,20 +134,20 @@ public sealed partial class SocketIOSocket
             return false;
         }
 
-        byte[]? text;
+        PooledPacketText? text;
         SocketIOEncodedPacket? packet = null;
         using (SocketIOPacketWriter writer = CreateWriter())
         {
             writer.StartAck();
             writeArguments(writer, state);
-            text = writer.TryBuildText(Namespace.Name, id);
+            text = PooledPacketText.TryBuild(writer, Namespace.Name, id);
             if (text is null)
             {
                 packet = writer.Build(Namespace.Name, id);
             }
         }
 
-        return text is not null ? Client.TrySendText(text, isVolatile: false) : Client.TrySend(packet!, isVolatile: false);
+        return text is not null ? Client.TrySendPooled(text, isVolatile: false) : Client.TrySend(packet!, isVolatile: false);
     }
 
     private void NotifyOutgoing(SocketIOAnyListener[] listeners, SocketIOEncodedPacket packet)

@@ -50,26 +50,33 @@ public readonly struct SocketIOSocketEmitter : ISocketIOEmitter, IEquatable<Sock
             return false;
         }
 
-        byte[]? text;
+        PooledPacketText? text;
         SocketIOEncodedPacket? packet = null;
         using (SocketIOPacketWriter writer = _socket.CreateWriter())
         {
             writer.StartEvent(eventName);
             writeArguments(writer, state);
-            text = writer.TryBuildText(_socket.Namespace.Name);
+            text = PooledPacketText.TryBuild(writer, _socket.Namespace.Name);
             if (text is null)
             {
                 packet = writer.Build(_socket.Namespace.Name);
             }
         }
 
-        // Straight to the session as text, unless recovery sends it through the adapter (which needs the packet).
-        if (text is not null && (_isVolatile || _socket.Pid is null))
+        if (text is null)
         {
-            return _socket.SendEventText(text, _isVolatile);
+            return Send(packet!);
         }
 
-        return Send(packet ?? SocketIOEncodedPacket.FromText(text!));
+        // Straight to the session as pooled text, unless recovery sends it through the adapter (which keeps a packet).
+        if (_isVolatile || _socket.Pid is null)
+        {
+            return _socket.SendEventPooled(text, _isVolatile);
+        }
+
+        byte[] copy = text.ToArray();
+        text.Release();
+        return Send(SocketIOEncodedPacket.FromText(copy));
     }
 
     /// <inheritdoc/>
@@ -133,13 +140,13 @@ public readonly struct SocketIOSocketEmitter : ISocketIOEmitter, IEquatable<Sock
 
         cancellationToken.ThrowIfCancellationRequested();
         long id = _socket.Namespace.NextAckId();
-        byte[]? text;
+        PooledPacketText? text;
         SocketIOEncodedPacket? packet = null;
         using (SocketIOPacketWriter writer = _socket.CreateWriter())
         {
             writer.StartEvent(eventName);
             writeArguments(writer, state);
-            text = writer.TryBuildText(_socket.Namespace.Name, id);
+            text = PooledPacketText.TryBuild(writer, _socket.Namespace.Name, id);
             if (text is null)
             {
                 packet = writer.Build(_socket.Namespace.Name, id);
@@ -149,11 +156,12 @@ public readonly struct SocketIOSocketEmitter : ISocketIOEmitter, IEquatable<Sock
         var pending = new SingleAck(_socket, id, eventName, _timeout);
         if (!_socket.TryAddAck(id, pending, out Exception? error))
         {
+            text?.Release();
             return Task.FromException<SocketIOArguments>(error!);
         }
 
         pending.Start(_socket.Server.TimeProvider, cancellationToken);
-        bool sent = text is not null ? _socket.SendEventText(text, _isVolatile) : _socket.SendEventPacket(packet!, _isVolatile);
+        bool sent = text is not null ? _socket.SendEventPooled(text, _isVolatile) : _socket.SendEventPacket(packet!, _isVolatile);
         if (!sent && _socket.TryRemoveAck(id, out _))
         {
             pending.Fail(_isVolatile && _socket.Connected

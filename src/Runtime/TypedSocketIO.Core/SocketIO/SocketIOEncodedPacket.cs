@@ -16,7 +16,7 @@ public sealed class SocketIOEncodedPacket
         Attachments = attachments;
     }
 
-    /// <summary>The packet made of a text built by <see cref="SocketIOPacketWriter.TryBuildText"/> (no attachments; its type is its first digit).</summary>
+    /// <summary>The packet made of the text of an EVENT or ACK without attachments (its type is its first digit).</summary>
     internal static SocketIOEncodedPacket FromText(byte[] text) => new((SocketIOPacketType)(text[0] - '0'), text, []);
 
     /// <summary>The packet type as encoded (an event with attachments is <see cref="SocketIOPacketType.BinaryEvent"/>).</summary>

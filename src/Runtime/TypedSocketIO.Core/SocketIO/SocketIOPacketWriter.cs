@@ -299,12 +299,14 @@ public sealed class SocketIOPacketWriter : IDisposable
     }
 
     /// <summary>
-    /// As <see cref="Build"/> for a packet without attachments, returning its text alone (no <see cref="SocketIOEncodedPacket"/>
-    /// around it): the server sends that straight to the session. <see langword="null"/>, with the packet still open, when it has
-    /// attachments (then call <see cref="Build"/>).
+    /// As <see cref="Build"/> for a packet without attachments, into an array rented from
+    /// <see cref="System.Buffers.ArrayPool{T}.Shared"/> (its first <paramref name="length"/> bytes are the text; the caller returns
+    /// it, exactly once), with no <see cref="SocketIOEncodedPacket"/> around it. <see langword="null"/>, with the packet still
+    /// open, when it has attachments (then call <see cref="Build"/>).
     /// </summary>
-    internal byte[]? TryBuildText(string @namespace, long ackId = -1)
+    internal byte[]? TryBuildPooledText(string @namespace, long ackId, out int length)
     {
+        length = 0;
         EnsureStarted();
         if (_attachments.Count != 0)
         {
@@ -315,7 +317,13 @@ public sealed class SocketIOPacketWriter : IDisposable
         SocketIOPacketHeader.ValidateAckId(ackId, nameof(ackId));
         _json.WriteEndArray();
         _json.Flush();
-        byte[] text = SocketIOPacketHeader.Compose(_state == State.Event ? SocketIOPacketType.Event : SocketIOPacketType.Ack, 0, @namespace, ackId, _buffer.WrittenSpan);
+        SocketIOPacketType type = _state == State.Event ? SocketIOPacketType.Event : SocketIOPacketType.Ack;
+        int headerLength = SocketIOPacketHeader.GetLength(type, 0, @namespace, ackId);
+        ReadOnlySpan<byte> body = _buffer.WrittenSpan;
+        length = checked(headerLength + body.Length);
+        byte[] text = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        SocketIOPacketHeader.Write(text, type, 0, @namespace, ackId);
+        body.CopyTo(text.AsSpan(headerLength));
         Restart();
         return text;
     }

@@ -33,5 +33,7 @@ internal sealed class EngineIOConnectionTransport(EngineIOConnection connection)
 
     public bool TrySendText(byte[] text, bool isVolatile) => connection.TrySend(EngineIOMessage.Text(text), isVolatile);
 
+    public bool TrySendPooled(PooledPacketText text, bool isVolatile) => connection.TrySendOwned(text.Text, text, isVolatile);
+
     public ValueTask CloseAsync(EngineIOCloseReason reason) => connection.CloseAsync(reason);
 }

@@ -26,6 +26,19 @@ internal interface ISocketIOTransport
     /// <param name="isVolatile">Drop it rather than queue it when the transport is busy.</param>
     bool TrySendText(byte[] text, bool isVolatile) => TrySend(SocketIOEncodedPacket.FromText(text), isVolatile);
 
+    /// <summary>
+    /// Queues a packet without attachments whose text is lent from a pool: the transport takes it over and releases it exactly once
+    /// (when written or dropped, or at once when this returns <see langword="false"/>); the caller never touches it again.
+    /// </summary>
+    /// <param name="text">The text (an EVENT or an ACK).</param>
+    /// <param name="isVolatile">Drop it rather than queue it when the transport is busy.</param>
+    bool TrySendPooled(PooledPacketText text, bool isVolatile)
+    {
+        byte[] copy = text.ToArray();
+        text.Release();
+        return TrySendText(copy, isVolatile);
+    }
+
     /// <summary>Closes the session; the handler's close callback still runs once.</summary>
     ValueTask CloseAsync(EngineIOCloseReason reason);
 }

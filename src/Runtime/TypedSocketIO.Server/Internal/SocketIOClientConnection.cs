@@ -141,8 +141,11 @@ internal sealed class SocketIOClientConnection
 
     public bool TrySend(SocketIOEncodedPacket packet, bool isVolatile) => _transport.TrySend(packet, isVolatile);
 
-    /// <summary>Sends a packet without attachments as its text alone (see <see cref="SocketIOPacketWriter.TryBuildText"/>).</summary>
+    /// <summary>Sends a packet without attachments as its text alone .</summary>
     public bool TrySendText(byte[] text, bool isVolatile) => _transport.TrySendText(text, isVolatile);
+
+    /// <summary>Sends a packet without attachments whose text is pooled: ownership passes to the transport (released exactly once, even when refused).</summary>
+    public bool TrySendPooled(PooledPacketText text, bool isVolatile) => _transport.TrySendPooled(text, isVolatile);
 
     /// <summary>Disconnects every socket (each told with a DISCONNECT packet) and closes the connection (<c>socket.disconnect(true)</c>).</summary>
     public void DisconnectAll()

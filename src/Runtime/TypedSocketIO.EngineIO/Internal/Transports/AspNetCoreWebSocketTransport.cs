@@ -43,7 +43,7 @@ internal sealed class AspNetCoreWebSocketTransport : WebSocketTransport
             }
 
             _burst.AddRange(pending);
-            Session.ClearPendingUnderLock();
+            Session.ClearPendingUnderLock(release: false); // released below, once sent
         }
 
         try
@@ -57,6 +57,12 @@ internal sealed class AspNetCoreWebSocketTransport : WebSocketTransport
         }
         finally
         {
+            // Sent or failed: either way the socket no longer reads these bytes.
+            foreach (OutgoingPacket packet in _burst)
+            {
+                packet.Release();
+            }
+
             _burst.Clear();
         }
 

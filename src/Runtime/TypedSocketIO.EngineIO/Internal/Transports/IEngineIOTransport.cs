@@ -28,4 +28,22 @@ internal interface IEngineIOTransport
 /// <param name="Type">The Engine.IO packet type (written as its digit before text data).</param>
 /// <param name="Data">The data, without the type digit.</param>
 /// <param name="IsBinary">Whether it is a binary message (a binary frame, or <c>b</c> and base64 in a polling payload).</param>
-internal readonly record struct OutgoingPacket(EngineIOPacketType Type, ReadOnlyMemory<byte> Data, bool IsBinary);
+/// <param name="Owner">
+/// What lends <paramref name="Data"/> (a pooled buffer), released exactly once when the packet is gone: written (copied into the
+/// connection, or sent), or dropped. <see langword="null"/> for data nobody gives back.
+/// </param>
+internal readonly record struct OutgoingPacket(EngineIOPacketType Type, ReadOnlyMemory<byte> Data, bool IsBinary, IEngineIOMessageOwner? Owner = null)
+{
+    /// <summary>Gives the data back to its owner, if it has one. Call once per packet taken from the queue.</summary>
+    public void Release() => Owner?.Release();
+}
+
+/// <summary>
+/// The owner of a queued message's bytes (the Socket.IO server's pooled packet text): the session, or the transport that took
+/// the message, calls <see cref="Release"/> exactly once, after which the bytes are never read again.
+/// </summary>
+internal interface IEngineIOMessageOwner
+{
+    /// <summary>The message was written or dropped: its bytes can go back to their pool.</summary>
+    void Release();
+}

@@ -116,6 +116,12 @@ internal sealed class PollingTransport : IEngineIOTransport
         }
         finally
         {
+            // Written (copied into the response) or not: the bytes the poll took go back to their owners.
+            foreach (OutgoingPacket packet in packets)
+            {
+                packet.Release();
+            }
+
             lock (_session.SyncRoot)
             {
                 _getPending = false;
