@@ -10,23 +10,21 @@
 //     acknowledges the "dto" object (the JSON text test)
 //   - "handshake": acknowledges [socket.handshake]
 //   - "cookies": acknowledges what the headers hook saw of the run (query "run"): "<transport> <method> <Cookie or ->"
+//   - "please-ask": emits "ask-client" with an ack request, then "asked" when answered; "received": acknowledges the text of
+//     every Socket.IO packet the client sent in its run (query "run"), in order
 // Every handshake response sets the cookie "sticky=node-1" (engine "initial_headers").
 // "/refused" refuses every socket with a message and data made of STRINGS.
 //   - "sync": emits ["synced"] (the raw client's barrier: everything the previous frames caused came before it)
 // Loopback only. Stops on SIGTERM/SIGINT, when stdin closes, or after 10 minutes.
 import { createServer } from "node:http";
 import { Server } from "socket.io";
+import { KEY, KIND, STRINGS } from "./json-text.mjs";
 
 const port = Number(process.argv[2] ?? 0);
 const print = (event, fields) => process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`);
 
 /** The listeners; keep in step with SocketIONodeExactnessTests.ListenerNames. */
 const NAMES = ["1", "1.5", "0", "-1", "100", "1e+21", "1e-7", "Infinity", "-Infinity", "x"];
-
-/** Strings whose JSON text differs between JSON.stringify and .NET's default encoder: keep in step with JsonTextContracts.cs. */
-const KEY = "é<>&'+`\u2028😀";
-const KIND = "é<b>&'";
-const STRINGS = ["line\u2028para\u2029end", "😀 👍🏽 🇫🇷", "<b>&'\"\\/+`", "\u0000\u0007\b\t\n\u000b\f\r\u001f\u007f", "é 中文 Ω \u00a0\u200b\ufeff"];
 
 const httpServer = createServer();
 const io = new Server(httpServer);
@@ -36,6 +34,16 @@ const io = new Server(httpServer);
 const seenByRun = new Map();
 io.engine.on("initial_headers", (headers) => {
   headers["set-cookie"] = "sticky=node-1; Path=/; HttpOnly";
+});
+// The text of every Socket.IO packet a client of a run sent (the JSON text test of our .NET client).
+const receivedByRun = new Map();
+io.engine.on("connection", (conn) => {
+  const run = conn.request._query.run;
+  if (!run) return;
+  receivedByRun.set(run, []);
+  conn.on("packet", (packet) => {
+    if (packet.type === "message" && typeof packet.data === "string") receivedByRun.get(run).push(packet.data);
+  });
 });
 io.engine.on("headers", (headers, req) => {
   const query = new URL(req.url, "http://localhost").searchParams;
@@ -75,6 +83,8 @@ io.on("connection", (socket) => {
     ack(...STRINGS);
   });
   socket.on("json-typed-ack", (ack) => ack({ [KEY]: STRINGS[2], kind: KIND }));
+  socket.on("please-ask", () => socket.emit("ask-client", () => socket.emit("asked")));
+  socket.on("received", (ack) => ack(receivedByRun.get(socket.handshake.query.run) ?? []));
   socket.on("cookies", (ack) => ack(seenByRun.get(socket.handshake.query.run) ?? []));
   // the socket's handshake, as the handshake test compares it
   socket.on("handshake", (ack) => ack(socket.handshake));

@@ -9,13 +9,13 @@ namespace TypedSocketIO.Interop.Tests.Typed;
 /// <summary>Strings whose JSON text differs between JSON.stringify and System.Text.Json's default encoder.</summary>
 public static class JsonTextStrings
 {
-    /// <summary>A property name; keep in step with KEY in sio-exact-server.mjs.</summary>
+    /// <summary>A property name; keep in step with KEY in tests/interop-node/json-text.mjs.</summary>
     public const string Key = "é<>&'+`\u2028😀";
 
-    /// <summary>An enum member's name; keep in step with KIND in sio-exact-server.mjs.</summary>
+    /// <summary>An enum member's name; keep in step with KIND in json-text.mjs.</summary>
     public const string Kind = "é<b>&'";
 
-    /// <summary>Keep in step with STRINGS in sio-exact-server.mjs.</summary>
+    /// <summary>Keep in step with STRINGS in json-text.mjs.</summary>
     public static readonly string[] Values =
     [
         "line\u2028para\u2029end",
