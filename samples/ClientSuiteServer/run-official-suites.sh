@@ -5,7 +5,7 @@
 #
 # SOCKET_IO_REPO: a clone (or bare git dir) of github.com/socketio/socket.io; default /work/.mirror/socketio+socket.io/repo.
 # WORK_DIR: where the two packages are copied, installed and built; default /tmp/sio-suites. Nothing is written to this
-# repository. Needs the .NET SDK, Node.js 20+ and npm (registry.npmjs.org). See README.md next to this file.
+# repository. REFERENCE=node runs the same suites against their own Node support servers in a separate process instead. Needs the .NET SDK, Node.js 20+ and npm (registry.npmjs.org). See README.md next to this file.
 #
 # The suites' own files are not edited: each is run with its package.json "test:node" mocha command minus the
 # `--require test/support/hooks.*` that would start the Node support server (ours listens on the same ports instead),
@@ -65,8 +65,25 @@ EOF
 (cd "$WORK/packages/socket.io-client" && npx rimraf ./build && npx tsc && npx tsc -p tsconfig.esm.json && ./postcompile.sh) || exit 1
 
 # 2. Our support server: Socket.IO on localhost:3210, Engine.IO on localhost:3000 (the suites' hard-coded addresses).
-dotnet build "$HERE/ClientSuiteServer.csproj" -c Release -warnaserror --nologo -v q || exit 1
-dotnet "$HERE/bin/Release/net10.0/ClientSuiteServer.dll" --Logging:LogLevel:Default=Warning > "$WORK/server.log" 2>&1 &
+#    REFERENCE=node: the suites' own Node support servers instead, in one separate process (for comparison).
+if [ "${REFERENCE:-}" = node ]; then
+  (cd "$WORK" && npm install --no-audit --no-fund --loglevel=error --no-save socket.io@4.8.4) || exit 1
+  # hooks.js without its rollup bundle (only the browser runner uses it), then its beforeAll.
+  node -e '
+    const fs = require("fs");
+    let s = fs.readFileSync(process.argv[1], "utf8");
+    s = s.replace(/const \{ rollup \}.*\n/, "").replace(/const rollupConfig.*\n/, "").replace(/rollup\(rollupConfig\)[\s\S]*?\n    \}\);\n/, "");
+    fs.writeFileSync(process.argv[2], s);' "$WORK/packages/engine.io-client/test/support/hooks.js" "$WORK/packages/engine.io-client/test/support/hooks-without-rollup.js"
+  cat > "$WORK/packages/socket.io-client/node-reference-servers.ts" <<'EOF'
+import { createServer } from "./test/support/server";
+createServer();
+require("../engine.io-client/test/support/hooks-without-rollup.js").mochaHooks.beforeAll();
+EOF
+  (cd "$WORK/packages/socket.io-client" && exec node --import tsx node-reference-servers.ts) > "$WORK/server.log" 2>&1 &
+else
+  dotnet build "$HERE/ClientSuiteServer.csproj" -c Release -warnaserror --nologo -v q || exit 1
+  dotnet "$HERE/bin/Release/net10.0/ClientSuiteServer.dll" --Logging:LogLevel:Default=Warning > "$WORK/server.log" 2>&1 &
+fi
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null' EXIT
 for _ in $(seq 1 60); do
