@@ -117,7 +117,8 @@ for file in url connection socket node connection-state-recovery retry; do
   SIO_PASSING=$((${SIO_PASSING:-0} + LAST[0])); SIO_FAILING=$((${SIO_FAILING:-0} + LAST[1])); SIO_PENDING=$((${SIO_PENDING:-0} + LAST[2]))
 done
 SUMMARY+=("socket.io-client (all files): $SIO_PASSING passing, $SIO_FAILING failing, $SIO_PENDING pending")
-# engine.io-client: --exit, as the suite's own afterAll hook closes the server and with it the sockets a test leaves open.
+# engine.io-client: --exit, as the suite's own afterAll hook closes the server and with it the sockets a test leaves open
+# (without it mocha never ends, against the Node reference servers out of process too).
 run "engine.io-client" engine.io-client npx mocha --exit test/index.js
 run "engine.io-client USE_FETCH=1" engine.io-client env USE_FETCH=1 npx mocha --exit test/index.js
 # Node 20 has WebSocket as a global only behind this flag (Node 22 has it by default).
