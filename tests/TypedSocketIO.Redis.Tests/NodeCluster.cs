@@ -60,20 +60,20 @@ public sealed class NodeCluster : IAsyncDisposable
     /// <summary>Which adapter every server of the cluster uses, .NET and Node alike.</summary>
     public ClusterAdapterKind Kind { get; private init; }
 
-    public static async Task<NodeCluster> StartAsync(ClusterAdapterKind kind = ClusterAdapterKind.Classic)
+    public static async Task<NodeCluster> StartAsync(ClusterAdapterKind kind = ClusterAdapterKind.Classic, bool recovery = false)
     {
         RedisServer redis = await RedisServer.StartAsync();
         string key = "cluster-" + Guid.NewGuid().ToString("N")[..8];
         var serverSideEvents = new ConcurrentQueue<(string Server, string Args)>();
-        LoopbackServer a = await StartDotNetAsync("A", redis, key, kind, serverSideEvents);
-        LoopbackServer b = await StartDotNetAsync("B", redis, key, kind, serverSideEvents);
+        LoopbackServer a = await StartDotNetAsync("A", redis, key, kind, recovery, serverSideEvents);
+        LoopbackServer b = await StartDotNetAsync("B", redis, key, kind, recovery, serverSideEvents);
 
         NodeRunner.EnsureNodeModules();
         var process = new Process
         {
             StartInfo = NodeRunner.CreateStartInfo(
                 "redis-cluster.mjs",
-                ["--redis", redis.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--key", key, "--adapter", kind.ToString().ToLowerInvariant()]),
+                ["--redis", redis.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--key", key, "--adapter", kind.ToString().ToLowerInvariant(), .. (recovery ? new[] { "--recovery" } : [])]),
         };
         var cluster = new NodeCluster(redis, key, a, b, process, serverSideEvents) { Kind = kind };
         var ready = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -246,12 +246,23 @@ public sealed class NodeCluster : IAsyncDisposable
     }
 
     private static Task<LoopbackServer> StartDotNetAsync(
-        string name, RedisServer redis, string key, ClusterAdapterKind kind, ConcurrentQueue<(string Server, string Args)> serverSideEvents) => LoopbackServer.StartAsync(
+        string name, RedisServer redis, string key, ClusterAdapterKind kind, bool recovery, ConcurrentQueue<(string Server, string Args)> serverSideEvents) => LoopbackServer.StartAsync(
         services =>
         {
-            ISocketIOServerBuilder io = services.AddSocketIO();
+            ISocketIOServerBuilder io = services.AddSocketIO(o => o.ConnectionStateRecovery = recovery ? new SocketIOConnectionStateRecoveryOptions() : null);
             switch (kind)
             {
+                case ClusterAdapterKind.Streams:
+                    // As the Node server of redis-cluster.mjs names them.
+                    io.AddRedisStreamsAdapter(o =>
+                    {
+                        o.Configuration = redis.Configuration;
+                        o.StreamName = key;
+                        o.Key = key;
+                        o.SessionKeyPrefix = key + ":session:";
+                        o.RequestsTimeout = TimeSpan.FromSeconds(3);
+                    });
+                    break;
                 case ClusterAdapterKind.Sharded:
                     io.AddRedisShardedAdapter(o =>
                     {
@@ -341,11 +352,15 @@ public sealed class NodeCluster : IAsyncDisposable
     }
 }
 
-/// <summary>The adapter of a <see cref="NodeCluster"/>: the official <c>createAdapter</c> or <c>createShardedAdapter</c> of @socket.io/redis-adapter.</summary>
+/// <summary>
+/// The adapter of a <see cref="NodeCluster"/>: the official <c>createAdapter</c> or <c>createShardedAdapter</c> of
+/// @socket.io/redis-adapter, or @socket.io/redis-streams-adapter.
+/// </summary>
 public enum ClusterAdapterKind
 {
     Classic,
     Sharded,
+    Streams,
 }
 
 [JsonSerializable(typeof(Dictionary<string, string>))]

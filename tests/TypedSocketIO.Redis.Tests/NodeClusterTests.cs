@@ -25,6 +25,8 @@ public class NodeClusterFixture : IAsyncLifetime
 
 public sealed class ShardedNodeClusterFixture() : NodeClusterFixture(ClusterAdapterKind.Sharded);
 
+public sealed class StreamsNodeClusterFixture() : NodeClusterFixture(ClusterAdapterKind.Streams);
+
 /// <summary>
 /// One cluster of two of our servers and one Node socket.io 4.8.4 server with @socket.io/redis-adapter 8.3.0 on one real
 /// Redis, official JS clients connected to each: the wire format is the official one, in both directions.
@@ -36,6 +38,12 @@ public sealed class NodeClusterTests(NodeClusterFixture fixture) : NodeClusterSp
 /// <c>createShardedAdapter</c> (subscription mode "dynamic") in one cluster.
 /// </summary>
 public sealed class ShardedNodeClusterTests(ShardedNodeClusterFixture fixture) : NodeClusterSpecification(fixture.Cluster), IClassFixture<ShardedNodeClusterFixture>;
+
+/// <summary>
+/// The same on one Redis stream: our <see cref="RedisStreamsSocketIOAdapter"/> and the official
+/// @socket.io/redis-streams-adapter 0.3.1 in one cluster.
+/// </summary>
+public sealed class StreamsNodeClusterTests(StreamsNodeClusterFixture fixture) : NodeClusterSpecification(fixture.Cluster), IClassFixture<StreamsNodeClusterFixture>;
 
 /// <summary>What a cluster of two of our servers and one Node server must do, whichever adapter they share.</summary>
 public abstract class NodeClusterSpecification

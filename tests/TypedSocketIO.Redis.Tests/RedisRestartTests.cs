@@ -7,6 +7,9 @@ public sealed class RedisRestartTests() : RedisRestartSpecification(ClusterAdapt
 /// <summary>The cluster on sharded pub/sub survives losing Redis and comes back whole (sharded subscriptions renewed) when Redis returns.</summary>
 public sealed class ShardedRedisRestartTests() : RedisRestartSpecification(ClusterAdapterKind.Sharded);
 
+/// <summary>The cluster on one Redis stream survives losing Redis and comes back whole (readers and subscriptions resumed) when Redis returns.</summary>
+public sealed class StreamsRedisRestartTests() : RedisRestartSpecification(ClusterAdapterKind.Streams);
+
 /// <summary>The cluster survives losing Redis (local traffic goes on) and comes back whole when Redis returns.</summary>
 public abstract class RedisRestartSpecification(ClusterAdapterKind kind) : IAsyncLifetime
 {

@@ -1,53 +1,24 @@
 using StackExchange.Redis;
 using TypedSocketIO.Server;
-using TypedSocketIO.Server.Tests;
 using TypedSocketIO.Server.Tests.Harness;
 
 namespace TypedSocketIO.Redis.Tests;
 
 /// <summary>
-/// The adapter specification, single server and "two servers, one backplane", run against the sharded pub/sub adapter on a
-/// real Redis 7 (subscription mode "static": every server receives every broadcast, so a join is effective at once).
+/// The adapter specification against the sharded pub/sub adapter on a real Redis 7 (subscription mode "static": every
+/// server receives every broadcast, so a join is effective at once).
 /// </summary>
-public sealed class RedisShardedSocketIOAdapterTests : SocketIOClusterAdapterSpecification, IClassFixture<RedisFixture>, IDisposable
+public sealed class RedisShardedSocketIOAdapterTests(RedisFixture redis) : RedisAdapterSpecification(redis), IClassFixture<RedisFixture>
 {
-    private readonly RedisFixture _redis;
-    private readonly string _key = "sharded-" + Guid.NewGuid().ToString("N")[..8];
-    private readonly List<RedisShardedSocketIOAdapterFactory> _factories = [];
-
-    public RedisShardedSocketIOAdapterTests(RedisFixture redis) => _redis = redis;
-
     protected override bool AllRoomsSpansTheCluster => false;
 
-    protected override ISocketIOAdapterFactory CreateAdapterFactory() => CreateClusterMemberFactory();
-
-    protected override ISocketIOAdapterFactory CreateClusterMemberFactory()
+    protected override ISocketIOAdapterFactory Connect() => RedisShardedSocketIOAdapterFactory.Connect(new RedisShardedSocketIOAdapterOptions
     {
-        RedisShardedSocketIOAdapterFactory factory = RedisShardedSocketIOAdapterFactory.Connect(new RedisShardedSocketIOAdapterOptions
-        {
-            Configuration = _redis.Redis.Configuration,
-            Key = _key,
-            SubscriptionMode = RedisShardedSubscriptionMode.Static,
-            RequestsTimeout = TimeSpan.FromSeconds(1),
-        });
-        lock (_factories)
-        {
-            _factories.Add(factory);
-        }
-
-        return factory;
-    }
-
-    public void Dispose()
-    {
-        lock (_factories)
-        {
-            foreach (RedisShardedSocketIOAdapterFactory factory in _factories)
-            {
-                factory.Dispose();
-            }
-        }
-    }
+        Configuration = Redis.Configuration,
+        Key = Key,
+        SubscriptionMode = RedisShardedSubscriptionMode.Static,
+        RequestsTimeout = TimeSpan.FromSeconds(1),
+    });
 }
 
 /// <summary>The dynamic subscription modes: a server subscribes to a room's channel while it has a socket in the room, and only then receives what is sent to the room.</summary>

@@ -112,4 +112,58 @@ public sealed class RedisUntrustedInputTests : IClassFixture<RedisFixture>
         Assert.True(socket.Connected);
         Assert.True(logs.Count("BadMessage") >= garbage.Length * 3, $"{logs.Count("BadMessage")} bad messages logged");
     }
+
+    [Fact]
+    public async Task BadEntriesInTheStream_AndBadMessagesOnItsChannels_AreLoggedAndDropped_TheClusterGoesOn()
+    {
+        string key = "bad-streams-" + Guid.NewGuid().ToString("N")[..8];
+        var logs = new TestLoggerProvider();
+        using var loggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddProvider(logs));
+        RedisStreamsSocketIOAdapterOptions Options() => new() { Configuration = _redis.Redis.Configuration, StreamName = key, Key = key, MaxMessageBytes = 64 * 1024 };
+        using RedisStreamsSocketIOAdapterFactory factoryA = RedisStreamsSocketIOAdapterFactory.Connect(Options(), loggerFactory);
+        using RedisStreamsSocketIOAdapterFactory factoryB = RedisStreamsSocketIOAdapterFactory.Connect(Options(), loggerFactory);
+        using var a = new ServerFixture(adapterFactory: factoryA);
+        using var b = new ServerFixture(adapterFactory: factoryB);
+        var (client, socket) = await b.ConnectAsync();
+        socket.Join("r");
+        for (int i = 0; i < 200 && await a.Server.ServerCountAsync() < 2; i++)
+        {
+            await Task.Delay(25);
+        }
+
+        using ConnectionMultiplexer attacker = await ConnectionMultiplexer.ConnectAsync(_redis.Redis.Configuration);
+        IDatabase db = attacker.GetDatabase();
+        NameValueEntry[][] entries =
+        [
+            [new("nsp", "/"), new("uid", "x"), new("type", "three")], // a type that is no number
+            [new("nsp", "/"), new("uid", "x"), new("type", "3"), new("data", "{not json")],
+            [new("nsp", "/"), new("uid", "x"), new("type", "3"), new("data", "!!! not base64")],
+            [new("nsp", "/"), new("uid", "x"), new("type", "3"), new("data", Convert.ToBase64String([0xdd, 0x7f, 0xff, 0xff, 0xff]))], // 2^31 elements in 5 bytes
+            [new("nsp", "/"), new("uid", "x"), new("type", "3"), new("data", new string('{', 100_000))], // more than MaxMessageBytes
+            [new("nsp", "/"), new("uid", "x"), new("type", "3"), new("data", """{"packet":{"type":3,"data":[]},"opts":{}}""")], // a packet type that cannot be broadcast
+            [new("nsp", "/"), new("uid", "x"), new("type", "4"), new("data", """{"opts":42,"rooms":["x"]}""")], // a join whose options are no object
+        ];
+        foreach (NameValueEntry[] entry in entries)
+        {
+            await db.StreamAddAsync(key, entry);
+        }
+
+        string uidB = b.Server.MainNamespace.Adapter.ServerId;
+        foreach (byte[] message in new byte[][] { [0x83, 0xa4, 0x74], [0xc6, 0xff, 0xff, 0xff, 0xff, 0x00], Encoding.UTF8.GetBytes("{\"type\":9,\"data\":{\"packet\":{\"not\":\"an array\"}},\"uid\":\"x\",\"nsp\":\"/\"}") })
+        {
+            await attacker.GetSubscriber().PublishAsync(RedisChannel.Literal(key + "#/#"), message);
+            await attacker.GetSubscriber().PublishAsync(RedisChannel.Literal(key + "#/#" + uidB + "#"), message);
+        }
+
+        a.Server.To("r").Emit("still", "working");
+
+        Assert.Equal("42[\"still\",\"working\"]", await client.ReceiveAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(socket.Connected);
+        for (int i = 0; i < 200 && logs.Count("BadMessage") < entries.Length + 4; i++)
+        {
+            await Task.Delay(25);
+        }
+
+        Assert.True(logs.Count("BadMessage") >= entries.Length + 4, $"{logs.Count("BadMessage")} bad messages logged");
+    }
 }

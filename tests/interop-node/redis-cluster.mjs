@@ -4,18 +4,22 @@
 // tests/TypedSocketIO.Redis.Tests (NodeClusterTests) with JSON commands on stdin, one per line; it answers with JSON lines
 // on stdout ({"event":"reply","id":…}) and reports every event a client receives ({"event":"recv",…}).
 //
-// node redis-cluster.mjs --redis <port> --key <key> [--adapter classic|sharded]
+// node redis-cluster.mjs --redis <port> --key <key> [--adapter classic|sharded|streams] [--recovery]
 // --adapter sharded: createShardedAdapter of the same package (Redis 7 sharded pub/sub, subscriptionMode "dynamic").
+// --adapter streams: @socket.io/redis-streams-adapter 0.3.1 (stream, channel prefix and session prefix named after the key).
+// --recovery: connection state recovery on (every broadcast then carries its offset as last argument).
 // Exits when stdin closes (no orphan when the test host dies).
 import { createServer } from "node:http";
+import net from "node:net";
 import { Server } from "socket.io";
 import { io as connect } from "socket.io-client";
 import { createAdapter, createShardedAdapter } from "@socket.io/redis-adapter";
 import { Emitter } from "@socket.io/redis-emitter";
+import { createAdapter as createStreamsAdapter } from "@socket.io/redis-streams-adapter";
 import { Redis } from "ioredis";
 import readline from "node:readline";
 
-const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith("--") ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []));
+const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith("--") ? [...pairs, [a.slice(2), all[i + 1]?.startsWith("--") ? true : all[i + 1] ?? true]] : pairs), []));
 const print = (o) => process.stdout.write(JSON.stringify(o) + "\n");
 
 // Binary values are shown as {"$bin":[bytes]} so that the test compares whole structures.
@@ -41,8 +45,12 @@ const http = createServer();
 const adapters = {
   classic: () => createAdapter(pub, sub, { key: args.key, requestsTimeout: 3000 }),
   sharded: () => createShardedAdapter(pub, sub, { channelPrefix: args.key, subscriptionMode: "dynamic" }),
+  streams: () => createStreamsAdapter(pub, { streamName: args.key, channelPrefix: args.key, sessionKeyPrefix: args.key + ":session:" }),
 };
-const io = new Server(http, { adapter: adapters[args.adapter ?? "classic"]() });
+const io = new Server(http, {
+  adapter: adapters[args.adapter ?? "classic"](),
+  connectionStateRecovery: args.recovery ? { maxDisconnectionDuration: 120000, skipMiddlewares: true } : undefined,
+});
 for (const nsp of [io.of("/"), io.of("/admin")]) {
   nsp.on("connection", (socket) => {
     socket.join(socket.handshake.auth.rooms ?? []);
@@ -59,6 +67,27 @@ emitterRedis.on("error", () => {});
 const emitter = new Emitter(emitterRedis, { key: args.key });
 
 const clients = new Map();
+
+// A load balancer in front of the cluster for the recovery test: it forwards each connection to its current target, can
+// cut every connection and refuse new ones ("paused"), then send the client's automatic reconnection to another server.
+let proxy;
+const proxied = new Set();
+let proxyTarget;
+let proxyPaused = false;
+function startProxy() {
+  return new Promise((resolve) => {
+    proxy = net.createServer((client) => {
+      if (proxyPaused) return client.destroy();
+      const target = new URL(proxyTarget);
+      const upstream = net.connect(Number(target.port), target.hostname);
+      for (const s of [client, upstream]) { proxied.add(s); s.on("close", () => proxied.delete(s)); s.on("error", () => {}); }
+      client.pipe(upstream).pipe(client);
+      client.on("close", () => upstream.destroy());
+      upstream.on("close", () => client.destroy());
+    });
+    proxy.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${proxy.address().port}`));
+  });
+}
 
 async function run(command) {
   switch (command.cmd) {
@@ -77,6 +106,34 @@ async function run(command) {
       clients.set(command.name, socket);
       return { sid: socket.id };
     }
+    case "recoveryConnect": {
+      // {name, url}: an official client with the defaults of recovery, through the proxy to url; each (re)connection is
+      // reported as "$connect" with [id, recovered].
+      proxyTarget = command.url;
+      const url = proxy ? `http://127.0.0.1:${proxy.address().port}` : await startProxy();
+      const socket = connect(url, { transports: ["websocket"], auth: { name: command.name, rooms: ["r"] }, forceNew: true, reconnectionDelay: 200, reconnectionDelayMax: 200, randomizationFactor: 0 });
+      socket.onAny((event, ...rest) => print({ event: "recv", client: command.name, name: event, args: show(rest) }));
+      socket.on("connect", () => print({ event: "recv", client: command.name, name: "$connect", args: [socket.id, socket.recovered] }));
+      socket.on("disconnect", (reason) => print({ event: "recv", client: command.name, name: "$disconnect", args: [reason] }));
+      await new Promise((resolve, reject) => { socket.once("connect", resolve); socket.once("connect_error", reject); });
+      clients.set(command.name, socket);
+      return { sid: socket.id };
+    }
+    case "disconnect":
+      // {name}: the client leaves for good.
+      clients.get(command.name)?.disconnect();
+      clients.delete(command.name);
+      return {};
+    case "proxyCut":
+      // Every proxied connection cut (a recoverable "transport close" on the server), new ones refused until proxyResume.
+      proxyPaused = true;
+      for (const s of proxied) s.destroy();
+      return {};
+    case "proxyResume":
+      // {url}: the next connections go to url.
+      proxyTarget = command.url;
+      proxyPaused = false;
+      return {};
     case "broadcast":
       (command.room ? io.to(command.room) : io).emit(command.name, ...revive(command.args));
       return {};

@@ -21,6 +21,7 @@ namespace TypedSocketIO.Redis;
 public abstract class RedisClusterSocketIOAdapter : InMemorySocketIOAdapter
 {
     private readonly RedisRequests _requests = new(idLength: 16);
+    private readonly List<ChannelMessageQueue> _queues = [];
     private int _publishFailureLogged;
     private int _disposed;
 
@@ -68,13 +69,16 @@ public abstract class RedisClusterSocketIOAdapter : InMemorySocketIOAdapter
         ArgumentNullException.ThrowIfNull(packet);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(collector);
-        if ((options.Flags & SocketIOBroadcastFlags.Local) == 0)
+        if ((options.Flags & SocketIOBroadcastFlags.Local) != 0)
         {
-            string requestId = _requests.AddAckRequest(collector);
-            _ = PublishOrDrop(BroadcastMessage(packet, options, requestId));
+            base.BroadcastWithAck(packet, options, collector);
+            return;
         }
 
+        // The answers of other servers find the request once it is published; local clients get the packet first.
+        string requestId = _requests.AddAckRequest(collector);
         base.BroadcastWithAck(packet, options, collector);
+        _ = PublishOrDrop(BroadcastMessage(packet, options, requestId));
     }
 
     /// <inheritdoc/>
@@ -330,9 +334,74 @@ public abstract class RedisClusterSocketIOAdapter : InMemorySocketIOAdapter
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             _requests.FailAll(GetType().Name);
+            lock (_queues)
+            {
+                Unsubscribe(_queues);
+                _queues.Clear();
+            }
         }
 
         base.Dispose(disposing);
+    }
+
+    /// <summary>
+    /// Subscribes to a channel, retrying (bounded backoff) while Redis is unreachable and the channel is
+    /// <paramref name="stillWanted"/>; its messages go to <see cref="OnRawMessage"/>, in order.
+    /// </summary>
+    private protected async Task<ChannelMessageQueue?> SubscribeWithRetryAsync(RedisChannel redisChannel, string channel, Func<bool> stillWanted)
+    {
+        ISubscriber subscriber = Connection.GetSubscriber();
+        for (int attempt = 0; !IsDisposed && stillWanted(); attempt++)
+        {
+            try
+            {
+                ChannelMessageQueue queue = await subscriber.SubscribeAsync(redisChannel).ConfigureAwait(false);
+
+                // One queue per channel, read in order: messages from one server arrive in the order they were sent.
+                queue.OnMessage(message => OnRawMessage((byte[]?)message.Message, channel));
+                return queue;
+            }
+            catch (RedisException ex)
+            {
+                // Not connected yet: StackExchange.Redis keeps reconnecting; try again (bounded backoff).
+                if (attempt == 0)
+                {
+                    RedisAdapterLog.SubscribeFailed(Logger, Nsp.Name, ex);
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 100 * (attempt + 1)))).ConfigureAwait(false);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Keeps a subscription until the adapter is disposed.</summary>
+    private protected void Track(ChannelMessageQueue? queue)
+    {
+        if (queue is not null)
+        {
+            lock (_queues)
+            {
+                _queues.Add(queue);
+            }
+        }
+    }
+
+    /// <summary>Unsubscribes without waiting; when Redis is gone the subscriptions go with the connection.</summary>
+    private protected static void Unsubscribe(IEnumerable<ChannelMessageQueue> queues)
+    {
+        foreach (ChannelMessageQueue queue in queues)
+        {
+            try
+            {
+                queue.Unsubscribe(CommandFlags.FireAndForget);
+            }
+            catch (RedisException)
+            {
+                // Redis is gone; the subscription goes with the connection.
+            }
+        }
     }
 
     /// <summary>Whether Redis is reachable; while it is not, messages are dropped (logged once per outage).</summary>

@@ -19,7 +19,6 @@ public sealed class RedisShardedSocketIOAdapter : RedisClusterSocketIOAdapter
     private readonly RedisShardedSocketIOAdapterOptions _options;
     private readonly string _channel;
     private readonly string _responseChannel;
-    private readonly List<ChannelMessageQueue> _queues = [];
     private readonly Dictionary<string, ChannelMessageQueue> _roomQueues = new(StringComparer.Ordinal);
     private readonly Channel<string> _roomChanges = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -101,21 +100,9 @@ public sealed class RedisShardedSocketIOAdapter : RedisClusterSocketIOAdapter
         if (!IsDisposed)
         {
             _roomChanges.Writer.TryComplete();
-            lock (_queues)
+            lock (_roomQueues)
             {
-                foreach (ChannelMessageQueue queue in _queues.Concat(_roomQueues.Values))
-                {
-                    try
-                    {
-                        queue.Unsubscribe(CommandFlags.FireAndForget);
-                    }
-                    catch (RedisException)
-                    {
-                        // Redis is gone; the subscription goes with the connection.
-                    }
-                }
-
-                _queues.Clear();
+                Unsubscribe(_roomQueues.Values);
                 _roomQueues.Clear();
             }
         }
@@ -151,14 +138,7 @@ public sealed class RedisShardedSocketIOAdapter : RedisClusterSocketIOAdapter
     {
         foreach (string channel in new[] { _channel, _responseChannel })
         {
-            ChannelMessageQueue? queue = await SubscribeWithRetryAsync(channel, static () => true).ConfigureAwait(false);
-            if (queue is not null)
-            {
-                lock (_queues)
-                {
-                    _queues.Add(queue);
-                }
-            }
+            Track(await SubscribeWithRetryAsync(RedisChannel.Sharded(channel), channel, static () => true).ConfigureAwait(false));
         }
     }
 
@@ -172,7 +152,7 @@ public sealed class RedisShardedSocketIOAdapter : RedisClusterSocketIOAdapter
         await foreach (string room in _roomChanges.Reader.ReadAllAsync().ConfigureAwait(false))
         {
             bool subscribed;
-            lock (_queues)
+            lock (_roomQueues)
             {
                 subscribed = _roomQueues.ContainsKey(room);
             }
@@ -180,10 +160,11 @@ public sealed class RedisShardedSocketIOAdapter : RedisClusterSocketIOAdapter
             bool wanted = HasLocalRoom(room);
             if (wanted && !subscribed)
             {
-                ChannelMessageQueue? queue = await SubscribeWithRetryAsync(_channel + room + "#", () => HasLocalRoom(room)).ConfigureAwait(false);
+                string channel = _channel + room + "#";
+                ChannelMessageQueue? queue = await SubscribeWithRetryAsync(RedisChannel.Sharded(channel), channel, () => HasLocalRoom(room)).ConfigureAwait(false);
                 if (queue is not null)
                 {
-                    lock (_queues)
+                    lock (_roomQueues)
                     {
                         _roomQueues[room] = queue;
                     }
@@ -197,7 +178,7 @@ public sealed class RedisShardedSocketIOAdapter : RedisClusterSocketIOAdapter
             else if (!wanted && subscribed)
             {
                 ChannelMessageQueue? queue;
-                lock (_queues)
+                lock (_roomQueues)
                 {
                     _roomQueues.Remove(room, out queue);
                 }
@@ -213,33 +194,5 @@ public sealed class RedisShardedSocketIOAdapter : RedisClusterSocketIOAdapter
                 }
             }
         }
-    }
-
-    private async Task<ChannelMessageQueue?> SubscribeWithRetryAsync(string channel, Func<bool> stillWanted)
-    {
-        ISubscriber subscriber = Connection.GetSubscriber();
-        for (int attempt = 0; !IsDisposed && stillWanted(); attempt++)
-        {
-            try
-            {
-                ChannelMessageQueue queue = await subscriber.SubscribeAsync(RedisChannel.Sharded(channel)).ConfigureAwait(false);
-
-                // One queue per channel, read in order: messages from one server arrive in the order they were sent.
-                queue.OnMessage(message => OnRawMessage((byte[]?)message.Message, channel));
-                return queue;
-            }
-            catch (RedisException ex)
-            {
-                // Not connected yet: StackExchange.Redis keeps reconnecting; try again (bounded backoff).
-                if (attempt == 0)
-                {
-                    RedisAdapterLog.SubscribeFailed(Logger, Nsp.Name, ex);
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 100 * (attempt + 1)))).ConfigureAwait(false);
-            }
-        }
-
-        return null;
     }
 }

@@ -5,13 +5,18 @@ namespace TypedSocketIO.Redis;
 /// <summary>Checks the Redis adapters' options at start-up; each failure names the option and the accepted range.</summary>
 internal sealed class RedisSocketIOAdapterOptionsValidator :
     IValidateOptions<RedisSocketIOAdapterOptions>,
-    IValidateOptions<RedisShardedSocketIOAdapterOptions>
+    IValidateOptions<RedisShardedSocketIOAdapterOptions>,
+    IValidateOptions<RedisStreamsSocketIOAdapterOptions>
 {
     public bool ConnectionGiven { get; init; }
 
     public ValidateOptionsResult Validate(string? name, RedisSocketIOAdapterOptions options) => Result(Check(options, ConnectionGiven));
 
     public ValidateOptionsResult Validate(string? name, RedisShardedSocketIOAdapterOptions options) => Result(Check(options, ConnectionGiven));
+
+    public ValidateOptionsResult Validate(string? name, RedisStreamsSocketIOAdapterOptions options) => Result(Check(options, ConnectionGiven));
+
+    public static void ThrowIfInvalid(RedisStreamsSocketIOAdapterOptions options, bool connectionGiven) => ThrowIfAny(Check(options, connectionGiven), typeof(RedisStreamsSocketIOAdapterOptions));
 
     public static void ThrowIfInvalid(RedisSocketIOAdapterOptions options, bool connectionGiven) => ThrowIfAny(Check(options, connectionGiven), typeof(RedisSocketIOAdapterOptions));
 
@@ -39,6 +44,44 @@ internal sealed class RedisSocketIOAdapterOptionsValidator :
         if (!Enum.IsDefined(options.SubscriptionMode))
         {
             failures.Add($"RedisShardedSocketIOAdapterOptions.SubscriptionMode must be Static, Dynamic or DynamicPrivate; it is {(int)options.SubscriptionMode}.");
+        }
+
+        return failures;
+    }
+
+    private static List<string> Check(RedisStreamsSocketIOAdapterOptions options, bool connectionGiven)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        const string Type = nameof(RedisStreamsSocketIOAdapterOptions);
+        List<string> failures = CheckCommon(Type, options.Configuration, connectionGiven, options.Key, options.RequestsTimeout, options.MaxMessageBytes);
+        if (string.IsNullOrEmpty(options.StreamName))
+        {
+            failures.Add($"{Type}.StreamName must be non-empty.");
+        }
+
+        if (options.StreamCount is < 1 or > 1024)
+        {
+            failures.Add($"{Type}.StreamCount must be between 1 and 1024; it is {options.StreamCount}.");
+        }
+
+        if (options.MaxLength < 1)
+        {
+            failures.Add($"{Type}.MaxLength must be positive; it is {options.MaxLength}.");
+        }
+
+        if (options.ReadCount is < 1 or > 100_000)
+        {
+            failures.Add($"{Type}.ReadCount must be between 1 and 100000; it is {options.ReadCount}.");
+        }
+
+        if (options.BlockTime < TimeSpan.FromMilliseconds(1) || options.BlockTime > TimeSpan.FromMinutes(5))
+        {
+            failures.Add($"{Type}.BlockTime must be between 1 ms and 5 minutes; it is {options.BlockTime}.");
+        }
+
+        if (string.IsNullOrEmpty(options.SessionKeyPrefix))
+        {
+            failures.Add($"{Type}.SessionKeyPrefix must be non-empty.");
         }
 
         return failures;

@@ -8,7 +8,7 @@ using TypedSocketIO.Server;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers a Redis adapter: <c>services.AddSocketIO().AddRedisAdapter(o => o.Configuration = "127.0.0.1:6379")</c> (or <c>AddRedisShardedAdapter</c>).</summary>
+/// <summary>Registers a Redis adapter: <c>services.AddSocketIO().AddRedisAdapter(o => o.Configuration = "127.0.0.1:6379")</c> (or <c>AddRedisShardedAdapter</c>, <c>AddRedisStreamsAdapter</c>).</summary>
 public static class RedisSocketIOServerBuilderExtensions
 {
     /// <summary>
@@ -77,6 +77,44 @@ public static class RedisSocketIOServerBuilderExtensions
         Register<RedisShardedSocketIOAdapterOptions>(builder, configure ?? (static _ => { }), connectionGiven: true);
         builder.Services.Replace(ServiceDescriptor.Singleton<ISocketIOAdapterFactory>(sp => new RedisShardedSocketIOAdapterFactory(
             connection(sp), sp.GetRequiredService<IOptions<RedisShardedSocketIOAdapterOptions>>().Value, sp.GetService<ILoggerFactory>())));
+        return builder;
+    }
+
+    /// <summary>
+    /// Makes every namespace use a <see cref="RedisStreamsSocketIOAdapter"/> (the official
+    /// <c>@socket.io/redis-streams-adapter</c>: one Redis stream, connection state recovery across the cluster) on connections
+    /// opened from <see cref="RedisStreamsSocketIOAdapterOptions.Configuration"/>, replacing the in-memory adapter. The
+    /// options are validated at start-up.
+    /// </summary>
+    /// <param name="builder">The builder returned by <c>AddSocketIO</c>.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>The builder.</returns>
+    public static ISocketIOServerBuilder AddRedisStreamsAdapter(this ISocketIOServerBuilder builder, Action<RedisStreamsSocketIOAdapterOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        Register<RedisStreamsSocketIOAdapterOptions>(builder, configure, connectionGiven: false);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ISocketIOAdapterFactory>(static sp => RedisStreamsSocketIOAdapterFactory.Connect(
+            sp.GetRequiredService<IOptions<RedisStreamsSocketIOAdapterOptions>>().Value, sp.GetService<ILoggerFactory>())));
+        return builder;
+    }
+
+    /// <summary>
+    /// Makes every namespace use a <see cref="RedisStreamsSocketIOAdapter"/> on a connection the application provides (and
+    /// disposes); the stream readers open connections of their own with its configuration.
+    /// </summary>
+    /// <param name="builder">The builder returned by <c>AddSocketIO</c>.</param>
+    /// <param name="connection">Gives this server's connection to Redis.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>The builder.</returns>
+    public static ISocketIOServerBuilder AddRedisStreamsAdapter(
+        this ISocketIOServerBuilder builder, Func<IServiceProvider, IConnectionMultiplexer> connection, Action<RedisStreamsSocketIOAdapterOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(connection);
+        Register<RedisStreamsSocketIOAdapterOptions>(builder, configure ?? (static _ => { }), connectionGiven: true);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ISocketIOAdapterFactory>(sp => new RedisStreamsSocketIOAdapterFactory(
+            connection(sp), sp.GetRequiredService<IOptions<RedisStreamsSocketIOAdapterOptions>>().Value, sp.GetService<ILoggerFactory>())));
         return builder;
     }
 

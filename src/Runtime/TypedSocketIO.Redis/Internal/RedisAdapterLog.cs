@@ -25,4 +25,10 @@ internal static partial class RedisAdapterLog
 
     [LoggerMessage(507, LogLevel.Debug, "Redis adapter of namespace {Namespace}: the data of a fetched socket ({Type}) has no JSON metadata; sent without data.", EventName = "DataNotSerializable")]
     public static partial void DataNotSerializable(ILogger logger, string @namespace, string type);
+
+    [LoggerMessage(508, LogLevel.Warning, "Redis Streams adapter: reading stream {Stream} failed; retrying until Redis is reachable (local traffic goes on).", EventName = "StreamReadFailed")]
+    public static partial void StreamReadFailed(ILogger logger, string stream, Exception exception);
+
+    [LoggerMessage(509, LogLevel.Warning, "Redis Streams adapter of namespace {Namespace}: keeping or restoring session {Pid} failed.", EventName = "SessionFailed")]
+    public static partial void SessionFailed(ILogger logger, string @namespace, string pid, Exception exception);
 }

@@ -126,8 +126,25 @@ public partial class InMemorySocketIOAdapter : ISocketIOAdapter
     {
         ArgumentNullException.ThrowIfNull(packet);
         ArgumentNullException.ThrowIfNull(options);
+        Send(StoreForRecovery(packet, options).Encode(), options);
+    }
+
+    /// <summary>
+    /// Sends an EVENT to the selected local sockets as it is, without keeping it here for connection state recovery (for a
+    /// cluster adapter that keeps the packets elsewhere and gives them their offsets, as the Redis Streams adapter does).
+    /// </summary>
+    /// <param name="packet">The packet, its offset already appended when it has one.</param>
+    /// <param name="options">The selection.</param>
+    protected void BroadcastWithoutRecovery(SocketIOBroadcastPacket packet, SocketIOBroadcastOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(packet);
+        ArgumentNullException.ThrowIfNull(options);
+        Send(packet.Encode(), options);
+    }
+
+    private void Send(SocketIOEncodedPacket encoded, SocketIOBroadcastOptions options)
+    {
         bool isVolatile = (options.Flags & SocketIOBroadcastFlags.Volatile) != 0;
-        SocketIOEncodedPacket encoded = StoreForRecovery(packet, options).Encode();
         var selection = new Selection();
         try
         {
