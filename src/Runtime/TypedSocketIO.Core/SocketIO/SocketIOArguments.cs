@@ -206,12 +206,13 @@ public sealed class SocketIOArguments
             int start = (int)reader.TokenStartIndex;
             JsonValueKind kind = KindOf(reader.TokenType);
             int attachment = -1;
-            if (reader.TokenType == JsonTokenType.StartObject)
+            if (reader.TokenType == JsonTokenType.StartObject && attachments.Count != 0)
             {
                 attachment = ScanObject(ref reader, attachments.Count);
             }
-            else if (reader.TokenType == JsonTokenType.StartArray)
+            else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
             {
+                // Without attachments no object is a placeholder: skipped whole, not looked into member by member.
                 reader.Skip();
             }
 
