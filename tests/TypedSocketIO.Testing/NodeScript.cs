@@ -112,6 +112,17 @@ public sealed class NodeScript : IAsyncDisposable
 
             if (_process.HasExited)
             {
+                // HasExited can be seen before the last lines were delivered: wait for the end of the redirected output,
+                // then look once more.
+                _process.WaitForExit();
+                foreach (JsonElement line in _lines)
+                {
+                    if (match(line))
+                    {
+                        return line;
+                    }
+                }
+
                 throw new InvalidOperationException("node exited before the expected line.\n" + Describe());
             }
 

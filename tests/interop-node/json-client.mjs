@@ -11,9 +11,11 @@ import { KEY, STRINGS } from "./json-text.mjs";
 
 const [url, transport, run] = process.argv.slice(2);
 const print = (event, fields) => process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`);
+// Exits once everything printed has reached the pipe (a write to a pipe is asynchronous: exiting at once may lose it).
+const exit = (code) => process.stdout.write("", () => process.exit(code));
 setTimeout(() => {
   print("failed", { error: "timed out" });
-  process.exit(2);
+  exit(2);
 }, 15000).unref();
 
 const socket = io(url, {
@@ -39,8 +41,8 @@ try {
   print("received", { packets });
   print("done");
   socket.disconnect();
-  process.exit(0);
+  exit(0);
 } catch (error) {
   print("failed", { error: String(error?.message ?? error) });
-  process.exit(1);
+  exit(1);
 }
