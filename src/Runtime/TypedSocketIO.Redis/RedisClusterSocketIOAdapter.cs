@@ -348,33 +348,9 @@ public abstract class RedisClusterSocketIOAdapter : InMemorySocketIOAdapter
     /// Subscribes to a channel, retrying (bounded backoff) while Redis is unreachable and the channel is
     /// <paramref name="stillWanted"/>; its messages go to <see cref="OnRawMessage"/>, in order.
     /// </summary>
-    private protected async Task<ChannelMessageQueue?> SubscribeWithRetryAsync(RedisChannel redisChannel, string channel, Func<bool> stillWanted)
-    {
-        ISubscriber subscriber = Connection.GetSubscriber();
-        for (int attempt = 0; !IsDisposed && stillWanted(); attempt++)
-        {
-            try
-            {
-                ChannelMessageQueue queue = await subscriber.SubscribeAsync(redisChannel).ConfigureAwait(false);
-
-                // One queue per channel, read in order: messages from one server arrive in the order they were sent.
-                queue.OnMessage(message => OnRawMessage((byte[]?)message.Message, channel));
-                return queue;
-            }
-            catch (RedisException ex)
-            {
-                // Not connected yet: StackExchange.Redis keeps reconnecting; try again (bounded backoff).
-                if (attempt == 0)
-                {
-                    RedisAdapterLog.SubscribeFailed(Logger, Nsp.Name, ex);
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 100 * (attempt + 1)))).ConfigureAwait(false);
-            }
-        }
-
-        return null;
-    }
+    private protected Task<ChannelMessageQueue?> SubscribeWithRetryAsync(RedisChannel redisChannel, string channel, Func<bool> stillWanted) =>
+        RedisSubscriptions.SubscribeWithRetryAsync(
+            Connection, redisChannel, () => !IsDisposed && stillWanted(), message => OnRawMessage((byte[]?)message.Message, channel), Logger, Nsp.Name);
 
     /// <summary>Keeps a subscription until the adapter is disposed.</summary>
     private protected void Track(ChannelMessageQueue? queue)

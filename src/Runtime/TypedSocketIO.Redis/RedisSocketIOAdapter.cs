@@ -297,7 +297,6 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
 
     private async Task SubscribeAsync()
     {
-        ISubscriber subscriber = _connection.GetSubscriber();
         (RedisChannel Channel, bool IsBroadcast)[] channels =
         [
             (RedisChannel.Pattern(_channel + "*"), true),
@@ -307,38 +306,19 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
         ];
         foreach ((RedisChannel channel, bool isBroadcast) in channels)
         {
-            for (int attempt = 0; Volatile.Read(ref _disposed) == 0; attempt++)
+            // One queue per channel, read in order: broadcasts from one server arrive in the order they were sent.
+            ChannelMessageQueue? queue = await RedisSubscriptions.SubscribeWithRetryAsync(
+                _connection,
+                channel,
+                () => Volatile.Read(ref _disposed) == 0,
+                isBroadcast ? OnBroadcastMessage : OnRequestOrResponse,
+                _logger,
+                Nsp.Name).ConfigureAwait(false);
+            if (queue is not null)
             {
-                try
+                lock (_queues)
                 {
-                    ChannelMessageQueue queue = await subscriber.SubscribeAsync(channel).ConfigureAwait(false);
-
-                    // One queue per channel, read in order: broadcasts from one server arrive in the order they were sent.
-                    if (isBroadcast)
-                    {
-                        queue.OnMessage(message => OnBroadcastMessage(message));
-                    }
-                    else
-                    {
-                        queue.OnMessage(message => OnRequestOrResponse(message));
-                    }
-
-                    lock (_queues)
-                    {
-                        _queues.Add(queue);
-                    }
-
-                    break;
-                }
-                catch (RedisException ex)
-                {
-                    // Not connected yet: StackExchange.Redis keeps reconnecting; try again (bounded backoff).
-                    if (attempt == 0)
-                    {
-                        RedisAdapterLog.SubscribeFailed(_logger, Nsp.Name, ex);
-                    }
-
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 100 * (attempt + 1)))).ConfigureAwait(false);
+                    _queues.Add(queue);
                 }
             }
         }
