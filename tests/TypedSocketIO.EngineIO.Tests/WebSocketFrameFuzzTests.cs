@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using CsCheck;
 using TypedSocketIO.EngineIO.Internal.WebSockets;
+using TypedSocketIO.Testing;
 
 namespace TypedSocketIO.EngineIO.Tests;
 
@@ -38,7 +39,7 @@ public sealed class WebSocketFrameFuzzTests
         {
             byte[] seed = Seeds[i % Seeds.Length];
             byte[] stream = i % 3 == 0 ? [.. seed, .. Seeds[random.Next(Seeds.Length)]] : seed;
-            messages += ReadWithOracle(Mutate(random, stream), random);
+            messages += ReadWithOracle(ByteMutator.Mutate(random, stream), random);
         }
 
         // Enough mutations stay valid for the paths past the header to be reached.
@@ -191,37 +192,5 @@ public sealed class WebSocketFrameFuzzTests
         }
 
         return [.. frame];
-    }
-
-    /// <summary>One to four edits: a byte replaced, inserted or deleted, a slice repeated, or the end cut.</summary>
-    private static byte[] Mutate(Random random, byte[] seed)
-    {
-        var bytes = new List<byte>(seed);
-        int edits = random.Next(1, 5);
-        for (int e = 0; e < edits; e++)
-        {
-            int at = bytes.Count == 0 ? 0 : random.Next(bytes.Count);
-            switch (random.Next(5))
-            {
-                case 0 when bytes.Count > 0:
-                    bytes[at] = (byte)random.Next(256);
-                    break;
-                case 1:
-                    bytes.Insert(at, (byte)random.Next(256));
-                    break;
-                case 2 when bytes.Count > 0:
-                    bytes.RemoveAt(at);
-                    break;
-                case 3 when bytes.Count > 0:
-                    int length = random.Next(1, Math.Min(16, bytes.Count - at) + 1);
-                    bytes.InsertRange(at, bytes.GetRange(at, length));
-                    break;
-                case 4:
-                    bytes.RemoveRange(at, bytes.Count - at);
-                    break;
-            }
-        }
-
-        return [.. bytes];
     }
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using CsCheck;
 using TypedSocketIO.EngineIO;
 using TypedSocketIO.SocketIO;
+using TypedSocketIO.Testing;
 
 namespace TypedSocketIO.Core.Tests.Fuzzing;
 
@@ -56,7 +57,7 @@ public sealed class DecoderFuzzTests
         int decoded = 0;
         for (int i = 0; i < Inputs; i++)
         {
-            byte[] input = Mutate(random, SocketIOSeeds[i % SocketIOSeeds.Length]);
+            byte[] input = ByteMutator.Mutate(random, SocketIOSeeds[i % SocketIOSeeds.Length], Interesting);
             if (DecodeWithOracle(decoder, input, random))
             {
                 decoded++;
@@ -165,7 +166,7 @@ public sealed class DecoderFuzzTests
         var random = new Random(7);
         for (int i = 0; i < Inputs; i++)
         {
-            byte[] input = i % 2 == 0 ? Mutate(random, EngineIOSeeds[i % EngineIOSeeds.Length]) : RandomBytes(random);
+            byte[] input = i % 2 == 0 ? ByteMutator.Mutate(random, EngineIOSeeds[i % EngineIOSeeds.Length], Interesting) : RandomBytes(random);
             ReadPayloadWithOracle(input);
         }
 
@@ -291,41 +292,6 @@ public sealed class DecoderFuzzTests
         {
             throw new Xunit.Sdk.XunitException($"{ex.GetType().Name} escaped the payload reader for {Describe(input)}: {ex}");
         }
-    }
-
-    /// <summary>One to four edits: a byte replaced (at random or by an interesting one), inserted, deleted, a slice repeated, or the end cut.</summary>
-    private static byte[] Mutate(Random random, byte[] seed)
-    {
-        var bytes = new List<byte>(seed);
-        int edits = random.Next(1, 5);
-        for (int e = 0; e < edits; e++)
-        {
-            int at = bytes.Count == 0 ? 0 : random.Next(bytes.Count);
-            switch (random.Next(6))
-            {
-                case 0 when bytes.Count > 0:
-                    bytes[at] = (byte)random.Next(256);
-                    break;
-                case 1 when bytes.Count > 0:
-                    bytes[at] = Interesting[random.Next(Interesting.Length)];
-                    break;
-                case 2:
-                    bytes.Insert(at, Interesting[random.Next(Interesting.Length)]);
-                    break;
-                case 3 when bytes.Count > 0:
-                    bytes.RemoveAt(at);
-                    break;
-                case 4 when bytes.Count > 0:
-                    int length = random.Next(1, Math.Min(16, bytes.Count - at) + 1);
-                    bytes.InsertRange(at, bytes.GetRange(at, length));
-                    break;
-                case 5:
-                    bytes.RemoveRange(at, bytes.Count - at);
-                    break;
-            }
-        }
-
-        return [.. bytes];
     }
 
     private static byte[] RandomBytes(Random random)
