@@ -147,9 +147,9 @@ stop_pid() {
   wait "$1" 2>/dev/null || true
 }
 
-# cluster_fanout <server>: two nodes of that kind on one Redis, receivers split between them.
+# cluster_fanout <server> <label>: two nodes of that kind on one Redis, receivers split between them.
 cluster_fanout() {
-  local name="$1"
+  local server="$1" name="$2"
   case "$server" in *-aot) echo "cluster-fanout: skipping $server (the NativeAOT BenchServer has no Redis adapter)" >&2; return 0 ;; esac
   command -v redis-server >/dev/null || { echo "cluster-fanout needs redis-server (apt-get install redis-server)" >&2; return 0; }
   start_redis
@@ -181,7 +181,7 @@ for scenario in "${scenario_list[@]}"; do
   for server in "${server_list[@]}"; do
     name=$(label "$server")
     if [ "$scenario" = cluster-fanout ]; then
-      cluster_fanout "$name"
+      cluster_fanout "$server" "$name"
       continue
     fi
     start_server "$server" "$scenario"

@@ -77,7 +77,8 @@ internal sealed class FanoutScenario
             }
 
             loops[receivers] = Task.Run(() => EmitterLoopAsync(emitter, slots, receivers, cancellationToken), cancellationToken);
-            var window = new Window(_options.ServerPids, _options.Int("redis-pid", 0));
+            int redisPid = _options.Int("redis-pid", 0);
+            var window = new Window(_options.ServerPids, redisPid);
             await Task.Delay(TimeSpan.FromSeconds(_options.Warmup), cancellationToken);
             ThrowIfFailed(loops);
             _measuring = true;
@@ -102,7 +103,7 @@ internal sealed class FanoutScenario
             result.Add("delivery p50 (µs)", _latency.Quantile(0.50));
             result.Add("delivery p99 (µs)", _latency.Quantile(0.99));
             window.AddTo(result);
-            if (_options.Get("redis-pid") is not null)
+            if (redisPid > 0)
             {
                 result.Add("redis CPU (% of a core)", 100 * window.OtherCpuSeconds / window.Seconds);
             }
