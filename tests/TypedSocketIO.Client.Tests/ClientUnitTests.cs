@@ -417,6 +417,13 @@ public sealed class ClientUnitTests
         Assert.Null(options.AuthProvider);
         Assert.Empty(options.Query);
         Assert.Empty(options.ExtraHeaders);
+
+        // engine.io-client 6.6: addTrailingSlash true, timestampRequests undefined (polling only), timestampParam "t",
+        // protocols none.
+        Assert.True(options.AddTrailingSlash);
+        Assert.Null(options.TimestampRequests);
+        Assert.Equal("t", options.TimestampParam);
+        Assert.Empty(options.Protocols);
     }
 
     [Fact]
@@ -587,6 +594,27 @@ public sealed class ClientUnitTests
         var options = new SocketIOClientOptions { RandomizationFactor = 2 };
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => SocketIOClient.Create(new Uri("http://x.test"), options));
         Assert.Equal("RandomizationFactor", error.ParamName);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("two words")]
+    [InlineData("a,b")]
+    public void Options_Validate_RejectsASubprotocolThatIsNotAToken(string protocol)
+    {
+        var options = new SocketIOClientOptions();
+        options.Protocols.Add(protocol);
+        var error = Assert.Throws<ArgumentException>(() => SocketIOClient.Create(new Uri("http://x.test"), options));
+        Assert.Equal("Protocols", error.ParamName);
+        Assert.Contains("is not a token", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_Validate_RejectsAnEmptyTimestampParam()
+    {
+        var options = new SocketIOClientOptions { TimestampParam = "" };
+        var error = Assert.Throws<ArgumentException>(() => SocketIOClient.Create(new Uri("http://x.test"), options));
+        Assert.Equal("TimestampParam", error.ParamName);
     }
 
     private static async Task<(FakeServer Server, SocketIOClient Client, FakeEngine Engine)> ConnectedAsync(

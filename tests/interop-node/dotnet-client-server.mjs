@@ -1,23 +1,39 @@
 // The server side of the .NET client's functional suite (tests/TypedSocketIO.Client.Tests), with the official
 // `socket.io` package. The same behaviour is written with our server in ClientSuiteServers.cs.
 //
-//   node dotnet-client-server.mjs [port] [--recovery]   (port 0 = any free port; prints {"event":"listening","port":N})
+//   node dotnet-client-server.mjs [port] [--recovery] [--log-requests] [--no-trailing-slash]
+//   (port 0 = any free port; prints {"event":"listening","port":N})
 //
-// Prints {"event":"seq","n":N} for every "seq" event received. Loopback only. Stops when stdin closes, on
+// Prints {"event":"seq","n":N} for every "seq" event received; with --log-requests, {"event":"request","method":M,
+// "url":U,"upgrade":bool,"headers":{…}} for every HTTP request and WebSocket handshake (headers: the x-* ones and
+// sec-websocket-protocol). --no-trailing-slash serves the path "/socket.io" with addTrailingSlash: false. Loopback only. Stops when stdin closes, on
 // SIGTERM/SIGINT, or after 5 minutes.
 import { createServer } from "node:http";
 import { Server } from "socket.io";
 
 const port = Number(process.argv[2] ?? 0);
 const recovery = process.argv.includes("--recovery");
+const logRequests = process.argv.includes("--log-requests");
+const noTrailingSlash = process.argv.includes("--no-trailing-slash");
 const print = (event, fields) => process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`);
 
 const httpServer = createServer();
 const io = new Server(httpServer, {
   pingInterval: 1000,
   pingTimeout: 1000,
+  ...(noTrailingSlash ? { addTrailingSlash: false } : {}),
   ...(recovery ? { connectionStateRecovery: { maxDisconnectionDuration: 60000 } } : {}),
 });
+
+if (logRequests) {
+  const log = (upgrade) => (req) => {
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).filter(([name]) => name.startsWith("x-") || name === "sec-websocket-protocol"));
+    print("request", { method: req.method, url: req.url, upgrade, headers });
+  };
+  httpServer.prependListener("request", log(false));
+  httpServer.prependListener("upgrade", log(true));
+}
 
 io.on("connection", (socket) => {
   socket.on("echo", (...args) => {

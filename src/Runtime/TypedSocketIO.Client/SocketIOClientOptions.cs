@@ -10,7 +10,7 @@ namespace TypedSocketIO.Client;
 /// </summary>
 /// <remarks>
 /// Several clients share a manager (and one Engine.IO connection) when they are created for the same origin and
-/// <see cref="Path"/> with <see cref="Multiplex"/> on: then the connection-level options (path, query, headers,
+/// <see cref="Path"/> with <see cref="Multiplex"/> on: then the connection-level options (path, trailing slash, query, timestamps, headers, subprotocols,
 /// transports, timeouts, reconnection, HTTP handler) are those of the first client, as in the JavaScript client;
 /// <see cref="Auth"/>, <see cref="AuthProvider"/>, <see cref="AckTimeout"/>, <see cref="Retries"/> and
 /// <see cref="JsonSerializerOptions"/> are each client's own.
@@ -32,8 +32,38 @@ public sealed class SocketIOClientOptions
     /// <summary>The default of <see cref="RandomizationFactor"/>: 0.5.</summary>
     public const double DefaultRandomizationFactor = 0.5;
 
-    /// <summary>The path the server is mounted on. Defaults to <c>/socket.io/</c>.</summary>
+    /// <summary>The default of <see cref="TimestampParam"/>: <c>t</c>.</summary>
+    public const string DefaultTimestampParam = "t";
+
+    /// <summary>
+    /// The path the server is mounted on (the JavaScript client's <c>path</c>); a slash is added at its end unless
+    /// <see cref="AddTrailingSlash"/> is off. Defaults to <c>/socket.io/</c>.
+    /// </summary>
     public string Path { get; set; } = DefaultPath;
+
+    /// <summary>
+    /// Whether the request path ends with a slash (<c>/socket.io/?EIO=4…</c>); when off, a trailing slash of
+    /// <see cref="Path"/> is removed (<c>/socket.io?EIO=4…</c>), for a server started with <c>addTrailingSlash: false</c>
+    /// (the JavaScript client's <c>addTrailingSlash</c>). Defaults to <see langword="true"/>.
+    /// </summary>
+    public bool AddTrailingSlash { get; set; } = true;
+
+    /// <summary>
+    /// Whether requests carry a random <see cref="TimestampParam"/> query parameter so that no cache answers them (the
+    /// JavaScript client's <c>timestampRequests</c>): <see langword="null"/> for the polling requests only, as the
+    /// JavaScript client by default; <see langword="true"/> for the WebSocket handshake as well; <see langword="false"/>
+    /// for none. Defaults to <see langword="null"/>.
+    /// </summary>
+    public bool? TimestampRequests { get; set; }
+
+    /// <summary>The name of the cache-busting query parameter of <see cref="TimestampRequests"/> (the JavaScript client's <c>timestampParam</c>). Defaults to <c>t</c>.</summary>
+    public string TimestampParam { get; set; } = DefaultTimestampParam;
+
+    /// <summary>
+    /// The WebSocket subprotocols offered in the WebSocket handshake (<c>Sec-WebSocket-Protocol</c>; the JavaScript
+    /// client's <c>protocols</c>), each a token such as <c>chat</c>. Defaults to empty (no header).
+    /// </summary>
+    public IList<string> Protocols { get; } = new List<string>();
 
     /// <summary>Query parameters added to every Engine.IO request (the server sees them in the handshake). Defaults to empty.</summary>
     public IDictionary<string, string> Query { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -138,6 +168,14 @@ public sealed class SocketIOClientOptions
     internal void Validate()
     {
         ArgumentException.ThrowIfNullOrEmpty(Path, nameof(Path));
+        ArgumentException.ThrowIfNullOrEmpty(TimestampParam, nameof(TimestampParam));
+        foreach (string protocol in Protocols)
+        {
+            if (string.IsNullOrEmpty(protocol) || !protocol.All(IsTokenChar))
+            {
+                throw new ArgumentException($"The WebSocket subprotocol '{protocol}' is not a token (letters, digits and !#$%&'*+-.^_`|~ only).", nameof(Protocols));
+            }
+        }
         if ((Transports & SocketIOClientTransports.All) == 0)
         {
             throw new ArgumentOutOfRangeException(nameof(Transports), Transports, "Transports must name Polling, WebSocket or both.");
@@ -160,12 +198,17 @@ public sealed class SocketIOClientOptions
         ArgumentOutOfRangeException.ThrowIfNegative(Retries, nameof(Retries));
     }
 
+    private static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal);
+
     /// <summary>A copy of these options whose <see cref="Query"/> also holds the query string of <paramref name="uri"/> (keys already set win).</summary>
     internal SocketIOClientOptions WithQueryOf(Uri uri)
     {
         var copy = new SocketIOClientOptions
         {
             Path = Path,
+            AddTrailingSlash = AddTrailingSlash,
+            TimestampRequests = TimestampRequests,
+            TimestampParam = TimestampParam,
             Auth = Auth,
             AuthProvider = AuthProvider,
             Transports = Transports,
@@ -188,6 +231,11 @@ public sealed class SocketIOClientOptions
         foreach (KeyValuePair<string, string> header in ExtraHeaders)
         {
             copy.ExtraHeaders[header.Key] = header.Value;
+        }
+
+        foreach (string protocol in Protocols)
+        {
+            copy.Protocols.Add(protocol);
         }
 
         foreach (KeyValuePair<string, string> parameter in Query)

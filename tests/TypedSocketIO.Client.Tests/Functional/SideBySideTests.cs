@@ -361,6 +361,90 @@ public sealed class SideBySideTests
         Assert.False(arguments.TryGetBinary(element.GetProperty("n"), out _));
     }
 
+    /// <summary>
+    /// The options that shape requests (path, addTrailingSlash, query, extraHeaders, transports, upgrade,
+    /// timestampRequests, timestampParam, protocols): the requests the official client makes and ours, as the Node
+    /// server saw them, are the same (query keys sorted; the random timestamp and the session id masked).
+    /// </summary>
+    [Theory]
+    [InlineData("defaults")]
+    [InlineData("no-trailing-slash")]
+    [InlineData("websocket-only")]
+    [InlineData("no-upgrade")]
+    public async Task Requests_AsTheOfficialClientMakesThem(string scenario)
+    {
+        var jsOptions = new JsonObject();
+        SocketIOClientOptions options = Fast();
+        string[] serverArguments = ["--log-requests"];
+        switch (scenario)
+        {
+            case "defaults":
+                break;
+            case "no-trailing-slash":
+                serverArguments = ["--log-requests", "--no-trailing-slash"];
+                jsOptions["path"] = "/socket.io";
+                jsOptions["addTrailingSlash"] = false;
+                jsOptions["extraHeaders"] = new JsonObject { ["x-extra"] = "1" };
+                jsOptions["timestampRequests"] = true;
+                jsOptions["timestampParam"] = "ts";
+                jsOptions["protocols"] = new JsonArray("chat", "v2");
+                options.Path = "/socket.io";
+                options.AddTrailingSlash = false;
+                options.ExtraHeaders["x-extra"] = "1";
+                options.TimestampRequests = true;
+                options.TimestampParam = "ts";
+                options.Protocols.Add("chat");
+                options.Protocols.Add("v2");
+                break;
+            case "websocket-only":
+                jsOptions["transports"] = new JsonArray("websocket");
+                jsOptions["query"] = new JsonObject { ["token"] = "a b&c" };
+                jsOptions["extraHeaders"] = new JsonObject { ["x-token"] = "abc" };
+                options.Transports = SocketIOClientTransports.WebSocket;
+                options.Query["token"] = "a b&c";
+                options.ExtraHeaders["x-token"] = "abc";
+                break;
+            case "no-upgrade":
+                jsOptions["upgrade"] = false;
+                jsOptions["timestampRequests"] = false;
+                options.Upgrade = false;
+                options.TimestampRequests = false;
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(scenario));
+        }
+
+        bool upgrades = scenario is "defaults" or "no-trailing-slash";
+        await using NodeSuiteServer server = await NodeSuiteServer.StartAsync(serverArguments);
+
+        // Each client's requests carry its own "who" parameter, which tells them apart in the server's log.
+        jsOptions["query"] = jsOptions["query"] is JsonObject query ? query : new JsonObject();
+        ((JsonObject)jsOptions["query"]!)["who"] = "js";
+        options.Query["who"] = "dotnet";
+        await using (NodeScript js = NodeScript.Start("client-sequence.mjs", server.Uri.ToString(), jsOptions.ToJsonString()))
+        {
+            await js.WaitForLineAsync(l => l.TryGetProperty("ready", out _), Wait);
+            await js.SendAsync("connect");
+            await WaitForSeenAsync(js, upgrades ? "upgrade" : "connect");
+            await js.SendAsync("emit hello");
+            await WaitForSeenAsync(js, "event:welcome");
+        }
+
+        await using (SocketIOClient client = SocketIOClient.Create(server.Uri, options))
+        {
+            using var seen = new Recorder(client);
+            await client.ConnectAsync().WaitAsync(Wait);
+            await seen.WaitForAsync(upgrades ? "upgrade" : "connect");
+            client.Emit("hello");
+            await seen.WaitForAsync("event:welcome");
+        }
+
+        SortedSet<string> expected = RequestShapes(server, "js", options.TimestampParam);
+        Assert.Contains(expected, r => r.Contains("transport=" + (scenario == "websocket-only" ? "websocket" : "polling"), StringComparison.Ordinal));
+        Assert.Equal(upgrades, expected.Any(r => r.StartsWith("upgrade ", StringComparison.Ordinal) && r.Contains("sid=*", StringComparison.Ordinal)));
+        Assert.Equal(string.Join('\n', expected), string.Join('\n', RequestShapes(server, "dotnet", options.TimestampParam)));
+    }
+
     private static SocketIOClientOptions Fast() => new()
     {
         ForceNew = true,
@@ -368,6 +452,44 @@ public sealed class SideBySideTests
         ReconnectionDelay = TimeSpan.FromMilliseconds(200),
         ReconnectionDelayMax = TimeSpan.FromSeconds(1),
     };
+
+    /// <summary>
+    /// The distinct requests of one client as the server logged them: method (or <c>upgrade</c>), path, sorted query
+    /// (the timestamp and the session id masked, <c>who</c> left out) and the logged headers.
+    /// </summary>
+    private static SortedSet<string> RequestShapes(NodeSuiteServer server, string who, string timestampParam)
+    {
+        var shapes = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (JsonElement request in server.Requests)
+        {
+            string url = request.GetProperty("url").GetString()!;
+            int question = url.IndexOf('?', StringComparison.Ordinal);
+            string path = question < 0 ? url : url[..question];
+            var query = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            foreach (string pair in (question < 0 ? string.Empty : url[(question + 1)..]).Split('&', StringSplitOptions.RemoveEmptyEntries))
+            {
+                int equals = pair.IndexOf('=', StringComparison.Ordinal);
+                string key = Uri.UnescapeDataString(equals < 0 ? pair : pair[..equals]);
+                string value = equals < 0 ? string.Empty : Uri.UnescapeDataString(pair[(equals + 1)..].Replace('+', ' '));
+                query[key] = key == timestampParam || key == "sid" ? "*" : value;
+            }
+
+            if (!query.Remove("who", out string? requester) || requester != who)
+            {
+                continue;
+            }
+
+            // A header list is compared as a list: "chat,v2" (ws) and "chat, v2" (ClientWebSocket) are the same value.
+            string headers = string.Join(
+                " ",
+                request.GetProperty("headers").EnumerateObject().OrderBy(h => h.Name, StringComparer.Ordinal)
+                    .Select(h => h.Name + ": " + string.Join(",", h.Value.GetString()!.Split(',', StringSplitOptions.TrimEntries))));
+            string method = request.GetProperty("upgrade").GetBoolean() ? "upgrade" : request.GetProperty("method").GetString()!;
+            shapes.Add($"{method} {path}?{string.Join('&', query.Select(p => p.Key + "=" + p.Value))} {headers}".TrimEnd());
+        }
+
+        return shapes;
+    }
 
     private static string WithoutMessage(string seen) => seen.StartsWith("connect_error:", StringComparison.Ordinal) ? "connect_error" : seen;
 

@@ -29,8 +29,24 @@ internal sealed class EngineIOClientOptions
     /// <summary>The server: scheme <c>http</c>, <c>https</c>, <c>ws</c> or <c>wss</c> and the authority. Its path and query are ignored.</summary>
     public required Uri ServerUri { get; init; }
 
-    /// <summary>The Engine.IO endpoint path; a trailing slash is added when missing. Defaults to <c>/socket.io/</c>.</summary>
+    /// <summary>The Engine.IO endpoint path; a trailing slash is added when missing, unless <see cref="AddTrailingSlash"/> is off. Defaults to <c>/socket.io/</c>.</summary>
     public string Path { get; init; } = DefaultPath;
+
+    /// <summary>Whether the path ends with a slash (one is added when missing); when off, a trailing slash is removed. Defaults to <see langword="true"/>.</summary>
+    public bool AddTrailingSlash { get; init; } = true;
+
+    /// <summary>
+    /// Whether requests carry a random <see cref="TimestampParam"/> query parameter (cache busting): <see langword="null"/>
+    /// for polling requests only, as the official client; <see langword="true"/> for the WebSocket handshake too;
+    /// <see langword="false"/> for none. Defaults to <see langword="null"/>.
+    /// </summary>
+    public bool? TimestampRequests { get; init; }
+
+    /// <summary>The name of the cache-busting query parameter. Defaults to <c>t</c>.</summary>
+    public string TimestampParam { get; init; } = "t";
+
+    /// <summary>The WebSocket subprotocols offered in the handshake (<c>Sec-WebSocket-Protocol</c>). Defaults to none.</summary>
+    public IReadOnlyList<string> Protocols { get; init; } = [];
 
     /// <summary>Query parameters added to every request, after <c>EIO</c>, <c>transport</c> and <c>sid</c> (which cannot be overridden). Defaults to none.</summary>
     public IReadOnlyDictionary<string, string> Query { get; init; } = Empty;

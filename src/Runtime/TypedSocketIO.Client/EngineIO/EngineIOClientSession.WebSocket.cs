@@ -23,6 +23,11 @@ internal sealed partial class EngineIOClientSession
                 webSocket.Options.SetRequestHeader(header.Key, header.Value);
             }
 
+            foreach (string protocol in _options.Protocols)
+            {
+                webSocket.Options.AddSubProtocol(protocol);
+            }
+
             Uri uri = BuildUri(webSocket: true, sid);
             if (_options.HttpMessageHandler is { } handler)
             {

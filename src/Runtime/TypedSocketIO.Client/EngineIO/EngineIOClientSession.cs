@@ -77,7 +77,8 @@ internal sealed partial class EngineIOClientSession : IAsyncDisposable
         _logger = logger;
         string path = string.IsNullOrEmpty(options.Path) ? "/" : options.Path;
         path = path.StartsWith('/') ? path : "/" + path;
-        _path = path.EndsWith('/') ? path : path + "/";
+        path = path.TrimEnd('/');
+        _path = options.AddTrailingSlash || path.Length == 0 ? path + "/" : path;
     }
 
     private enum SessionState
@@ -652,9 +653,16 @@ internal sealed partial class EngineIOClientSession : IAsyncDisposable
             builder.Append("&sid=").Append(Uri.EscapeDataString(sid));
         }
 
+        // Cache busting as the official client: polling requests by default, the WebSocket handshake when asked.
+        bool timestamp = _options.TimestampRequests ?? !webSocket;
+        if (timestamp)
+        {
+            builder.Append('&').Append(Uri.EscapeDataString(_options.TimestampParam)).Append('=').Append(RandomTimestamp());
+        }
+
         foreach (KeyValuePair<string, string> parameter in _options.Query)
         {
-            if (parameter.Key is "EIO" or "transport" or "sid")
+            if (parameter.Key is "EIO" or "transport" or "sid" || (timestamp && parameter.Key == _options.TimestampParam))
             {
                 continue;
             }
@@ -663,6 +671,27 @@ internal sealed partial class EngineIOClientSession : IAsyncDisposable
         }
 
         return new Uri(builder.ToString());
+    }
+
+    /// <summary>A cache-busting value as the official client makes one: the time in base 36 and three random base-36 digits.</summary>
+    private static string RandomTimestamp()
+    {
+        const string Digits = "0123456789abcdefghijklmnopqrstuvwxyz";
+        Span<char> text = stackalloc char[16];
+        int length = 0;
+        for (long ms = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(); ms > 0 && length < 13; ms /= 36)
+        {
+            text[length++] = Digits[(int)(ms % 36)];
+        }
+
+        text[..length].Reverse();
+        int start = Math.Min(3, length);
+        for (int i = 0; i < 3; i++)
+        {
+            text[length++] = Digits[Random.Shared.Next(36)];
+        }
+
+        return new string(text[start..length]);
     }
 
     /// <summary>A packet waiting in the send queue.</summary>

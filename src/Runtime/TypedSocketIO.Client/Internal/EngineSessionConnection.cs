@@ -27,6 +27,10 @@ internal sealed class EngineSessionConnection : IEngineConnection
         {
             ServerUri = serverUri,
             Path = options.Path,
+            AddTrailingSlash = options.AddTrailingSlash,
+            TimestampRequests = options.TimestampRequests,
+            TimestampParam = options.TimestampParam,
+            Protocols = [.. options.Protocols],
             Query = new Dictionary<string, string>(options.Query, StringComparer.Ordinal),
             ExtraHeaders = new Dictionary<string, string>(options.ExtraHeaders, StringComparer.OrdinalIgnoreCase),
             AllowPolling = (transports & SocketIOClientTransports.Polling) != 0,
