@@ -45,10 +45,12 @@ public sealed class UsageTests
                 {
                     bool queued = one.Emit.Send("hi") && many.Emit.Send("all") && one.Emit.Nothing();
                     JoinResult joined = await one.Emit.Join("lobby");
-                    JoinResult[] everyone = await many.Emit.Join("lobby", CancellationToken.None);
+                    System.Collections.Generic.IReadOnlyList<AckResult<JoinResult>> everyone = await many.Emit.Join("lobby", CancellationToken.None);
+                    JoinResult first = everyone[0].Value;
+                    bool answered = everyone[0].TryGetValue(out JoinResult? again) && everyone[0].Status == AckStatus.Acknowledged;
                     string? name = await one.Emit.Nickname(CancellationToken.None);
-                    string?[] names = await many.Emit.Nickname(default);
-                    Console.WriteLine($"{queued} {joined} {everyone.Length} {name} {names.Length}");
+                    System.Collections.Generic.IReadOnlyList<AckResult<string?>> names = await many.Emit.Nickname(default);
+                    Console.WriteLine($"{queued} {joined} {everyone.Count} {first} {answered} {again} {name} {names.Count} {names[0].SocketId}");
 
                     listeners.On.Send(text => Console.WriteLine(text));
                     listeners.On.Send(async text => await Task.Delay(1));

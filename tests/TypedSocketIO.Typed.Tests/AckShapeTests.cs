@@ -152,20 +152,27 @@ public sealed class AckShapeTests
         await using RawClient second = await RawClient.ConnectAsync(host.Address);
         SocketIONamespace<IAckShapeServer, IAckShapeClient> ns = host.IO.Of<IAckShapeServer, IAckShapeClient>("/");
 
-        Task<(string, int)[]> answers = ns.To("room").Timeout(TimeSpan.FromSeconds(10)).Emit.Question("all?");
+        Task<IReadOnlyList<AckResult<(string, int)>>> answers = ns.To("room").Timeout(TimeSpan.FromSeconds(10)).Emit.Question("all?");
         string packet = await first.ReceiveTextAsync();
         Assert.Equal(packet, await second.ReceiveTextAsync());
         string id = packet[1..packet.IndexOf('[', StringComparison.Ordinal)];
         await first.SendAsync($"3{id}[\"one\",1]");
         await second.SendAsync($"3{id}[\"two\",2]");
-        Assert.Equal([("one", 1), ("two", 2)], (await answers.WaitAsync(TimeSpan.FromSeconds(10))).Order().ToArray());
+        IReadOnlyList<AckResult<(string, int)>> results = await answers.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(
+            [(first.Sid, ("one", 1)), (second.Sid, ("two", 2))],
+            results.Select(r => (r.SocketId, r.Value)).OrderBy(r => r.Item2).ToArray());
 
-        Task<int> byes = ns.To("room").Timeout(TimeSpan.FromSeconds(10)).Emit.Bye();
+        Task<IReadOnlyList<AckResult>> byes = ns.To("room").Timeout(TimeSpan.FromSeconds(10)).Emit.Bye();
         packet = await first.ReceiveTextAsync();
         Assert.Equal(packet, await second.ReceiveTextAsync());
         id = packet[1..packet.IndexOf('[', StringComparison.Ordinal)];
         await first.SendAsync($"3{id}[]");
         await second.SendAsync($"3{id}[]");
-        Assert.Equal(2, await byes.WaitAsync(TimeSpan.FromSeconds(10)));
+        IReadOnlyList<AckResult> byeResults = await byes.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(
+            new[] { first.Sid, second.Sid }.Order(),
+            byeResults.Where(r => r.Status == AckStatus.Acknowledged).Select(r => r.SocketId).Order());
+        Assert.Equal(2, byeResults.Count);
     }
 }

@@ -147,14 +147,16 @@ public sealed class TypedListenerAndEmitterTests
         host.IO.MainNamespace.Sockets[outsider.Sid].As<ITestServer, ITestClient>().Emit.Welcome("only you", 1);
         Assert.Equal("2[\"welcome\",\"only you\",1]", await outsider.ReceiveTextAsync());
 
-        Task<bool[]> answers = ns.To("room").Timeout(TimeSpan.FromSeconds(10)).Emit.Confirm("vote");
+        Task<IReadOnlyList<AckResult<bool>>> answers = ns.To("room").Timeout(TimeSpan.FromSeconds(10)).Emit.Confirm("vote");
         string packet1 = await first.ReceiveTextAsync();
         string packet2 = await second.ReceiveTextAsync();
         Assert.Equal(packet1, packet2);
         string id = packet1[1..packet1.IndexOf('[', StringComparison.Ordinal)];
         await first.SendAsync($"3{id}[true]");
         await second.SendAsync($"3{id}[false]");
-        bool[] result = await answers.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal([false, true], result.Order().ToArray());
+        IReadOnlyList<AckResult<bool>> result = await answers.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(
+            new[] { (first.Sid, true), (second.Sid, false) }.OrderBy(r => r.Sid, StringComparer.Ordinal),
+            result.Select(r => (Sid: r.SocketId!, r.Value)).OrderBy(r => r.Sid, StringComparer.Ordinal));
     }
 }

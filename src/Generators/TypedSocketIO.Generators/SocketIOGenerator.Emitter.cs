@@ -37,6 +37,7 @@ public sealed partial class SocketIOGenerator
         private const string SocketIOHandlerHost = "global::TypedSocketIO.ISocketIOHandlerHost";
         private const string SocketIOArguments = "global::TypedSocketIO.SocketIO.SocketIOArguments";
         private const string GeneratedHelpers = "global::TypedSocketIO.SocketIOGeneratedHelpers";
+        private const string AckResultType = "global::TypedSocketIO.AckResult";
         private const string PrimitiveTypeInfo = "global::TypedSocketIO.SocketIOPrimitiveTypeInfo";
 
         /// <summary>The <c>ISocketIOHandlerHost&lt;T&gt;</c> method that registers a handler class.</summary>
@@ -102,12 +103,6 @@ public sealed partial class SocketIOGenerator
                 }
             }
 
-            if (spec.Events.Any(static e => e.Ack is { IsEmpty: false }))
-            {
-                writer.WriteLine();
-                writer.WriteLine("public static T[] NewArray<T>(int length) => length == 0 ? global::System.Array.Empty<T>() : new T[length];");
-            }
-
             writer.CloseBlock();
 
             EmitEmitter(writer, spec, names, broadcast: false, cancellationToken);
@@ -167,13 +162,13 @@ public sealed partial class SocketIOGenerator
                 string send = $"_target.SendWithAckAsync({eventName}, {state}, {writeArguments}, {token}).ConfigureAwait(false)";
                 if (ack.IsEmpty)
                 {
-                    // Nothing to read: the single emitter completes when the ack arrives, the broadcast one counts the acks.
+                    // Nothing to read: the single emitter completes when the ack arrives, the broadcast one says who answered.
                     writer.WriteLine(broadcast
                         ? $$"""
-                            /// <summary>Sends the <c>{{Xml(e.WireName)}}</c> event and waits for the acknowledgement of every recipient, each with no argument.</summary>
-                            /// <returns>The number of acknowledgements.</returns>
-                            public async {{Task}}<int> {{e.MethodName}}({{ParameterList(e, addedToken)}})
-                                => (await {{send}}).Count;
+                            /// <summary>Sends the <c>{{Xml(e.WireName)}}</c> event and waits for the acknowledgement of every recipient (each with no argument) or the timeout.</summary>
+                            /// <returns>One entry per targeted socket: acknowledged, or why not (timed out, disconnected).</returns>
+                            public async {{Task}}<{{ReadOnlyList}}<{{AckResultType}}>> {{e.MethodName}}({{ParameterList(e, addedToken)}})
+                                => {{GeneratedHelpers}}.ToAckResults(await {{send}});
                             """
                         : $$"""
                             /// <summary>Sends the <c>{{Xml(e.WireName)}}</c> event and waits for its acknowledgement, which carries no argument.</summary>
@@ -184,11 +179,10 @@ public sealed partial class SocketIOGenerator
                     continue;
                 }
 
-                string source = Unique(e, broadcast ? "acks" : "ack") + (broadcast ? "[" + Unique(e, "i") + "]" : string.Empty);
-                string read = ReadAckExpression(source, ack, eventName, names, indentation: broadcast ? 2 : 1);
                 if (!broadcast)
                 {
                     string local = Unique(e, "ack");
+                    string read = ReadAckExpression(local, ack, eventName, names, indentation: 1);
                     writer.WriteLine($$"""
                         /// <summary>Sends the <c>{{Xml(e.WireName)}}</c> event and waits for its acknowledgement.</summary>
                         /// <returns>{{(ack.IsTuple ? "The acknowledgement's arguments, in order." : "The acknowledgement's first argument.")}}</returns>
@@ -202,21 +196,18 @@ public sealed partial class SocketIOGenerator
                 else
                 {
                     string acks = Unique(e, "acks");
-                    string results = Unique(e, "results");
-                    string i = Unique(e, "i");
+                    string arguments = Unique(e, "arguments");
+                    string readOne = ReadAckExpression(arguments, ack, eventName, names, indentation: 1);
                     writer.WriteLine($$"""
-                        /// <summary>Sends the <c>{{Xml(e.WireName)}}</c> event and waits for the acknowledgement of every recipient.</summary>
-                        /// <returns>{{(ack.IsTuple ? "The arguments of each acknowledgement, in order." : "The first argument of each acknowledgement.")}}</returns>
-                        public async {{Task}}<{{ack.TypeName}}[]> {{e.MethodName}}({{ParameterList(e, addedToken)}})
+                        /// <summary>Sends the <c>{{Xml(e.WireName)}}</c> event and waits for the acknowledgement of every recipient or the timeout.</summary>
+                        /// <returns>
+                        /// One entry per targeted socket: its id and {{(ack.IsTuple ? "the acknowledgement's arguments, in order" : "the acknowledgement's first argument")}},
+                        /// or why there is none (timed out, disconnected, or an answer that is not a <c>{{Xml(ack.TypeName.Replace("global::", string.Empty))}}</c>).
+                        /// </returns>
+                        public async {{Task}}<{{ReadOnlyList}}<{{AckResultType}}<{{ack.TypeName}}>>> {{e.MethodName}}({{ParameterList(e, addedToken)}})
                         {
-                            {{ReadOnlyList}}<{{SocketIOArguments}}> {{acks}} = await {{send}};
-                            var {{results}} = {{names.Metadata}}.NewArray<{{ack.TypeName}}>({{acks}}.Count);
-                            for (int {{i}} = 0; {{i}} < {{results}}.Length; {{i}}++)
-                            {
-                                {{results}}[{{i}}] = {{read}};
-                            }
-
-                            return {{results}};
+                            {{ReadOnlyList}}<{{AckResultType}}<{{SocketIOArguments}}>> {{acks}} = await {{send}};
+                            return {{GeneratedHelpers}}.ReadAckResults<{{ack.TypeName}}>({{acks}}, static {{arguments}} => {{readOne}});
                         }
                         """);
                 }

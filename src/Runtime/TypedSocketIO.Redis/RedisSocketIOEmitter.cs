@@ -328,8 +328,8 @@ public readonly struct RedisSocketIOEmitter<TContract> : ISocketIOBroadcastTarge
     bool ISocketIOBroadcastTarget<TContract>.Send<TState>(string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments) =>
         Untyped.Send(eventName, state, writeArguments);
 
-    Task<IReadOnlyList<SocketIOArguments>> ISocketIOBroadcastTarget<TContract>.SendWithAckAsync<TState>(
+    Task<IReadOnlyList<AckResult<SocketIOArguments>>> ISocketIOBroadcastTarget<TContract>.SendWithAckAsync<TState>(
         string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments, CancellationToken cancellationToken) =>
-        Task.FromException<IReadOnlyList<SocketIOArguments>>(new NotSupportedException(
+        Task.FromException<IReadOnlyList<AckResult<SocketIOArguments>>>(new NotSupportedException(
             "The Redis emitter is not a server and cannot gather acknowledgements (as the official @socket.io/redis-emitter); emit with acknowledgements from a server of the cluster."));
 }

@@ -94,7 +94,10 @@ public sealed class SocketIOBroadcastOperator : ISocketIOEmitter
         return new(Namespace, _rooms, _except.Union(rooms), _flags, _timeout);
     }
 
-    /// <summary>Sets how long <see cref="EmitWithAckAsync(string, object?[])"/> waits for the acknowledgements.</summary>
+    /// <summary>
+    /// Sets how long <see cref="EmitWithAckAsync(string, object?[])"/> and <see cref="EmitWithAckResultsAsync(string, object?[])"/> wait
+    /// for the acknowledgements (instead of <see cref="SocketIOServerOptions.DefaultBroadcastAckTimeout"/>).
+    /// </summary>
     /// <param name="timeout">The timeout.</param>
     /// <returns>The new selection.</returns>
     public SocketIOBroadcastOperator Timeout(TimeSpan timeout) =>
@@ -161,12 +164,53 @@ public sealed class SocketIOBroadcastOperator : ISocketIOEmitter
     public Task<IReadOnlyList<SocketIOArguments>> EmitWithAckAsync<TState>(
         string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments, CancellationToken cancellationToken = default)
     {
+        BroadcastAck collector = StartBroadcastWithAck(eventName, state, writeArguments, perRecipient: false, cancellationToken);
+        return collector.Task;
+    }
+
+    /// <summary>
+    /// Sends an event to every selected socket of every server and reports, per targeted socket, its answer or why there is none
+    /// (timed out, disconnected): unlike <see cref="EmitWithAckAsync(string, object?[])"/>, a timeout does not fail the call; the silent
+    /// sockets are in the result. What the typed broadcast emitter returns (<c>io.To("room").Timeout(t).Emit.Confirm(x)</c>).
+    /// </summary>
+    /// <param name="eventName">The event name; reserved names are refused.</param>
+    /// <param name="arguments">The arguments (serialized as <see cref="Emit(string, object?[])"/> does).</param>
+    /// <returns>
+    /// One entry per targeted socket, in the order the answers came, then the sockets that did not answer in time. Sockets of other
+    /// servers that did not answer are known by number only (<see cref="AckResult{T}.SocketId"/> is <see langword="null"/>).
+    /// </returns>
+    public Task<IReadOnlyList<AckResult<SocketIOArguments>>> EmitWithAckResultsAsync(string eventName, params object?[]? arguments)
+    {
+        arguments ??= [null];
+        return EmitWithAckResultsAsync(eventName, arguments, SocketIOSocket.WriteUntyped);
+    }
+
+    /// <summary>
+    /// Sends an event whose arguments are written by a callback to every selected socket of every server and reports, per targeted
+    /// socket, its answer or why there is none (see <see cref="EmitWithAckResultsAsync(string, object?[])"/>).
+    /// </summary>
+    /// <typeparam name="TState">The state passed to <paramref name="writeArguments"/>.</typeparam>
+    /// <param name="eventName">The event name; reserved names are refused.</param>
+    /// <param name="state">The state.</param>
+    /// <param name="writeArguments">Writes the arguments after the event name.</param>
+    /// <param name="cancellationToken">Stops waiting (the task is then cancelled and every pending entry removed).</param>
+    /// <returns>One entry per targeted socket.</returns>
+    public Task<IReadOnlyList<AckResult<SocketIOArguments>>> EmitWithAckResultsAsync<TState>(
+        string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments, CancellationToken cancellationToken = default)
+    {
+        BroadcastAck collector = StartBroadcastWithAck(eventName, state, writeArguments, perRecipient: true, cancellationToken);
+        return collector.Results;
+    }
+
+    private BroadcastAck StartBroadcastWithAck<TState>(
+        string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments, bool perRecipient, CancellationToken cancellationToken)
+    {
         SocketIOSocket.ValidateEventName(eventName);
         ArgumentNullException.ThrowIfNull(writeArguments);
-        if (_timeout is not { } timeout)
+        if ((_timeout ?? Namespace.Server.Options.DefaultBroadcastAckTimeout) is not { } timeout)
         {
             throw new InvalidOperationException(
-                "A broadcast with acknowledgements needs a timeout: call Timeout(TimeSpan) before EmitWithAckAsync.");
+                "A broadcast with acknowledgements needs a timeout: call Timeout(TimeSpan) before emitting, or set SocketIOServerOptions.DefaultBroadcastAckTimeout.");
         }
 
         SocketIOEncodedPacket packet;
@@ -177,10 +221,13 @@ public sealed class SocketIOBroadcastOperator : ISocketIOEmitter
             packet = writer.Build(Namespace.Name);
         }
 
-        var collector = new BroadcastAck(eventName, timeout);
+        var collector = new BroadcastAck(eventName, timeout, perRecipient);
         collector.Start(Namespace.Server.TimeProvider, cancellationToken);
         ISocketIOAdapter adapter = Namespace.Adapter;
-        adapter.BroadcastWithAck(SocketIOBroadcastPacket.FromEncoded(packet, Namespace.Name), Options, collector);
+        SocketIOBroadcastOptions options = _timeout is null
+            ? new() { Rooms = _rooms, Except = _except, Flags = _flags, Timeout = timeout } // the server's default, for the other servers too
+            : Options;
+        adapter.BroadcastWithAck(SocketIOBroadcastPacket.FromEncoded(packet, Namespace.Name), options, collector);
         if ((_flags & SocketIOBroadcastFlags.Local) != 0)
         {
             collector.SetServerCount(1);
@@ -190,7 +237,7 @@ public sealed class SocketIOBroadcastOperator : ISocketIOEmitter
             _ = SetServerCountAsync(adapter, collector, cancellationToken);
         }
 
-        return collector.Task;
+        return collector;
     }
 
     /// <summary>Returns the selected sockets of every server (this server's only with <see cref="Local"/>).</summary>

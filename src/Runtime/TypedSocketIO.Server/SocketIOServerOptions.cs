@@ -55,6 +55,13 @@ public sealed class SocketIOServerOptions
     public int MaxJsonDepth { get; set; } = DefaultMaxJsonDepth;
 
     /// <summary>
+    /// How long a broadcast with acknowledgements (<c>io.To("room").Emit.Confirm(x)</c>, <c>EmitWithAckAsync</c>) waits for its
+    /// recipients when no <c>Timeout(…)</c> is given. <see langword="null"/> (the default) requires <c>Timeout(…)</c> on every such
+    /// broadcast, as the official server (which times out at once without one).
+    /// </summary>
+    public TimeSpan? DefaultBroadcastAckTimeout { get; set; }
+
+    /// <summary>
     /// Options used by the untyped API (<c>Emit("name", args…)</c>, <c>SocketIOAck.Send(args…)</c>) to serialize argument
     /// types other than primitives, strings, byte arrays and JSON DOM values, through <see cref="JsonSerializerOptions.GetTypeInfo(Type)"/>
     /// (give it a source-generated <c>TypeInfoResolver</c> to stay AOT-safe). Defaults to <see langword="null"/>.

@@ -17,12 +17,15 @@ public interface ISocketIOBroadcastTarget<TContract>
     /// <returns><see langword="true"/> once the event is handed to the adapter.</returns>
     bool Send<TState>(string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments);
 
-    /// <summary>Sends an event to every recipient and collects their acknowledgements.</summary>
+    /// <summary>Sends an event to every recipient and reports, per recipient, its acknowledgement or why there is none.</summary>
     /// <typeparam name="TState">The state passed to <paramref name="writeArguments"/>.</typeparam>
     /// <param name="eventName">The event name.</param>
     /// <param name="state">The state.</param>
     /// <param name="writeArguments">Writes the arguments after the event name.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
-    /// <returns>One acknowledgement per recipient. Fails with a timeout exception carrying the answers received so far.</returns>
-    Task<IReadOnlyList<SocketIOArguments>> SendWithAckAsync<TState>(string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments, CancellationToken cancellationToken);
+    /// <returns>
+    /// One entry per recipient: its answer, or that it did not answer in time or disconnected. Cancelled through
+    /// <paramref name="cancellationToken"/>.
+    /// </returns>
+    Task<IReadOnlyList<AckResult<SocketIOArguments>>> SendWithAckAsync<TState>(string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments, CancellationToken cancellationToken);
 }

@@ -63,6 +63,66 @@ public static class SocketIOGeneratedHelpers
     public static T? ReadAckResult<T>(SocketIOArguments arguments, JsonTypeInfo<T> typeInfo, string eventName)
         => ReadArgument(arguments, 0, typeInfo, eventName, optional: true);
 
+    /// <summary>
+    /// Reads every answer of a broadcast with acknowledgements as <typeparamref name="T"/>: an answer that does not fit becomes an
+    /// <see cref="AckStatus.Invalid"/> entry (with the reason in <see cref="AckResult{T}.Error"/>) instead of failing the others.
+    /// </summary>
+    /// <typeparam name="T">The acknowledgement's type in the contract.</typeparam>
+    /// <param name="acks">One entry per recipient.</param>
+    /// <param name="read">Reads one answer (a static lambda: no allocation per call).</param>
+    /// <returns>The typed entries, in the same order.</returns>
+    public static AckResult<T>[] ReadAckResults<T>(IReadOnlyList<AckResult<SocketIOArguments>> acks, Func<SocketIOArguments, T> read)
+    {
+        ArgumentNullException.ThrowIfNull(acks);
+        ArgumentNullException.ThrowIfNull(read);
+        if (acks.Count == 0)
+        {
+            return [];
+        }
+
+        var results = new AckResult<T>[acks.Count];
+        for (int i = 0; i < results.Length; i++)
+        {
+            AckResult<SocketIOArguments> ack = acks[i];
+            if (!ack.TryGetValue(out SocketIOArguments? arguments))
+            {
+                results[i] = new AckResult<T>(ack.SocketId, ack.Status, default!, ack.Error);
+                continue;
+            }
+
+            try
+            {
+                results[i] = new AckResult<T>(ack.SocketId, AckStatus.Acknowledged, read(arguments));
+            }
+            catch (SocketIOArgumentException ex)
+            {
+                results[i] = new AckResult<T>(ack.SocketId, AckStatus.Invalid, default!, ex);
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>The entries of a broadcast whose acknowledgement carries no value: who answered, who did not.</summary>
+    /// <param name="acks">One entry per recipient.</param>
+    /// <returns>The entries without the answers' arguments, in the same order.</returns>
+    public static AckResult[] ToAckResults(IReadOnlyList<AckResult<SocketIOArguments>> acks)
+    {
+        ArgumentNullException.ThrowIfNull(acks);
+        if (acks.Count == 0)
+        {
+            return [];
+        }
+
+        var results = new AckResult[acks.Count];
+        for (int i = 0; i < results.Length; i++)
+        {
+            results[i] = new AckResult(acks[i].SocketId, acks[i].Status, acks[i].Error);
+        }
+
+        return results;
+    }
+
     /// <summary>Finds the metadata of <typeparamref name="T"/> in a source-generated JSON context.</summary>
     /// <typeparam name="T">The type.</typeparam>
     /// <param name="context">The context named by the contract's <see cref="SocketIOContractAttribute.JsonContext"/>.</param>

@@ -58,7 +58,7 @@ public interface ISocketIOAdapter : IDisposable
     /// Sends an EVENT asking for an acknowledgement to every selected socket of every server (the official
     /// <c>broadcastWithAck</c>). Each server gives the packet its own acknowledgement id, reports once how many clients it sent
     /// it to (<see cref="ISocketIOBroadcastAckCollector.OnClientCount"/>) and forwards each answer
-    /// (<see cref="ISocketIOBroadcastAckCollector.OnAck"/>). The caller owns the timeout; entries of local sockets are freed
+    /// (<see cref="ISocketIOBroadcastAckCollector.OnAck(SocketIOArguments)"/>, or a socket-aware overload). The caller owns the timeout; entries of local sockets are freed
     /// when <see cref="ISocketIOBroadcastAckCollector.Abandoned"/> is cancelled.
     /// </summary>
     /// <param name="packet">The packet, without acknowledgement id.</param>
@@ -164,4 +164,27 @@ public interface ISocketIOBroadcastAckCollector
 
     /// <summary>A local client the packet went to disconnected before answering: it will not be waited for.</summary>
     void OnClientLeft();
+
+    /// <summary>
+    /// The packet went to <paramref name="socket"/> of this server, whose answer is awaited (lets the collector name the sockets
+    /// that did not answer). Adapters that send to local sockets through <see cref="InMemorySocketIOAdapter"/> need not call it.
+    /// </summary>
+    /// <param name="socket">The socket.</param>
+    void OnTarget(SocketIOSocket socket)
+    {
+    }
+
+    /// <summary>A local client answered.</summary>
+    /// <param name="socket">The socket that answered.</param>
+    /// <param name="response">Its answer.</param>
+    void OnAck(SocketIOSocket socket, SocketIOArguments response) => OnAck(response);
+
+    /// <summary>A client of another server answered, and that server said which one (our own cluster adapters do).</summary>
+    /// <param name="socketId">The id of the socket that answered.</param>
+    /// <param name="response">Its answer.</param>
+    void OnAck(string socketId, SocketIOArguments response) => OnAck(response);
+
+    /// <summary>A local client the packet went to disconnected before answering: it will not be waited for.</summary>
+    /// <param name="socket">The socket.</param>
+    void OnClientLeft(SocketIOSocket socket) => OnClientLeft();
 }

@@ -29,6 +29,11 @@ internal sealed class SocketIOServerOptionsValidator : IValidateOptions<SocketIO
             failures.Add($"SocketIOServerOptions.MaxPendingEventsPerSocket must be at least 1; it is {options.MaxPendingEventsPerSocket}.");
         }
 
+        if (options.DefaultBroadcastAckTimeout is { } ackTimeout && (ackTimeout <= TimeSpan.Zero || ackTimeout.TotalMilliseconds > int.MaxValue))
+        {
+            failures.Add($"SocketIOServerOptions.DefaultBroadcastAckTimeout must be null or positive and at most {int.MaxValue} ms; it is {ackTimeout}.");
+        }
+
         if (options.MaxAttachments < 0)
         {
             failures.Add($"SocketIOServerOptions.MaxAttachments must be 0 or more; it is {options.MaxAttachments}.");

@@ -77,7 +77,7 @@ public readonly struct SocketIOBroadcastOperator<TSend> : ISocketIOBroadcastTarg
     bool ISocketIOBroadcastTarget<TSend>.Send<TState>(string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments) =>
         Untyped.Emit(eventName, state, writeArguments);
 
-    Task<IReadOnlyList<SocketIOArguments>> ISocketIOBroadcastTarget<TSend>.SendWithAckAsync<TState>(
+    Task<IReadOnlyList<AckResult<SocketIOArguments>>> ISocketIOBroadcastTarget<TSend>.SendWithAckAsync<TState>(
         string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments, CancellationToken cancellationToken) =>
-        Untyped.EmitWithAckAsync(eventName, state, writeArguments, cancellationToken);
+        Untyped.EmitWithAckResultsAsync(eventName, state, writeArguments, cancellationToken);
 }

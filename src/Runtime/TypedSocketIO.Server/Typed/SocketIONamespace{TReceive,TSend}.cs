@@ -111,7 +111,7 @@ public sealed class SocketIONamespace<TReceive, TSend> : ISocketIOBroadcastTarge
     bool ISocketIOBroadcastTarget<TSend>.Send<TState>(string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments) =>
         Untyped.Emit(eventName, state, writeArguments);
 
-    Task<IReadOnlyList<SocketIOArguments>> ISocketIOBroadcastTarget<TSend>.SendWithAckAsync<TState>(
+    Task<IReadOnlyList<AckResult<SocketIOArguments>>> ISocketIOBroadcastTarget<TSend>.SendWithAckAsync<TState>(
         string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments, CancellationToken cancellationToken) =>
-        Untyped.To([]).EmitWithAckAsync(eventName, state, writeArguments, cancellationToken);
+        Untyped.To([]).EmitWithAckResultsAsync(eventName, state, writeArguments, cancellationToken);
 }
