@@ -51,6 +51,27 @@ if [ ! -x /usr/bin/redis-server ]; then
   fi
 fi
 
+# The python-socketio client suite (tests/TypedSocketIO.Client.Tests, PythonServerClientSuite) runs Debian's
+# python3-socketio on python3-aiohttp (tests/interop-python/socketio_server.py).
+if [ ! -d /usr/lib/python3/dist-packages/socketio ] || [ ! -d /usr/lib/python3/dist-packages/aiohttp ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "python3-socketio/python3-aiohttp missing: installing them for the python-socketio client suite"
+    as_root=""
+    if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then as_root="sudo -n"; fi
+    apt_log=$(mktemp)
+    if timeout 900 $as_root apt-get update -qq >"$apt_log" 2>&1 &&
+       timeout 900 $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-socketio python3-aiohttp >>"$apt_log" 2>&1; then
+      echo "python3-socketio installed: $(dpkg-query -W -f='${Version}' python3-socketio 2>/dev/null)"
+    else
+      tail -n 5 "$apt_log"
+      echo "could not install python3-socketio with apt-get: the python-socketio client suite will fail"
+    fi
+    rm -f "$apt_log"
+  else
+    echo "python3-socketio is missing and apt-get is not available: the python-socketio client suite will fail"
+  fi
+fi
+
 log=$(mktemp)
 dotnet build TypedSocketIO.sln -c Release -warnaserror 2>&1 | tail -n 30
 build=${PIPESTATUS[0]}

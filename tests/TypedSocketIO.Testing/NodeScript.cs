@@ -66,24 +66,35 @@ public sealed class NodeScript : IAsyncDisposable
     /// <param name="maxLifetime">The bound of the process's life.</param>
     /// <param name="arguments">Its arguments.</param>
     /// <returns>The running process.</returns>
-    public static NodeScript Start(string script, TimeSpan maxLifetime, params string[] arguments)
+    public static NodeScript Start(string script, TimeSpan maxLifetime, params string[] arguments) =>
+        StartProgram("node", ScriptDirectory, maxLifetime, [script, .. arguments]);
+
+    /// <summary>
+    /// Starts another program that speaks as the scripts do (JSON lines out, exits when its stdin closes), e.g.
+    /// <c>python3</c> with the python-socketio server of tests/interop-python; killed after <paramref name="maxLifetime"/> at the latest.
+    /// </summary>
+    /// <param name="program">The program, e.g. <c>/usr/bin/python3</c>.</param>
+    /// <param name="workingDirectory">Its working folder.</param>
+    /// <param name="maxLifetime">The bound of the process's life.</param>
+    /// <param name="arguments">Its arguments.</param>
+    /// <returns>The running process.</returns>
+    public static NodeScript StartProgram(string program, string workingDirectory, TimeSpan maxLifetime, params string[] arguments)
     {
-        var info = new ProcessStartInfo("node")
+        var info = new ProcessStartInfo(program)
         {
-            WorkingDirectory = ScriptDirectory,
+            WorkingDirectory = workingDirectory,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(script);
         foreach (string argument in arguments)
         {
             info.ArgumentList.Add(argument);
         }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var node = new NodeScript(process, maxLifetime, "node " + script + " " + string.Join(' ', arguments));
+        var node = new NodeScript(process, maxLifetime, program + " " + string.Join(' ', arguments));
         process.OutputDataReceived += (_, e) => node.OnLine(e.Data, error: false);
         process.ErrorDataReceived += (_, e) => node.OnLine(e.Data, error: true);
         process.Exited += (_, _) => node._changed.Release();
@@ -123,7 +134,7 @@ public sealed class NodeScript : IAsyncDisposable
                     }
                 }
 
-                throw new InvalidOperationException("node exited before the expected line.\n" + Describe());
+                throw new InvalidOperationException("The process exited before the expected line.\n" + Describe());
             }
 
             try
@@ -132,7 +143,7 @@ public sealed class NodeScript : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"node did not print the expected line within {timeout}.\n" + Describe());
+                throw new TimeoutException($"The process did not print the expected line within {timeout}.\n" + Describe());
             }
         }
     }

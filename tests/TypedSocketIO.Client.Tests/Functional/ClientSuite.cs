@@ -259,3 +259,9 @@ public sealed class NodeServerClientSuite : ClientSuite
 {
     protected override async Task<ISuiteServer> StartServerAsync() => await NodeSuiteServer.StartAsync();
 }
+
+/// <summary>The suite against python-socketio 5.7 (Debian's python3-socketio on aiohttp).</summary>
+public sealed class PythonServerClientSuite : ClientSuite
+{
+    protected override async Task<ISuiteServer> StartServerAsync() => await PythonSuiteServer.StartAsync();
+}
