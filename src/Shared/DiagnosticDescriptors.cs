@@ -5,6 +5,7 @@
 //   TSIO0001–TSIO0099  contract shape: reported by the generator, the contract is not generated
 //   TSIO0100–TSIO0199  serialization coverage: a contract type the JsonSerializerContext does not cover
 //   TSIO0200–TSIO0299  handler classes and usage
+//   TSIO0300–TSIO0399  TypeScript declarations of the contracts
 using Microsoft.CodeAnalysis;
 
 namespace TypedSocketIO.Diagnostics;
@@ -14,6 +15,7 @@ internal static class DiagnosticDescriptors
     private const string ContractCategory = "TypedSocketIO.Contract";
     private const string SerializationCategory = "TypedSocketIO.Serialization";
     private const string UsageCategory = "TypedSocketIO.Usage";
+    private const string TypeScriptCategory = "TypedSocketIO.TypeScript";
 
     public const string DuplicateEventNameId = "TSIO0001";
     public const string ReservedEventNameId = "TSIO0002";
@@ -33,6 +35,7 @@ internal static class DiagnosticDescriptors
     public const string MissingJsonContextId = "TSIO0101";
     public const string HandlerImplementsNoContractId = "TSIO0200";
     public const string HandlerSendContractNotAContractId = "TSIO0201";
+    public const string TypeScriptContractNotFoundId = "TSIO0300";
 
     /// <summary>"Methods '{0}' and '{1}' of contract '{2}' both map to the event name '{3}'".</summary>
     public static readonly DiagnosticDescriptor DuplicateEventName = Error(DuplicateEventNameId,
@@ -123,6 +126,11 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor HandlerSendContractNotAContract = Warning(HandlerSendContractNotAContractId, UsageCategory,
         "Handler's send contract is not a contract",
         "'{0}' derives from SocketHandler<{1}>, and '{1}' is not a [SocketIOContract] interface, so nothing typed can be emitted to it");
+
+    /// <summary>"The MSBuild property '{0}' names '{1}', which is not a Socket.IO contract of this project".</summary>
+    public static readonly DiagnosticDescriptor TypeScriptContractNotFound = Warning(TypeScriptContractNotFoundId, TypeScriptCategory,
+        "TypeScript events pair names no contract",
+        "The MSBuild property '{0}' names '{1}', which is not a Socket.IO contract of this project (or its simple name is not unique); the TypeScript declarations have no '{2}' type: give the contract's full name, e.g. Chat.Contracts.IChatClient");
 
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, ContractCategory, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id));

@@ -66,6 +66,8 @@ public sealed partial class SocketIOGenerator : IIncrementalGenerator
                 ReportDiagnostics(context, result.Diagnostics);
             }
         });
+
+        InitializeTypeScript(context);
     }
 
     private void EmitSource(SourceProductionContext context, ContractSpec? spec)

@@ -14,4 +14,10 @@ internal static class TrackingNames
 
     /// <summary>The models of every <c>[assembly: SocketIOContractFor]</c> contract, deduplicated, which feed the emitter.</summary>
     public const string AssemblyContractSpecs = nameof(AssemblyContractSpecs);
+
+    /// <summary>The TypeScript switches read from the MSBuild properties.</summary>
+    public const string TypeScriptOptions = nameof(TypeScriptOptions);
+
+    /// <summary>The TypeScript declarations model of every contract of the project (null while the option is off).</summary>
+    public const string TypeScript = nameof(TypeScript);
 }
