@@ -184,6 +184,40 @@ public abstract class SocketIOClusterAdapterSpecification : SocketIOAdapterSpeci
     }
 
     [Fact]
+    public async Task Cluster_BroadcastWithAckResults_OneEntryPerSocketOfEveryServer_AnswersWithTheirIds()
+    {
+        using Cluster c = await TwoServersAsync();
+        var (a1, s1) = await c.A.ConnectAsync();
+        var (a2, s2) = await c.A.ConnectAsync();
+        var (b1, s3) = await c.B.ConnectAsync();
+        var (b2, _) = await c.B.ConnectAsync();
+
+        Task<IReadOnlyList<AckResult<SocketIOArguments>>> pending = c.A.Server.Timeout(TimeSpan.FromSeconds(3)).EmitWithAckResultsAsync("vote");
+        foreach (TestClient silent in new[] { a2, b2 })
+        {
+            Assert.StartsWith("42", await NextAsync(silent), StringComparison.Ordinal);
+        }
+
+        foreach ((TestClient client, string answer) in new[] { (a1, "\"a1\""), (b1, "\"b1\"") })
+        {
+            string frame = await NextAsync(client);
+            await client.SendAsync($"43{frame[2..frame.IndexOf('[', StringComparison.Ordinal)]}[{answer}]");
+        }
+
+        IReadOnlyList<AckResult<SocketIOArguments>> results = await pending.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(4, results.Count);
+        Assert.Equal(
+            new[] { (s1.Id, "a1"), (s3.Id, "b1") }.OrderBy(r => r.Id, StringComparer.Ordinal),
+            results.Where(r => r.IsAcknowledged).Select(r => (Id: r.SocketId!, r.Value.GetElement(0).GetString()!)).OrderBy(r => r.Id, StringComparer.Ordinal));
+
+        // The silent socket of this server by id; the other server's by number only (the wire says how many, not which).
+        Assert.Equal(
+            new[] { s2.Id, null }.OrderBy(id => id, StringComparer.Ordinal),
+            results.Where(r => r.Status == AckStatus.TimedOut).Select(r => r.SocketId).OrderBy(id => id, StringComparer.Ordinal));
+        Assert.Equal(0, c.A.Server.Diagnostics.PendingAckCount);
+    }
+
+    [Fact]
     public async Task Cluster_FetchSockets_ReturnsRemoteSockets_UsableForEmitJoinLeaveDisconnect()
     {
         using Cluster c = await TwoServersAsync();

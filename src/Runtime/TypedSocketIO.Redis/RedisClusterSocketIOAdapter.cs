@@ -428,9 +428,15 @@ public abstract class RedisClusterSocketIOAdapter : InMemorySocketIOAdapter
                 w.WriteString("requestId", requestId);
                 w.WriteNumber("clientCount", clientCount);
             })),
-            response => Respond(uid, TypeBroadcastAck, JsonBytes(w =>
+            (socketId, response) => Respond(uid, TypeBroadcastAck, JsonBytes(w =>
             {
                 w.WriteString("requestId", requestId);
+                if (socketId is not null)
+                {
+                    // Not in the official message (its adapters ignore it): our servers turn it into per-socket broadcast results.
+                    w.WriteString("socketId", socketId);
+                }
+
                 if (response.Count != 0)
                 {
                     w.WritePropertyName("packet");
@@ -449,7 +455,15 @@ public abstract class RedisClusterSocketIOAdapter : InMemorySocketIOAdapter
             }
             else if (type == TypeBroadcastAck)
             {
-                collector!.OnAck(Codec.ToAckArguments(data.TryGetProperty("packet", out JsonElement p) ? p : default, attachments));
+                SocketIOArguments answer = Codec.ToAckArguments(data.TryGetProperty("packet", out JsonElement p) ? p : default, attachments);
+                if (data.TryGetProperty("socketId", out JsonElement sid) && sid.ValueKind == JsonValueKind.String)
+                {
+                    collector!.OnAck(sid.GetString()!, answer);
+                }
+                else
+                {
+                    collector!.OnAck(answer);
+                }
             }
 
             return;

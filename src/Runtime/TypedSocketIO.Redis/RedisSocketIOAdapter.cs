@@ -537,9 +537,9 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
                         w.WriteString("requestId", requestId);
                         w.WriteNumber("clientCount", clientCount);
                     })),
-                    response => Publish(
+                    (socketId, response) => Publish(
                         _options.PublishOnSpecificResponseChannel && uid is not null ? _responseChannel + uid + "#" : _responseChannel,
-                        EncodeAck(requestId, response))));
+                        EncodeAck(requestId, socketId, response))));
                 break;
             }
 
@@ -603,7 +603,15 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
             }
             else if (type == TypeBroadcastAck)
             {
-                collector!.OnAck(_codec.ToAckArguments(response.TryGetProperty("packet", out JsonElement p) ? p : default, attachments));
+                SocketIOArguments answer = _codec.ToAckArguments(response.TryGetProperty("packet", out JsonElement p) ? p : default, attachments);
+                if (response.TryGetProperty("socketId", out JsonElement sid) && sid.ValueKind == JsonValueKind.String)
+                {
+                    collector!.OnAck(sid.GetString()!, answer);
+                }
+                else
+                {
+                    collector!.OnAck(answer);
+                }
             }
 
             return;
@@ -703,15 +711,24 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
         }
     }
 
-    /// <summary>The first argument of a local client's answer, as MessagePack (binary as bin), for the server that asked.</summary>
-    private static byte[] EncodeAck(string requestId, SocketIOArguments response)
+    /// <summary>
+    /// The first argument of a local client's answer, as MessagePack (binary as bin), for the server that asked; with the id of the
+    /// socket that answered (a field the official adapter ignores, which our servers turn into per-socket broadcast results).
+    /// </summary>
+    private static byte[] EncodeAck(string requestId, string? socketId, SocketIOArguments response)
     {
         var writer = new MsgPackWriter();
-        writer.WriteMapHeader(3);
+        writer.WriteMapHeader(socketId is null ? 3 : 4);
         writer.WriteString("type"u8);
         writer.WriteInteger(TypeBroadcastAck);
         writer.WriteString("requestId"u8);
         writer.WriteString(requestId);
+        if (socketId is not null)
+        {
+            writer.WriteString("socketId"u8);
+            writer.WriteString(socketId);
+        }
+
         writer.WriteString("packet"u8);
         if (response.Count == 0)
         {

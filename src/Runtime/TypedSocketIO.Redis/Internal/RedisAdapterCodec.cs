@@ -346,10 +346,13 @@ internal sealed class PendingRequest
 internal sealed class RemoteAckForwarder : ISocketIOBroadcastAckCollector
 {
     private readonly Action<int> _onClientCount;
-    private readonly Action<SocketIOArguments> _onAck;
+    private readonly Action<string?, SocketIOArguments> _onAck;
     private readonly CancellationTokenSource _abandoned;
 
-    public RemoteAckForwarder(TimeSpan timeout, Action<int> onClientCount, Action<SocketIOArguments> onAck)
+    /// <param name="timeout">The broadcast's timeout.</param>
+    /// <param name="onClientCount">Sends the client count.</param>
+    /// <param name="onAck">Sends one answer, with the id of the socket that answered (an extra field the official adapters ignore).</param>
+    public RemoteAckForwarder(TimeSpan timeout, Action<int> onClientCount, Action<string?, SocketIOArguments> onAck)
     {
         _onClientCount = onClientCount;
         _onAck = onAck;
@@ -360,7 +363,9 @@ internal sealed class RemoteAckForwarder : ISocketIOBroadcastAckCollector
 
     public void OnClientCount(int clientCount) => _onClientCount(clientCount);
 
-    public void OnAck(SocketIOArguments response) => _onAck(response);
+    public void OnAck(SocketIOArguments response) => _onAck(null, response);
+
+    public void OnAck(SocketIOSocket socket, SocketIOArguments response) => _onAck(socket.Id, response);
 
     public void OnClientLeft()
     {
