@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using TypedSocketIO.Interop.Tests.Infrastructure;
@@ -98,6 +99,28 @@ public sealed class InteropServer : IScenarioHost
                         };
                         socket.Emit("handshake", info);
                     }));
+
+                // A dynamic namespace: every name the pattern matches becomes a child with this middleware and handler.
+                var teams = app.Services.GetRequiredService<SocketIOServer>().Of(new Regex("^/team-\\d+$", RegexOptions.None, TimeSpan.FromSeconds(1)));
+                teams
+                    .Use((socket, _) =>
+                    {
+                        var auth = socket.Handshake.Auth;
+                        return auth.ValueKind == JsonValueKind.Object && auth.TryGetProperty("ban", out var ban) && ban.ValueKind == JsonValueKind.True
+                            ? throw new SocketIOConnectionRejectedException("banned")
+                            : ValueTask.CompletedTask;
+                    })
+                    .OnConnection(socket =>
+                    {
+                        self!.Track(socket);
+                        socket.Emit("hello", socket.Namespace.Name);
+                        socket.On("whoami", (_, ack) => Ack(ack, socket.Namespace.Name));
+                        socket.On("parent-broadcast", (args, ack) =>
+                        {
+                            teams.Emit("team-message", args.GetElement(0).GetString());
+                            return Ack(ack);
+                        });
+                    });
             });
         self = new InteropServer(host);
         return self;

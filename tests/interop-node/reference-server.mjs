@@ -80,6 +80,19 @@ priv.on("connection", (socket) => {
   socket.emit("handshake", { token: socket.handshake.auth.token, q: socket.handshake.query.q });
 });
 
+// A dynamic namespace: every name the pattern matches becomes a child, with this middleware and connection handler.
+const teams = io.of(/^\/team-\d+$/);
+teams.use((socket, next) => (socket.handshake.auth?.ban === true ? next(new Error("banned")) : next()));
+teams.on("connection", (socket) => {
+  track(socket);
+  socket.emit("hello", socket.nsp.name);
+  socket.on("whoami", (ack) => ack(socket.nsp.name));
+  socket.on("parent-broadcast", (message, ack) => {
+    teams.emit("team-message", message);
+    ack();
+  });
+});
+
 httpServer.listen(port, "127.0.0.1", () => print("listening", { port: httpServer.address().port }));
 const stop = () => io.close(() => process.exit(0));
 process.on("SIGTERM", stop);

@@ -211,6 +211,50 @@ export const scenarios = {
     await ctx.checkTransport(good);
   },
 
+  /**
+   * A dynamic namespace (the server's io.of(/^\/team-\d+$/)): two clients connect to two names it matches and each lands in
+   * its own child namespace, with the parent's connection handler; a name it does not match gets "Invalid namespace"; the
+   * parent's middleware refuses a banned client; the parent's broadcast reaches both children.
+   */
+  async "dynamic-namespaces"(ctx) {
+    const { observe, assert } = ctx;
+    const a = ctx.connect("/team-1");
+    const b = ctx.connect("/team-22");
+    const helloA = ctx.once(a, "hello");
+    const helloB = ctx.once(b, "hello");
+    await ctx.waitConnected(a, "a");
+    await ctx.waitConnected(b, "b");
+    same(await helloA, ["/team-1"], "hello on /team-1");
+    same(await helloB, ["/team-22"], "hello on /team-22");
+    same(await ctx.ask(a, "whoami"), ["/team-1"], "whoami on /team-1");
+
+    const refused = async (socket, label) => {
+      const [err] = await ctx.withTimeout(
+        new Promise((resolve, reject) => {
+          socket.once("connect_error", (e) => resolve([e]));
+          socket.once("connect", () => reject(new Error(`${label}: connected`)));
+        }),
+        5000,
+        `${label}: no connect_error`,
+      );
+      observe("connect_error", { socket: label, message: err.message, data: err.data });
+      return err;
+    };
+    const unknown = await refused(ctx.connect("/team-x"), "/team-x");
+    assert(unknown.message === "Invalid namespace", `connect_error for /team-x is "${unknown.message}"`);
+    assert(unknown.data === undefined, "no data with Invalid namespace");
+    const banned = await refused(ctx.connect("/team-3", { auth: { ban: true } }), "banned");
+    assert(banned.message === "banned", `connect_error for the banned client is "${banned.message}"`);
+
+    const gotA = ctx.once(a, "team-message");
+    const gotB = ctx.once(b, "team-message");
+    same(await ctx.ask(b, "parent-broadcast", "to all teams"), [], "ack of parent-broadcast");
+    same(await gotA, ["to all teams"], "team-message on /team-1");
+    same(await gotB, ["to all teams"], "team-message on /team-22");
+    observe("event", { name: "team-message" });
+    await ctx.checkTransport(a);
+  },
+
   /** The server disconnects the socket; the client sees "io server disconnect" and does not reconnect. */
   async "server-disconnect"(ctx) {
     const { observe, assert } = ctx;

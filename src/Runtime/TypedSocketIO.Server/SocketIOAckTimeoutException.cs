@@ -37,7 +37,11 @@ public sealed class SocketIOAckTimeoutException : TimeoutException
         EventName = eventName;
         Timeout = timeout;
         Responses = responses;
+        ExpectedCount = expected;
     }
+
+    /// <summary>How many answers a broadcast waited for (-1 for one socket), to put the parts of a parent namespace's broadcast together.</summary>
+    internal int ExpectedCount { get; } = -1;
 
     /// <summary>The event that was not acknowledged, when known.</summary>
     public string? EventName { get; }

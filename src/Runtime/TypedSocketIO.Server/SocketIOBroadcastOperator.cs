@@ -164,6 +164,12 @@ public sealed class SocketIOBroadcastOperator : ISocketIOEmitter
     public Task<IReadOnlyList<SocketIOArguments>> EmitWithAckAsync<TState>(
         string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments, CancellationToken cancellationToken = default)
     {
+        if (Namespace.IsParent)
+        {
+            TimeSpan timeout = CheckBroadcastWithAck(eventName, writeArguments);
+            return EmitWithAckToChildrenAsync(timeout, eventName, state, writeArguments, cancellationToken);
+        }
+
         BroadcastAck collector = StartBroadcastWithAck(eventName, state, writeArguments, perRecipient: false, cancellationToken);
         return collector.Task;
     }
@@ -198,20 +204,28 @@ public sealed class SocketIOBroadcastOperator : ISocketIOEmitter
     public Task<IReadOnlyList<AckResult<SocketIOArguments>>> EmitWithAckResultsAsync<TState>(
         string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments, CancellationToken cancellationToken = default)
     {
+        if (Namespace.IsParent)
+        {
+            CheckBroadcastWithAck(eventName, writeArguments);
+            return EmitWithAckResultsToChildrenAsync(eventName, state, writeArguments, cancellationToken);
+        }
+
         BroadcastAck collector = StartBroadcastWithAck(eventName, state, writeArguments, perRecipient: true, cancellationToken);
         return collector.Results;
+    }
+
+    private TimeSpan CheckBroadcastWithAck(string eventName, Delegate writeArguments)
+    {
+        SocketIOSocket.ValidateEventName(eventName);
+        ArgumentNullException.ThrowIfNull(writeArguments);
+        return (_timeout ?? Namespace.Server.Options.DefaultBroadcastAckTimeout) ?? throw new InvalidOperationException(
+            "A broadcast with acknowledgements needs a timeout: call Timeout(TimeSpan) before emitting, or set SocketIOServerOptions.DefaultBroadcastAckTimeout.");
     }
 
     private BroadcastAck StartBroadcastWithAck<TState>(
         string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments, bool perRecipient, CancellationToken cancellationToken)
     {
-        SocketIOSocket.ValidateEventName(eventName);
-        ArgumentNullException.ThrowIfNull(writeArguments);
-        if ((_timeout ?? Namespace.Server.Options.DefaultBroadcastAckTimeout) is not { } timeout)
-        {
-            throw new InvalidOperationException(
-                "A broadcast with acknowledgements needs a timeout: call Timeout(TimeSpan) before emitting, or set SocketIOServerOptions.DefaultBroadcastAckTimeout.");
-        }
+        TimeSpan timeout = CheckBroadcastWithAck(eventName, writeArguments);
 
         SocketIOEncodedPacket packet;
         using (SocketIOPacketWriter writer = Namespace.CreateWriter())
@@ -298,6 +312,75 @@ public sealed class SocketIOBroadcastOperator : ISocketIOEmitter
     /// <returns>Completes once done here and sent to the other servers.</returns>
     public ValueTask DisconnectSocketsAsync(bool close = false, CancellationToken cancellationToken = default) =>
         Namespace.Adapter.DisconnectSocketsAsync(Options, close, cancellationToken);
+
+    /// <summary>
+    /// A parent namespace's broadcast with acknowledgements: the same selection in each child, the answers put together; a child
+    /// that timed out makes the whole fail with <see cref="SocketIOAckTimeoutException"/> holding every answer received.
+    /// </summary>
+    private async Task<IReadOnlyList<SocketIOArguments>> EmitWithAckToChildrenAsync<TState>(
+        TimeSpan timeout, string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<SocketIONamespace> children = Namespace.Children;
+        var pending = new Task<IReadOnlyList<SocketIOArguments>>[children.Count];
+        for (int i = 0; i < pending.Length; i++)
+        {
+            pending[i] = new SocketIOBroadcastOperator(children[i], _rooms, _except, _flags, _timeout)
+                .EmitWithAckAsync(eventName, state, writeArguments, cancellationToken);
+        }
+
+        // Failures are looked at task by task below.
+        await ((Task)Task.WhenAll(pending)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+
+        var responses = new List<SocketIOArguments>();
+        int expected = 0;
+        bool timedOut = false;
+        foreach (Task<IReadOnlyList<SocketIOArguments>> task in pending)
+        {
+            if (task.IsCompletedSuccessfully)
+            {
+                responses.AddRange(task.Result);
+                expected += task.Result.Count;
+            }
+            else if (task.Exception?.InnerException is SocketIOAckTimeoutException partial)
+            {
+                timedOut = true;
+                responses.AddRange(partial.Responses);
+                expected += partial.ExpectedCount;
+            }
+        }
+
+        foreach (Task<IReadOnlyList<SocketIOArguments>> task in pending)
+        {
+            // Cancellation and other failures win over a timeout, as for one namespace.
+            if (!task.IsCompletedSuccessfully && task.Exception?.InnerException is not SocketIOAckTimeoutException)
+            {
+                await task.ConfigureAwait(false);
+            }
+        }
+
+        return timedOut ? throw new SocketIOAckTimeoutException(eventName, timeout, responses, expected) : responses;
+    }
+
+    /// <summary>A parent namespace's per-socket broadcast with acknowledgements: the same selection in each child, the entries put together.</summary>
+    private async Task<IReadOnlyList<AckResult<SocketIOArguments>>> EmitWithAckResultsToChildrenAsync<TState>(
+        string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<SocketIONamespace> children = Namespace.Children;
+        var pending = new Task<IReadOnlyList<AckResult<SocketIOArguments>>>[children.Count];
+        for (int i = 0; i < pending.Length; i++)
+        {
+            pending[i] = new SocketIOBroadcastOperator(children[i], _rooms, _except, _flags, _timeout)
+                .EmitWithAckResultsAsync(eventName, state, writeArguments, cancellationToken);
+        }
+
+        var results = new List<AckResult<SocketIOArguments>>();
+        foreach (IReadOnlyList<AckResult<SocketIOArguments>> part in await Task.WhenAll(pending).ConfigureAwait(false))
+        {
+            results.AddRange(part);
+        }
+
+        return results;
+    }
 
     private static async Task SetServerCountAsync(ISocketIOAdapter adapter, BroadcastAck collector, CancellationToken cancellationToken)
     {

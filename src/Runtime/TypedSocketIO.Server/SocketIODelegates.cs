@@ -16,3 +16,13 @@ public delegate void SocketIOAnyListener(string eventName, SocketIOArguments arg
 /// <returns>A task; the next middleware runs when it completes.</returns>
 public delegate ValueTask SocketIOMiddleware(SocketIOSocket socket, CancellationToken cancellationToken);
 
+
+/// <summary>
+/// Decides whether a client may create a dynamic namespace it asked for (the official <c>io.of((name, auth, next) => …)</c>):
+/// called for a CONNECT to a namespace that does not exist yet.
+/// </summary>
+/// <param name="name">The namespace the client asked for, starting with <c>/</c>.</param>
+/// <param name="handshake">The handshake of the socket asking (its <see cref="SocketIOHandshake.Auth"/> is the official <c>auth</c>).</param>
+/// <param name="cancellationToken">Cancelled when the connection closes meanwhile.</param>
+/// <returns><see langword="true"/> to create the namespace as a child of the parent namespace; otherwise the next parent is asked.</returns>
+public delegate ValueTask<bool> SocketIONamespaceMatcher(string name, SocketIOHandshake handshake, CancellationToken cancellationToken);

@@ -7,6 +7,13 @@ namespace TypedSocketIO.Server;
 /// A Socket.IO namespace (<c>io.of("/chat")</c>): its middleware, its connection handlers, its sockets and rooms (through
 /// its <see cref="Adapter"/>). Broadcasting from the namespace reaches every socket in it. Safe to use from any thread.
 /// </summary>
+/// <remarks>
+/// A parent namespace (<see cref="IsParent"/>, made by <see cref="SocketIOServer.Of(System.Text.RegularExpressions.Regex)"/> or
+/// <see cref="SocketIOServer.Of(SocketIONamespaceMatcher)"/>) has no socket of its own: clients connect to its children, the
+/// namespaces created when a CONNECT asks for a name it matches. Each child starts with the parent's middleware and connection
+/// handlers as they are at that moment (as the official server copies them); broadcasting from the parent (<c>Emit</c>,
+/// <c>To(…).Emit</c>, <c>Timeout(…).EmitWithAckAsync</c>, <c>SocketsJoin</c>, <c>DisconnectSockets</c>) acts on every child.
+/// </remarks>
 public sealed class SocketIONamespace : ISocketIOEmitter
 {
     private readonly ConcurrentDictionary<string, SocketIOSocket> _sockets = new(StringComparer.Ordinal);
@@ -16,12 +23,30 @@ public sealed class SocketIONamespace : ISocketIOEmitter
     private Dictionary<string, SocketIOEventListener[]> _serverSideHandlers = new(StringComparer.Ordinal);
     private long _nextAckId = -1;
     private SocketIOBroadcastOperator? _all;
+    private SocketIONamespace[] _children = [];
 
-    internal SocketIONamespace(SocketIOServer server, string name, ISocketIOAdapterFactory adapterFactory)
+    internal SocketIONamespace(SocketIOServer server, string name, ISocketIOAdapterFactory adapterFactory, SocketIONamespace? parent = null)
     {
         Server = server;
         Name = name;
+        Parent = parent;
+        if (parent is not null)
+        {
+            // What the official createChild copies: the parent's middleware and connection listeners, as they are now.
+            _middlewares = System.Threading.Volatile.Read(ref parent._middlewares);
+            _connectionHandlers = System.Threading.Volatile.Read(ref parent._connectionHandlers);
+        }
+
         Adapter = adapterFactory.Create(this);
+    }
+
+    /// <summary>Creates a parent namespace (named <c>/_0</c>, <c>/_1</c>… as the official ones, and never joined by a client).</summary>
+    internal SocketIONamespace(SocketIOServer server, string name)
+    {
+        Server = server;
+        Name = name;
+        IsParent = true;
+        Adapter = new Internal.ParentNamespaceAdapter(this);
     }
 
     /// <summary>The namespace name, starting with <c>/</c>.</summary>
@@ -32,6 +57,15 @@ public sealed class SocketIONamespace : ISocketIOEmitter
 
     /// <summary>The adapter holding the rooms of this namespace.</summary>
     public ISocketIOAdapter Adapter { get; }
+
+    /// <summary>Whether this is a parent namespace: a pattern or a matcher whose children clients connect to.</summary>
+    public bool IsParent { get; }
+
+    /// <summary>The parent namespace this one was created as a child of, or <see langword="null"/> for a namespace created by name.</summary>
+    public SocketIONamespace? Parent { get; }
+
+    /// <summary>The child namespaces of a parent namespace that exist now (a snapshot); empty for any other namespace.</summary>
+    public IReadOnlyList<SocketIONamespace> Children => System.Threading.Volatile.Read(ref _children);
 
     /// <summary>The sockets of this server connected to the namespace, by id.</summary>
     public IReadOnlyDictionary<string, SocketIOSocket> Sockets => _sockets;
@@ -137,6 +171,7 @@ public sealed class SocketIONamespace : ISocketIOEmitter
     /// <summary>Returns every socket of the namespace, on every server of the cluster.</summary>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>The sockets (<see cref="SocketIOSocket"/> for this server's).</returns>
+    /// <exception cref="NotSupportedException">This is a parent namespace (as the official server, which cannot know the children of the other servers).</exception>
     public ValueTask<IReadOnlyList<ISocketIORemoteSocket>> FetchSocketsAsync(CancellationToken cancellationToken = default) =>
         CreateOperator().FetchSocketsAsync(cancellationToken);
 
@@ -243,6 +278,19 @@ public sealed class SocketIONamespace : ISocketIOEmitter
         }
     }
 
+    /// <summary>Child namespaces only, under the server's lock of dynamic namespaces: sockets between CONNECT and joined or refused.</summary>
+    internal int Connecting { get; set; }
+
+    /// <summary>Child namespaces only, under the server's lock of dynamic namespaces: removed because it was empty.</summary>
+    internal bool IsRemoved { get; set; }
+
+    /// <summary>Parent namespaces only, under the server's lock of dynamic namespaces.</summary>
+    internal void AddChild(SocketIONamespace child) => System.Threading.Volatile.Write(ref _children, [.. _children, child]);
+
+    /// <summary>Parent namespaces only, under the server's lock of dynamic namespaces.</summary>
+    internal void RemoveChild(SocketIONamespace child) =>
+        System.Threading.Volatile.Write(ref _children, Array.FindAll(_children, c => !ReferenceEquals(c, child)));
+
     internal void Add(SocketIOSocket socket)
     {
         _sockets[socket.Id] = socket;
@@ -253,6 +301,10 @@ public sealed class SocketIONamespace : ISocketIOEmitter
     {
         Adapter.DeleteAll(socket.Id);
         _sockets.TryRemove(new KeyValuePair<string, SocketIOSocket>(socket.Id, socket));
+        if (Parent is not null)
+        {
+            Server.RemoveChildIfEmpty(this);
+        }
     }
 
     /// <summary>Hands an event of another server to the server-side handlers; false when the data is not a valid event.</summary>

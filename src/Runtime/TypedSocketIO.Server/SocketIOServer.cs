@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TypedSocketIO.SocketIO;
@@ -20,6 +21,8 @@ public sealed class SocketIOServer : ISocketIOEmitter, IDisposable
     private readonly ConcurrentDictionary<SocketIOClientConnection, byte> _clients = new();
     private readonly ISocketIOAdapterFactory _adapterFactory;
     private readonly Meter _meter;
+    private readonly Lock _dynamicGate = new();
+    private ParentEntry[] _parents = [];
     private int _shuttingDown;
 
     /// <summary>Creates a server.</summary>
@@ -63,6 +66,23 @@ public sealed class SocketIOServer : ISocketIOEmitter, IDisposable
     /// <returns>The typed namespace.</returns>
     public SocketIONamespace<TReceive, TSend> Of<TReceive, TSend>(string name) => new(Of(name), Services);
 
+    /// <summary>
+    /// A dynamic namespace seen through its two contracts: every namespace whose name <paramref name="pattern"/> matches is created
+    /// as its child when a client connects to it (<c>io.Of&lt;ITeamServer, ITeamClient&gt;(new Regex(@"^/team-\d+$"))</c>).
+    /// </summary>
+    /// <typeparam name="TReceive">The contract of the events received from clients.</typeparam>
+    /// <typeparam name="TSend">The contract of the events sent to clients.</typeparam>
+    /// <param name="pattern">The pattern of the namespace names, matched against the whole name with its leading <c>/</c>.</param>
+    /// <returns>The typed parent namespace.</returns>
+    public SocketIONamespace<TReceive, TSend> Of<TReceive, TSend>(Regex pattern) => new(Of(pattern), Services);
+
+    /// <summary>A dynamic namespace chosen by a matcher, seen through its two contracts.</summary>
+    /// <typeparam name="TReceive">The contract of the events received from clients.</typeparam>
+    /// <typeparam name="TSend">The contract of the events sent to clients.</typeparam>
+    /// <param name="matcher">Says whether a namespace a client asks for is created as a child of this one.</param>
+    /// <returns>The typed parent namespace.</returns>
+    public SocketIONamespace<TReceive, TSend> Of<TReceive, TSend>(SocketIONamespaceMatcher matcher) => new(Of(matcher), Services);
+
     /// <summary>The main namespace, <c>/</c>.</summary>
     public SocketIONamespace MainNamespace { get; }
 
@@ -101,9 +121,77 @@ public sealed class SocketIOServer : ISocketIOEmitter, IDisposable
             name = "/" + name;
         }
 
-        return _namespaces.TryGetValue(name, out SocketIONamespace? existing)
-            ? existing
-            : _namespaces.GetOrAdd(name, static (n, server) => new SocketIONamespace(server, n, server._adapterFactory), this);
+        if (_namespaces.TryGetValue(name, out SocketIONamespace? existing))
+        {
+            return existing;
+        }
+
+        // As the official io.of(name): a name a parent's pattern matches is created as that parent's child (matchers are not asked).
+        foreach (ParentEntry entry in System.Threading.Volatile.Read(ref _parents))
+        {
+            if (entry.Pattern is not null && entry.Pattern.IsMatch(name))
+            {
+                return GetOrCreateChild(entry.Parent, name);
+            }
+        }
+
+        lock (_dynamicGate)
+        {
+            return _namespaces.GetOrAdd(name, static (n, server) => new SocketIONamespace(server, n, server._adapterFactory), this);
+        }
+    }
+
+    /// <summary>
+    /// Creates a parent namespace for every namespace whose name matches <paramref name="pattern"/> (the official
+    /// <c>io.of(/^\/team-\d+$/)</c>): a client that connects to <c>/team-7</c> creates the child namespace <c>/team-7</c>, with this
+    /// parent's middleware and connection handlers; broadcasting from the parent reaches every child. A name that no namespace has
+    /// and no parent accepts gets <c>CONNECT_ERROR</c> <c>Invalid namespace</c>. Parents are asked in the order they were created.
+    /// </summary>
+    /// <param name="pattern">
+    /// The pattern, matched against the name with its leading <c>/</c> (anchor it: <c>^/team-\d+$</c>). Names come from clients: give
+    /// the pattern a match timeout if it could backtrack (a timeout counts as no match).
+    /// </param>
+    /// <returns>The parent namespace (named <c>/_0</c>, <c>/_1</c>…; clients cannot join it).</returns>
+    public SocketIONamespace Of(Regex pattern)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        return AddParent(pattern, (name, _, _) => ValueTask.FromResult(pattern.IsMatch(name)));
+    }
+
+    /// <summary>
+    /// Creates a parent namespace whose children are the namespaces <paramref name="matcher"/> accepts when a client asks for them (the
+    /// official <c>io.of((name, auth, next) => …)</c>); see <see cref="Of(Regex)"/>.
+    /// </summary>
+    /// <param name="matcher">Says whether a namespace a client asks for is created; an exception counts as no.</param>
+    /// <returns>The parent namespace.</returns>
+    public SocketIONamespace Of(SocketIONamespaceMatcher matcher)
+    {
+        ArgumentNullException.ThrowIfNull(matcher);
+        return AddParent(null, matcher);
+    }
+
+    /// <summary>Creates a parent namespace and configures it.</summary>
+    /// <param name="pattern">The pattern; see <see cref="Of(Regex)"/>.</param>
+    /// <param name="configure">Adds middleware and connection handlers, which each child gets when it is created.</param>
+    /// <returns>The parent namespace.</returns>
+    public SocketIONamespace Of(Regex pattern, Action<SocketIONamespace> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        SocketIONamespace ns = Of(pattern);
+        configure(ns);
+        return ns;
+    }
+
+    /// <summary>Creates a parent namespace chosen by a matcher and configures it.</summary>
+    /// <param name="matcher">The matcher; see <see cref="Of(SocketIONamespaceMatcher)"/>.</param>
+    /// <param name="configure">Adds middleware and connection handlers, which each child gets when it is created.</param>
+    /// <returns>The parent namespace.</returns>
+    public SocketIONamespace Of(SocketIONamespaceMatcher matcher, Action<SocketIONamespace> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        SocketIONamespace ns = Of(matcher);
+        configure(ns);
+        return ns;
     }
 
     /// <summary>Returns a namespace, creating it when needed, and configures it.</summary>
@@ -233,6 +321,11 @@ public sealed class SocketIOServer : ISocketIOEmitter, IDisposable
             ns.Adapter.Dispose();
         }
 
+        foreach (ParentEntry entry in System.Threading.Volatile.Read(ref _parents))
+        {
+            entry.Parent.Adapter.Dispose();
+        }
+
         _meter.Dispose();
     }
 
@@ -248,6 +341,151 @@ public sealed class SocketIOServer : ISocketIOEmitter, IDisposable
     }
 
     internal bool TryGetNamespace(string name, [NotNullWhen(true)] out SocketIONamespace? ns) => _namespaces.TryGetValue(name, out ns);
+
+    /// <summary>
+    /// The namespace a CONNECT asks for, counted as connecting (so that an empty child is not removed under it), or
+    /// <see langword="null"/> when it does not exist and no parent accepts it (the official <c>_checkNamespace</c>).
+    /// Call <see cref="EndConnect"/> once the socket joined or was refused.
+    /// </summary>
+    internal async ValueTask<SocketIONamespace?> BeginConnectAsync(string name, SocketIOHandshake handshake, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (_namespaces.TryGetValue(name, out SocketIONamespace? ns))
+            {
+                if (TryEnter(ns))
+                {
+                    return ns;
+                }
+
+                continue; // removed meanwhile: look again (a parent may create it anew)
+            }
+
+            SocketIONamespace? parent = null;
+            foreach (ParentEntry entry in System.Threading.Volatile.Read(ref _parents))
+            {
+                bool accepted;
+                try
+                {
+                    accepted = await entry.Matcher(name, handshake, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw;
+                }
+                catch (Exception ex)
+                {
+                    SocketIOServerLog.NamespaceMatcherFailed(Logger, entry.Parent.Name, name, ex);
+                    accepted = false;
+                }
+
+                if (accepted)
+                {
+                    parent = entry.Parent;
+                    break;
+                }
+            }
+
+            if (parent is null)
+            {
+                return null;
+            }
+
+            ns = GetOrCreateChild(parent, name);
+            if (TryEnter(ns))
+            {
+                return ns;
+            }
+        }
+    }
+
+    /// <summary>The socket counted by <see cref="BeginConnectAsync"/> joined or was refused.</summary>
+    internal void EndConnect(SocketIONamespace ns)
+    {
+        if (ns.Parent is null)
+        {
+            return;
+        }
+
+        lock (_dynamicGate)
+        {
+            ns.Connecting--;
+        }
+
+        RemoveChildIfEmpty(ns);
+    }
+
+    /// <summary>With <see cref="SocketIOServerOptions.CleanupEmptyChildNamespaces"/>, removes a child that has no socket and none connecting.</summary>
+    internal void RemoveChildIfEmpty(SocketIONamespace ns)
+    {
+        if (!Options.CleanupEmptyChildNamespaces || ns.Parent is not { } parent)
+        {
+            return;
+        }
+
+        lock (_dynamicGate)
+        {
+            if (ns.IsRemoved || ns.Connecting > 0 || ns.Sockets.Count != 0)
+            {
+                return;
+            }
+
+            ns.IsRemoved = true;
+            _namespaces.TryRemove(new KeyValuePair<string, SocketIONamespace>(ns.Name, ns));
+            parent.RemoveChild(ns);
+        }
+
+        ns.Adapter.Dispose();
+        SocketIOServerLog.ChildNamespaceRemoved(Logger, ns.Name);
+    }
+
+    private bool TryEnter(SocketIONamespace ns)
+    {
+        if (ns.Parent is null)
+        {
+            return true;
+        }
+
+        lock (_dynamicGate)
+        {
+            if (ns.IsRemoved)
+            {
+                return false;
+            }
+
+            ns.Connecting++;
+            return true;
+        }
+    }
+
+    private SocketIONamespace AddParent(Regex? pattern, SocketIONamespaceMatcher matcher)
+    {
+        lock (_dynamicGate)
+        {
+            var parent = new SocketIONamespace(this, "/_" + _parents.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            System.Threading.Volatile.Write(ref _parents, [.. _parents, new ParentEntry(pattern, matcher, parent)]);
+            return parent;
+        }
+    }
+
+    private SocketIONamespace GetOrCreateChild(SocketIONamespace parent, string name)
+    {
+        SocketIONamespace child;
+        lock (_dynamicGate)
+        {
+            if (_namespaces.TryGetValue(name, out SocketIONamespace? existing))
+            {
+                return existing;
+            }
+
+            child = new SocketIONamespace(this, name, _adapterFactory, parent);
+            _namespaces[name] = child;
+            parent.AddChild(child);
+        }
+
+        SocketIOServerLog.ChildNamespaceCreated(Logger, name, parent.Name);
+        return child;
+    }
 
     internal SocketIONamespace[] NamespaceSnapshot() => [.. _namespaces.Values];
 
@@ -268,6 +506,8 @@ public sealed class SocketIOServer : ISocketIOEmitter, IDisposable
 
         return count;
     }
+
+    private sealed record ParentEntry(Regex? Pattern, SocketIONamespaceMatcher Matcher, SocketIONamespace Parent);
 
     private void CreateInstruments()
     {

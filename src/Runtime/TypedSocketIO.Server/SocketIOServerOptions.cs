@@ -81,6 +81,13 @@ public sealed class SocketIOServerOptions
     /// </summary>
     public SocketIOConnectionStateRecoveryOptions? ConnectionStateRecovery { get; set; }
 
+    /// <summary>
+    /// Whether a child namespace of a dynamic (parent) namespace is removed once it has no socket left, its adapter disposed (the
+    /// official <c>cleanupEmptyChildNamespaces</c>); a child a client asked for and whose middleware refused it goes too. A later
+    /// CONNECT creates it again, with the parent's middleware and connection handlers. Defaults to <see langword="false"/>.
+    /// </summary>
+    public bool CleanupEmptyChildNamespaces { get; set; }
+
     /// <summary>Settings of the Engine.IO endpoint under the Socket.IO server (heartbeat, transports, payload limits).</summary>
     public EngineIOOptions EngineIO { get; } = new();
 }

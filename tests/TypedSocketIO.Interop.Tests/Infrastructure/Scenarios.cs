@@ -8,7 +8,7 @@ public static class Scenarios
 
     public static readonly string[] Transports = ["websocket", "polling", "default"];
 
-    public static readonly string[] Names = ["emit-ack", "binary", "namespaces", "rooms", "middleware", "server-disconnect", "ping-timeout"];
+    public static readonly string[] Names = ["emit-ack", "binary", "namespaces", "rooms", "middleware", "dynamic-namespaces", "server-disconnect", "ping-timeout"];
 
     /// <summary>Every scenario over every transport mode.</summary>
     public static TheoryData<string, string> All()

@@ -108,6 +108,28 @@ public interface IPrivateClient
 [SocketIOContract]
 public interface IPrivateServer;
 
+/// <summary>Events the client sends on a child of the dynamic namespace <c>/^\/team-\d+$/</c>.</summary>
+[SocketIOContract(JsonContext = typeof(ScenarioJsonContext))]
+public interface ITeamServer
+{
+    /// <summary>Acknowledged with the child namespace's name.</summary>
+    Task<string> Whoami();
+
+    /// <summary>The parent namespace emits <c>team-message</c> to every child; acknowledged with no value.</summary>
+    [Event("parent-broadcast")]
+    Task<ValueTuple> ParentBroadcast(string message);
+}
+
+/// <summary>Events the server sends on a child of the dynamic namespace.</summary>
+[SocketIOContract(JsonContext = typeof(ScenarioJsonContext))]
+public interface ITeamClient
+{
+    void Hello(string ns);
+
+    [Event("team-message")]
+    void TeamMessage(string message);
+}
+
 /// <summary>What the <c>/private</c> middleware saw of the handshake.</summary>
 public sealed record HandshakeInfo(string Token, string Q);
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using TypedSocketIO.Interop.Tests.Infrastructure;
@@ -66,6 +67,25 @@ public sealed class TypedInteropServer : IScenarioHost
                     {
                         log.Track(socket.Untyped);
                         socket.Emit.Handshake(new HandshakeInfo(TokenOf(socket.Handshake)!, socket.Handshake.Query["q"].ToString()));
+                    }));
+
+                // A dynamic namespace, typed: the parent's middleware and connection handler go to every child it creates.
+                SocketIONamespace<ITeamServer, ITeamClient>? teams = null;
+                app.MapSocketIO<ITeamServer, ITeamClient>(new Regex("^/team-\\d+$", RegexOptions.None, TimeSpan.FromSeconds(1)), ns => teams = ns
+                    .Use((socket, _) =>
+                    {
+                        var auth = socket.Handshake.Auth;
+                        return auth.ValueKind == JsonValueKind.Object && auth.TryGetProperty("ban", out var ban) && ban.ValueKind == JsonValueKind.True
+                            ? throw new SocketIOConnectionRejectedException("banned")
+                            : ValueTask.CompletedTask;
+                    })
+                    .OnConnection(socket =>
+                    {
+                        log.Track(socket.Untyped);
+                        string name = socket.Untyped.Namespace.Name;
+                        socket.Emit.Hello(name);
+                        socket.On.Whoami(() => name);
+                        socket.On.ParentBroadcast(message => teams!.Emit.TeamMessage(message));
                     }));
             });
         return new TypedInteropServer(host, log);

@@ -132,6 +132,10 @@ public sealed class SocketIOBroadcastPacket
         return new SocketIOBroadcastPacket(Namespace, Data, Attachments, ackId, _eventName, null);
     }
 
+    /// <summary>The same event in another namespace (a parent namespace hands its broadcasts to its children).</summary>
+    internal SocketIOBroadcastPacket ForNamespace(string @namespace) =>
+        string.Equals(@namespace, Namespace, StringComparison.Ordinal) ? this : new(@namespace, Data, Attachments, AckId, _eventName, null);
+
     /// <summary>
     /// The same event with one more argument, last, the connection state recovery offset (as the official server pushes it
     /// onto <c>packet.data</c>); placeholders keep their numbers.

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -75,6 +76,75 @@ public static class SocketIOEndpointRouteBuilderExtensions
     /// <returns>The endpoint's convention builder.</returns>
     public static IEndpointConventionBuilder MapSocketIO<TReceive, TSend>(
         this IEndpointRouteBuilder endpoints, string ns, Action<SocketIONamespace<TReceive, TSend>> configure)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(configure);
+        IServiceProvider services = endpoints.ServiceProvider;
+        return endpoints.MapSocketIO(ns, untyped => configure(new SocketIONamespace<TReceive, TSend>(untyped, services)));
+    }
+
+    /// <summary>
+    /// Configures a dynamic namespace (every namespace whose name matches <paramref name="ns"/>, created as a child when a client
+    /// connects to it; see <see cref="SocketIOServer.Of(Regex)"/>) and maps the Socket.IO endpoint if it is not mapped yet.
+    /// </summary>
+    /// <param name="endpoints">The route builder.</param>
+    /// <param name="ns">The pattern of the namespace names, e.g. <c>^/team-\d+$</c>.</param>
+    /// <param name="configure">Configures the parent namespace: its middleware and connection handlers go to every child.</param>
+    /// <returns>The endpoint's convention builder.</returns>
+    public static IEndpointConventionBuilder MapSocketIO(this IEndpointRouteBuilder endpoints, Regex ns, Action<SocketIONamespace> configure)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(ns);
+        ArgumentNullException.ThrowIfNull(configure);
+        GetServer(endpoints).Of(ns, configure);
+        return endpoints.MapSocketIO();
+    }
+
+    /// <summary>
+    /// Configures a dynamic namespace chosen by a matcher (see <see cref="SocketIOServer.Of(SocketIONamespaceMatcher)"/>) and maps the
+    /// Socket.IO endpoint if it is not mapped yet.
+    /// </summary>
+    /// <param name="endpoints">The route builder.</param>
+    /// <param name="ns">Says whether a namespace a client asks for is created as a child.</param>
+    /// <param name="configure">Configures the parent namespace: its middleware and connection handlers go to every child.</param>
+    /// <returns>The endpoint's convention builder.</returns>
+    public static IEndpointConventionBuilder MapSocketIO(this IEndpointRouteBuilder endpoints, SocketIONamespaceMatcher ns, Action<SocketIONamespace> configure)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(ns);
+        ArgumentNullException.ThrowIfNull(configure);
+        GetServer(endpoints).Of(ns, configure);
+        return endpoints.MapSocketIO();
+    }
+
+    /// <summary>
+    /// Configures a dynamic namespace through its two contracts (<c>app.MapSocketIO&lt;ITeamServer, ITeamClient&gt;(new Regex(@"^/team-\d+$"), ns => …)</c>)
+    /// and maps the Socket.IO endpoint if it is not mapped yet.
+    /// </summary>
+    /// <typeparam name="TReceive">The contract of the events received from clients.</typeparam>
+    /// <typeparam name="TSend">The contract of the events sent to clients.</typeparam>
+    /// <param name="endpoints">The route builder.</param>
+    /// <param name="ns">The pattern of the namespace names.</param>
+    /// <param name="configure">Configures the parent namespace: its middleware, connection handlers and handler class go to every child.</param>
+    /// <returns>The endpoint's convention builder.</returns>
+    public static IEndpointConventionBuilder MapSocketIO<TReceive, TSend>(
+        this IEndpointRouteBuilder endpoints, Regex ns, Action<SocketIONamespace<TReceive, TSend>> configure)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(configure);
+        IServiceProvider services = endpoints.ServiceProvider;
+        return endpoints.MapSocketIO(ns, untyped => configure(new SocketIONamespace<TReceive, TSend>(untyped, services)));
+    }
+
+    /// <summary>Configures a dynamic namespace chosen by a matcher through its two contracts, and maps the Socket.IO endpoint if needed.</summary>
+    /// <typeparam name="TReceive">The contract of the events received from clients.</typeparam>
+    /// <typeparam name="TSend">The contract of the events sent to clients.</typeparam>
+    /// <param name="endpoints">The route builder.</param>
+    /// <param name="ns">Says whether a namespace a client asks for is created as a child.</param>
+    /// <param name="configure">Configures the parent namespace: its middleware, connection handlers and handler class go to every child.</param>
+    /// <returns>The endpoint's convention builder.</returns>
+    public static IEndpointConventionBuilder MapSocketIO<TReceive, TSend>(
+        this IEndpointRouteBuilder endpoints, SocketIONamespaceMatcher ns, Action<SocketIONamespace<TReceive, TSend>> configure)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(configure);

@@ -285,17 +285,43 @@ internal sealed class SocketIOClientConnection
             return;
         }
 
-        if (!Server.TryGetNamespace(name, out SocketIONamespace? ns))
+        var handshake = new SocketIOHandshake(Info, packet.Payload);
+        SocketIONamespace? ns;
+        try
+        {
+            // An existing namespace, or a child a parent namespace accepts (created then).
+            ns = await Server.BeginConnectAsync(name, handshake, _transport.Closed).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!_transport.IsOpen)
+        {
+            return;
+        }
+
+        if (ns is null)
         {
             _transport.TrySend(SocketIOEncodedPacket.ConnectError(name, "Invalid namespace"), isVolatile: false);
             return;
         }
 
+        try
+        {
+            await JoinAsync(ns, packet, handshake).ConfigureAwait(false);
+        }
+        finally
+        {
+            Server.EndConnect(ns);
+        }
+    }
+
+    private async ValueTask JoinAsync(SocketIONamespace ns, DecodedPacket packet, SocketIOHandshake handshake)
+    {
+        string name = ns.Name;
+
         SocketIOConnectionStateRecoveryOptions? recovery = Server.Options.ConnectionStateRecovery;
         SocketIORestoredSession? restored = recovery is null ? null : await TryRestoreAsync(ns, packet.Payload).ConfigureAwait(false);
         SocketIOSocket socket = restored is null
-            ? new SocketIOSocket(ns, this, new SocketIOHandshake(Info, packet.Payload), CreateSocketId(), recovery is null ? null : CreateSocketId())
-            : new SocketIOSocket(ns, this, new SocketIOHandshake(Info, packet.Payload), restored.Session.Sid, restored.Session.Pid, recovered: true)
+            ? new SocketIOSocket(ns, this, handshake, CreateSocketId(), recovery is null ? null : CreateSocketId())
+            : new SocketIOSocket(ns, this, handshake, restored.Session.Sid, restored.Session.Pid, recovered: true)
             {
                 Data = restored.Session.Data,
             };

@@ -52,4 +52,13 @@ internal static partial class SocketIOServerLog
 
     [LoggerMessage(316, LogLevel.Warning, "A server-side event for namespace {Namespace} was dropped: {Detail}.", EventName = "BadServerSideEvent")]
     public static partial void BadServerSideEvent(ILogger logger, string @namespace, string detail);
+
+    [LoggerMessage(317, LogLevel.Debug, "Dynamic namespace {Namespace} created as a child of {Parent}.", EventName = "ChildNamespaceCreated")]
+    public static partial void ChildNamespaceCreated(ILogger logger, string @namespace, string parent);
+
+    [LoggerMessage(318, LogLevel.Debug, "Dynamic namespace {Namespace} removed: no socket left.", EventName = "ChildNamespaceRemoved")]
+    public static partial void ChildNamespaceRemoved(ILogger logger, string @namespace);
+
+    [LoggerMessage(319, LogLevel.Warning, "The matcher of parent namespace {Parent} threw for {Namespace}; taken as no match.", EventName = "NamespaceMatcherFailed")]
+    public static partial void NamespaceMatcherFailed(ILogger logger, string parent, string @namespace, Exception exception);
 }
