@@ -55,6 +55,13 @@ io.on("connection", (socket) => {
     socket.emit("nested", { data: Buffer.from([1, 2, 3]), n: 1, list: [Buffer.from([4]), Buffer.from([5, 6])] }));
   socket.on("engine", (ack) => ack({ id: socket.conn.id, transport: socket.conn.transport.name }));
   socket.on("kick", () => socket.disconnect());
+  // Acknowledged only from the third try on (the client's retries): prints {"event":"flaky","try":N} for each.
+  let flakyTries = 0;
+  socket.on("flaky", (...args) => {
+    const ack = typeof args.at(-1) === "function" ? args.pop() : undefined;
+    print("flaky", { try: ++flakyTries });
+    if (flakyTries >= 3) ack?.("ok", flakyTries);
+  });
   socket.on("drop", () => {
     // State recovery: the connection is cut (a recoverable "forced close"), and an event is broadcast while the
     // client is away; the server replays it when the client comes back with its pid and offset.

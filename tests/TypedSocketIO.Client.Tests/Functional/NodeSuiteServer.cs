@@ -24,8 +24,11 @@ public sealed class NodeSuiteServer : ISuiteServer
     public IReadOnlyList<int> Sequence => [.. _sequenceBefore, .. SequenceOf(_process)];
 
     /// <summary>The requests logged with <c>--log-requests</c> by the running process, in order.</summary>
-    public IReadOnlyList<JsonElement> Requests =>
-        _process is null ? [] : [.. _process.Lines.Where(l => l.TryGetProperty("event", out JsonElement e) && e.GetString() == "request")];
+    public IReadOnlyList<JsonElement> Requests => Events("request");
+
+    /// <summary>The lines <c>{"event": name, …}</c> the running process printed, in order.</summary>
+    public IReadOnlyList<JsonElement> Events(string name) =>
+        _process is null ? [] : [.. _process.Lines.Where(l => l.TryGetProperty("event", out JsonElement e) && e.GetString() == name)];
 
     public static async Task<NodeSuiteServer> StartAsync(params string[] extraArguments)
     {
