@@ -43,6 +43,9 @@ public sealed class PackageConsumerTests : IDisposable
                 <Nullable>enable</Nullable>
                 <ImplicitUsings>enable</ImplicitUsings>
                 <RestorePackagesPath>{Path.Combine(_work, "packages")}</RestorePackagesPath>
+                <TypedSocketIOTypeScriptOutput>typescript/contracts.d.ts</TypedSocketIOTypeScriptOutput>
+                <TypedSocketIOTypeScriptServerToClient>IPingClient</TypedSocketIOTypeScriptServerToClient>
+                <TypedSocketIOTypeScriptClientToServer>IPingServer</TypedSocketIOTypeScriptClientToServer>
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="TypedSocketIO.Server" Version="{version}" />
@@ -54,6 +57,10 @@ public sealed class PackageConsumerTests : IDisposable
         // The framework packages come from the machine's SDK; only our packages come from the feed.
         string build = await RunAsync("dotnet", "build -c Release", consumer);
         Assert.True(build.Contains("TSIO0101", StringComparison.Ordinal), build); // the analyzer came with the package
+        // The TypeScript targets came too (buildTransitive, through TypedSocketIO.Server): the .d.ts is written beside the project.
+        string declarations = await File.ReadAllTextAsync(Path.Combine(consumer, "typescript", "contracts.d.ts"));
+        Assert.Contains("export type ServerToClientEvents = PingClientEvents;", declarations, StringComparison.Ordinal);
+        Assert.Contains("ping: (text: string) => void;", declarations, StringComparison.Ordinal);
         string run = await RunAsync("dotnet", "run -c Release --no-build", consumer);
         Assert.Contains("typed round trip: 42[\"pong\",\"hello\",5]", run, StringComparison.Ordinal);
     }
