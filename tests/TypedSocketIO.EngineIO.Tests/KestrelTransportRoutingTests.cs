@@ -186,6 +186,43 @@ public sealed class KestrelTransportRoutingTests
         Assert.Equal(1, Accepted(server));
     }
 
+    /// <summary>
+    /// What makes the official <c>compress(false)</c> a no-op here (see <c>SocketIOSocketEmitter.Compress</c>): no transport compresses.
+    /// A client's permessage-deflate offer is declined on both WebSocket transports, and a polling response of 4 kB to a client
+    /// that accepts gzip goes uncompressed (Node gzips those by default, over its 1 kB threshold).
+    /// </summary>
+    [Fact]
+    public async Task NoTransportCompresses_DeflateOffersDeclined_PollingNotGzipped()
+    {
+        const string Offer = "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n";
+        foreach (bool lean in new[] { true, false })
+        {
+            await using LoopbackServer server = await StartAsync(o => o.KestrelWebSocketTransport = lean);
+            using RawConnection connection = await RawConnection.OpenAsync(server);
+            await connection.WriteAsync(Handshake("/engine.io/?EIO=4&transport=websocket", Offer));
+            string head = await connection.ReadUntilAsync("pingInterval");
+            Assert.StartsWith("HTTP/1.1 101", head, StringComparison.Ordinal);
+            Assert.DoesNotContain("Sec-WebSocket-Extensions", head, StringComparison.OrdinalIgnoreCase);
+            Assert.Equal(lean ? 1 : 0, Accepted(server));
+        }
+
+        await using LoopbackServer polling = await StartAsync();
+        using var http = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = System.Net.DecompressionMethods.None }) { BaseAddress = polling.Url };
+        string open = await http.GetStringAsync("/engine.io/?EIO=4&transport=polling");
+        string sid = System.Text.Json.JsonDocument.Parse(open[1..]).RootElement.GetProperty("sid").GetString()!;
+        string big = "4" + new string('x', 4096);
+        using (HttpResponseMessage posted = await http.PostAsync($"/engine.io/?EIO=4&transport=polling&sid={sid}", new StringContent(big)))
+        {
+            Assert.True(posted.IsSuccessStatusCode);
+        }
+
+        using var get = new HttpRequestMessage(HttpMethod.Get, $"/engine.io/?EIO=4&transport=polling&sid={sid}");
+        get.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip, deflate, br");
+        using HttpResponseMessage response = await http.SendAsync(get);
+        Assert.Empty(response.Content.Headers.ContentEncoding);
+        Assert.Equal(big, await response.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task SwitchedOff_EveryWebSocketGoesThroughTheAspNetCoreMiddleware()
     {

@@ -45,6 +45,10 @@ public sealed class SocketIOBroadcastOperator : ISocketIOEmitter
     /// <summary>The same selection, volatile: dropped for clients whose transport is not writable right now.</summary>
     public SocketIOBroadcastOperator Volatile => new(Namespace, _rooms, _except, _flags | SocketIOBroadcastFlags.Volatile, _timeout);
 
+    /// <inheritdoc cref="SocketIOSocketEmitter.Compress(bool)"/>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE0060:Remove unused parameter", Justification = "The official API's flag; nothing is compressed either way.")]
+    public SocketIOBroadcastOperator Compress(bool compress) => this;
+
     /// <summary>The same selection, restricted to the sockets of this server.</summary>
     public SocketIOBroadcastOperator Local => new(Namespace, _rooms, _except, _flags | SocketIOBroadcastFlags.Local, _timeout);
 
@@ -141,8 +145,9 @@ public sealed class SocketIOBroadcastOperator : ISocketIOEmitter
     /// <param name="eventName">The event name; reserved names are refused.</param>
     /// <param name="arguments">The arguments.</param>
     /// <returns>
-    /// One response per socket that answered (sockets that disconnect meanwhile are not waited for). Fails with
-    /// <see cref="SocketIOAckTimeoutException"/> (holding the responses that arrived) when some did not answer in time.
+    /// One response per targeted socket. Fails with <see cref="SocketIOAckTimeoutException"/> (holding the responses that arrived)
+    /// when some did not answer in time — a socket that disconnected meanwhile is one that did not answer, as in the official
+    /// server (<see cref="EmitWithAckResultsAsync(string, object?[])"/> reports it at once instead).
     /// </returns>
     public Task<IReadOnlyList<SocketIOArguments>> EmitWithAckAsync(string eventName, params object?[]? arguments)
     {
@@ -152,8 +157,8 @@ public sealed class SocketIOBroadcastOperator : ISocketIOEmitter
 
     /// <summary>
     /// Sends an event whose arguments are written by a callback to every selected socket of every server and collects their
-    /// acknowledgements: complete once every server reported how many clients it sent the event to and each of them answered
-    /// (or, on this server, disconnected). An answer relayed from another server carries the client's first argument.
+    /// acknowledgements: complete once every server reported how many clients it sent the event to and each of them answered; at
+    /// the timeout, fails with the answers that arrived. An answer relayed from another server carries the client's first argument.
     /// </summary>
     /// <typeparam name="TState">The state passed to <paramref name="writeArguments"/>.</typeparam>
     /// <param name="eventName">The event name; reserved names are refused.</param>

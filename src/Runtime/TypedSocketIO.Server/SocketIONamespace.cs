@@ -73,6 +73,9 @@ public sealed class SocketIONamespace : ISocketIOEmitter
     /// <summary>Selects every socket of the namespace, volatile.</summary>
     public SocketIOBroadcastOperator Volatile => CreateOperator().Volatile;
 
+    /// <inheritdoc cref="SocketIOSocketEmitter.Compress(bool)"/>
+    public SocketIOBroadcastOperator Compress(bool compress) => CreateOperator().Compress(compress);
+
     /// <summary>Selects every socket of the namespace on this server only.</summary>
     public SocketIOBroadcastOperator Local => CreateOperator().Local;
 
@@ -209,7 +212,9 @@ public sealed class SocketIONamespace : ISocketIOEmitter
 
     /// <summary>
     /// Sends an event to the other servers of the cluster (never to this one), to their <see cref="OnServerSideEvent"/> handlers.
-    /// Arguments are JSON only (no binary), as the official adapters send them.
+    /// Arguments are JSON only (no binary), as the official adapters send them. With the in-memory adapter (one server) it
+    /// reaches no handler, as the official one (which also prints a warning). <c>connect</c>, <c>connection</c> and
+    /// <c>new_namespace</c> are refused, as the official server refuses them.
     /// </summary>
     /// <param name="eventName">The event name.</param>
     /// <param name="arguments">The arguments.</param>
@@ -225,8 +230,10 @@ public sealed class SocketIONamespace : ISocketIOEmitter
     /// <param name="arguments">The arguments (JSON only).</param>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>
-    /// One answer per other server (empty when there is none). Fails with <see cref="SocketIOAdapterTimeoutException"/>, holding
-    /// the answers received, when some server did not answer in time.
+    /// One answer per other server: empty at once when there is none — with the in-memory adapter, and with a cluster adapter alone
+    /// in its cluster, as the official cluster adapters answer (the official in-memory adapter never answers: its promise stays
+    /// pending). Fails with <see cref="SocketIOAdapterTimeoutException"/>, holding the answers received, when some server did not
+    /// answer in time.
     /// </returns>
     public Task<IReadOnlyList<System.Text.Json.JsonElement>> ServerSideEmitWithAckAsync(string eventName, object?[] arguments, CancellationToken cancellationToken = default) =>
         Adapter.ServerSideEmitWithAckAsync(BuildServerSideData(eventName, arguments), cancellationToken);
@@ -360,6 +367,12 @@ public sealed class SocketIONamespace : ISocketIOEmitter
     private ReadOnlyMemory<byte> BuildServerSideData(string eventName, object?[]? arguments)
     {
         ArgumentNullException.ThrowIfNull(eventName);
+        if (eventName is "connect" or "connection" or "new_namespace")
+        {
+            // The official namespace's RESERVED_EVENTS, refused by its serverSideEmit.
+            throw new ArgumentException($"\"{eventName}\" is a reserved event name.", nameof(eventName));
+        }
+
         arguments ??= [null]; // what C# passes for Emit("x", null): one null argument, as JavaScript's emit("x", null)
         using SocketIOPacketWriter writer = CreateWriter();
         writer.MaxAttachments = 0;

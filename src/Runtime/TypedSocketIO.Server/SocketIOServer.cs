@@ -95,6 +95,9 @@ public sealed class SocketIOServer : ISocketIOEmitter, IDisposable
     /// <summary>Selects every socket of the main namespace, volatile.</summary>
     public SocketIOBroadcastOperator Volatile => MainNamespace.Volatile;
 
+    /// <inheritdoc cref="SocketIOSocketEmitter.Compress(bool)"/>
+    public SocketIOBroadcastOperator Compress(bool compress) => MainNamespace.Compress(compress);
+
     /// <summary>Selects every socket of the main namespace on this server only.</summary>
     public SocketIOBroadcastOperator Local => MainNamespace.Local;
 

@@ -7,6 +7,9 @@ public sealed partial class SocketIOSocket
     /// <summary>Sends the next emits of this socket as volatile: dropped rather than queued when the transport is not writable.</summary>
     public SocketIOSocketEmitter Volatile => new(this, isVolatile: true, timeout: null);
 
+    /// <inheritdoc cref="SocketIOSocketEmitter.Compress(bool)"/>
+    public SocketIOSocketEmitter Compress(bool compress) => new SocketIOSocketEmitter(this, isVolatile: false, timeout: null).Compress(compress);
+
     /// <summary>Selects every socket of the namespace except this one.</summary>
     public SocketIOBroadcastOperator Broadcast => Namespace.CreateOperator().Except(Id);
 

@@ -33,6 +33,16 @@ public readonly struct SocketIOSocketEmitter : ISocketIOEmitter, IEquatable<Sock
     /// <returns>The emitter.</returns>
     public SocketIOSocketEmitter Timeout(TimeSpan timeout) => new(_socket, _isVolatile, CheckTimeout(timeout));
 
+    /// <summary>
+    /// The official <c>compress(flag)</c>, accepted for code ported from Node; it changes nothing here: this server never compresses
+    /// what it sends (its WebSocket transports do not negotiate permessage-deflate, polling responses are not gzipped), so every
+    /// packet already goes as <c>compress(false)</c> asks. (Node, by default, gzips only polling responses of 1 kB or more.)
+    /// </summary>
+    /// <param name="compress">Whether the packets may be compressed; nothing is, either way.</param>
+    /// <returns>The same emitter or selection.</returns>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE0060:Remove unused parameter", Justification = "The official API's flag; nothing is compressed either way.")]
+    public SocketIOSocketEmitter Compress(bool compress) => this;
+
     /// <inheritdoc/>
     public bool Emit(string eventName, params object?[]? arguments)
     {

@@ -4,9 +4,10 @@ namespace TypedSocketIO.Server;
 
 /// <summary>
 /// The result of one broadcast with acknowledgements (the official <c>BroadcastOperator.emitWithAck</c>): complete when every
-/// server of the cluster reported its client count and every one of those clients answered or left. At the timeout, the
-/// official form (<see cref="Task"/>) fails with <see cref="SocketIOAckTimeoutException"/> holding the answers received; the
-/// per-recipient form (<see cref="Results"/>) completes with one entry per targeted socket, the silent ones marked timed out.
+/// server of the cluster reported its client count and every one of those clients answered (the per-recipient form: or left).
+/// At the timeout, the official form (<see cref="Task"/>) fails with <see cref="SocketIOAckTimeoutException"/> holding the answers
+/// received — a client that disconnected counts as one that did not answer, as in socket.io 4.8.4; the per-recipient form
+/// (<see cref="Results"/>) completes with one entry per targeted socket, the silent ones marked timed out.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage(
     "Reliability", "CA1001:Types that own disposable fields should be disposable",
@@ -161,6 +162,13 @@ internal sealed class BroadcastAck : ISocketIOBroadcastAckCollector
             {
                 _localTargets[local] = true;
                 _outcomes.Add(new AckResult<SocketIOArguments>(local.Id, AckStatus.Disconnected, null!));
+            }
+
+            if (_answers is not null)
+            {
+                // The official form, as socket.io 4.8.4: a client that left did not answer, so the broadcast ends at its
+                // timeout with the error and the answers that arrived (the per-recipient form reports it at once instead).
+                return;
             }
 
             _answeredOrGone++;

@@ -41,6 +41,9 @@ public readonly struct SocketIOBroadcastOperator<TSend> : ISocketIOBroadcastTarg
     /// <inheritdoc cref="SocketIOBroadcastOperator.Timeout(TimeSpan)"/>
     public SocketIOBroadcastOperator<TSend> Timeout(TimeSpan timeout) => new(Untyped.Timeout(timeout));
 
+    /// <inheritdoc cref="SocketIOSocketEmitter.Compress(bool)"/>
+    public SocketIOBroadcastOperator<TSend> Compress(bool compress) => new(Untyped.Compress(compress));
+
     /// <inheritdoc cref="SocketIOBroadcastOperator.FetchSocketsAsync(CancellationToken)"/>
     public ValueTask<IReadOnlyList<ISocketIORemoteSocket>> FetchSocketsAsync(CancellationToken cancellationToken = default) => Untyped.FetchSocketsAsync(cancellationToken);
 

@@ -89,6 +89,9 @@ public sealed class SocketIONamespace<TReceive, TSend> : ISocketIOBroadcastTarge
     /// <returns>The selection.</returns>
     public SocketIOBroadcastOperator<TSend> Timeout(TimeSpan timeout) => new(Untyped.Timeout(timeout));
 
+    /// <inheritdoc cref="SocketIOSocketEmitter.Compress(bool)"/>
+    public SocketIOBroadcastOperator<TSend> Compress(bool compress) => new(Untyped.Compress(compress));
+
     /// <summary>
     /// Creates one <typeparamref name="THandler"/> per connected socket, from dependency injection in a scope that lives as long as
     /// the socket, and dispatches the socket's events to it. A <see cref="SocketHandler{TSend}"/> gets the socket, then

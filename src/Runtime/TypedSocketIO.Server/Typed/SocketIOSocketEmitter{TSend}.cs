@@ -22,6 +22,9 @@ public readonly struct SocketIOSocketEmitter<TSend> : ISocketIOTarget<TSend>, IE
     /// <returns>The emitter.</returns>
     public SocketIOSocketEmitter<TSend> Timeout(TimeSpan timeout) => new(Untyped.Timeout(timeout));
 
+    /// <inheritdoc cref="SocketIOSocketEmitter.Compress(bool)"/>
+    public SocketIOSocketEmitter<TSend> Compress(bool compress) => new(Untyped.Compress(compress));
+
     /// <inheritdoc/>
     public bool Equals(SocketIOSocketEmitter<TSend> other) => Untyped.Equals(other.Untyped);
 

@@ -42,6 +42,9 @@ public class SocketIOSocket<TSend> : ISocketIOTarget<TSend>
     /// <summary>Every other socket of the namespace (all but this one).</summary>
     public SocketIOBroadcastOperator<TSend> Broadcast => new(Untyped.Broadcast);
 
+    /// <inheritdoc cref="SocketIOSocketEmitter.Compress(bool)"/>
+    public SocketIOSocketEmitter<TSend> Compress(bool compress) => new(Untyped.Compress(compress));
+
     /// <summary>Events sent through it are dropped rather than queued when the transport is busy.</summary>
     public SocketIOSocketEmitter<TSend> Volatile => new(Untyped.Volatile);
 
