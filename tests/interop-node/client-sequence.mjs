@@ -6,7 +6,7 @@
 // Prints one JSON line per observed event, {"seen":"<name>[:<detail>]"}, with the vocabulary of the test:
 // connect, connect_error:<message>, disconnect:<reason>, reconnect_attempt:<n>, reconnect:<n>, reconnect_error,
 // reconnect_failed, event:<name>, upgrading, upgrade, ack:<name>:<JSON of the answer's arguments>,
-// ack_error:<name>:<message> (connect also gives the engine's transport). Commands on stdin, one a line:
+// ack_error:<name>:<message> (connect also gives the engine's transport and socket.recovered). Commands on stdin, one a line:
 // connect, disconnect, emit <name> [<JSON array of arguments>], volatile <name> [<JSON array>] (socket.volatile.emit),
 // ack <name> [<JSON array>] (socket.emitWithAck).
 // With volatile-on-upgrading, the socket emits socket.volatile.emit("seq", 42) in the engine's "upgrading" event.
@@ -22,7 +22,7 @@ if (scenario === "auth-counter") options.auth = (cb) => cb({ n: ++authCalls });
 const seen = (name, fields) => process.stdout.write(`${JSON.stringify({ seen: name, ...fields })}\n`);
 
 const socket = io(url, options);
-socket.on("connect", () => seen("connect", { transport: socket.io.engine.transport.name }));
+socket.on("connect", () => seen("connect", { transport: socket.io.engine.transport.name, recovered: socket.recovered }));
 socket.on("connect_error", (err) => seen(`connect_error:${err.message}`));
 socket.on("disconnect", (reason) => seen(`disconnect:${reason}`));
 socket.onAny((name) => seen(`event:${name}`));

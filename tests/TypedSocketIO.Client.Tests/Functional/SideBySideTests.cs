@@ -566,6 +566,75 @@ public sealed class SideBySideTests
         Assert.Equal(expected, seen.Events.Where(e => !EngineEvents.Contains(e) && e != "event:missed").ToList());
     }
 
+    /// <summary>
+    /// Connection state recovery (a Node server with connectionStateRecovery): the events, and socket.recovered at each
+    /// connect. The connection is cut over WebSocket: the server replays the missed event before its CONNECT, so the
+    /// client buffers it and delivers it before "connect" (JS emitBuffered). Cut while still polling, the server's
+    /// close waits for the pending poll and the event may come after the CONNECT: the order then depends on timing.
+    /// </summary>
+    [Fact]
+    public async Task Recovery_TheMissedEventAndRecovered()
+    {
+        await using NodeSuiteServer server = await NodeSuiteServer.StartAsync("--recovery");
+        var jsOptions = new JsonObject { ["reconnectionDelay"] = 100, ["randomizationFactor"] = 0 };
+        List<string> expected;
+        await using (NodeScript js = NodeScript.Start("client-sequence.mjs", server.Uri.ToString(), jsOptions.ToJsonString()))
+        {
+            await js.WaitForLineAsync(l => l.TryGetProperty("ready", out _), Wait);
+            await js.SendAsync("connect");
+            await WaitForSeenAsync(js, "connect");
+            await WaitForSeenAsync(js, "upgrade");
+            await js.SendAsync("emit hello [\"ada\"]");
+            await WaitForSeenAsync(js, "event:welcome");
+            await js.SendAsync("emit drop");
+            await WaitForSeenAsync(js, "event:missed");
+            await WaitForSeenAsync(js, "connect", occurrence: 2);
+            expected =
+            [
+                .. js.Lines.Where(l => l.TryGetProperty("seen", out _) && !EngineEvents.Contains(l.GetProperty("seen").GetString()))
+                    .Select(l => l.GetProperty("seen").GetString() + (l.TryGetProperty("recovered", out JsonElement r) ? ":recovered=" + r.GetBoolean() : string.Empty)),
+            ];
+        }
+
+        Assert.Equal(
+            ["connect:recovered=False", "event:welcome", "disconnect:transport close", "reconnect_attempt:1", "reconnect:1", "event:missed", "connect:recovered=True"],
+            expected);
+
+        SocketIOClientOptions options = Fast();
+        options.ReconnectionDelay = TimeSpan.FromMilliseconds(100);
+        options.RandomizationFactor = 0;
+        await using SocketIOClient client = SocketIOClient.Create(server.Uri, options);
+        using var seen = new Recorder(client);
+        client.Connected += () => seen.Add("recovered=" + client.IsRecovered);
+        await client.ConnectAsync().WaitAsync(Wait);
+        string? pid = client.Pid;   // the server's CONNECT gives it (socket._pid)
+        Assert.NotNull(pid);
+        Assert.Null(client.LastOffset);
+        await seen.WaitForAsync("upgrade");
+        client.Emit("hello", "ada");
+        await seen.WaitForAsync("event:welcome");
+        string? offset = client.LastOffset;
+        Assert.NotNull(offset);
+        client.Emit("drop");
+        await seen.WaitForAsync("event:missed");
+        await seen.WaitForAsync("connect", occurrence: 2);
+
+        // Connected is raised before the recorder's own handler for it runs: "connect" then "recovered=…".
+        List<string> ours = seen.Events.Where(e => !EngineEvents.Contains(e)).ToList();
+        for (int i = ours.Count - 2; i >= 0; i--)
+        {
+            if (ours[i] == "connect" && ours[i + 1].StartsWith("recovered=", StringComparison.Ordinal))
+            {
+                ours[i] = "connect:" + ours[i + 1];
+                ours.RemoveAt(i + 1);
+            }
+        }
+
+        Assert.Equal(expected, ours);
+        Assert.Equal(pid, client.Pid);
+        Assert.NotEqual(offset, client.LastOffset);
+    }
+
     private static SocketIOClientOptions Fast() => new()
     {
         ForceNew = true,
