@@ -21,7 +21,7 @@ public sealed class PackageConsumerTests : IDisposable
         string configuration = typeof(PackageConsumerTests).Assembly.Location.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
         string version = "0.1.0-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
         string feed = Path.Combine(_work, "feed");
-        foreach (string project in new[] { "TypedSocketIO.Core", "TypedSocketIO.EngineIO", "TypedSocketIO.Server" })
+        foreach (string project in new[] { "TypedSocketIO.Core", "TypedSocketIO.EngineIO", "TypedSocketIO.Server", "TypedSocketIO.TestHost" })
         {
             await RunAsync("dotnet", $"pack \"{Path.Combine(RepoRoot, "src", "Runtime", project)}\" -c {configuration} --no-build -o \"{feed}\" -p:PackageVersion={version}", RepoRoot);
         }
@@ -49,6 +49,7 @@ public sealed class PackageConsumerTests : IDisposable
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="TypedSocketIO.Server" Version="{version}" />
+                <PackageReference Include="TypedSocketIO.TestHost" Version="{version}" />
               </ItemGroup>
             </Project>
             """);
@@ -63,6 +64,7 @@ public sealed class PackageConsumerTests : IDisposable
         Assert.Contains("ping: (text: string) => void;", declarations, StringComparison.Ordinal);
         string run = await RunAsync("dotnet", "run -c Release --no-build", consumer);
         Assert.Contains("typed round trip: 42[\"pong\",\"hello\",5]", run, StringComparison.Ordinal);
+        Assert.Contains("in-memory round trip: 2[\"pong\",\"memory\",6]", run, StringComparison.Ordinal); // the test host package
     }
 
     private const string ConsumerProgram = """
@@ -99,6 +101,14 @@ public sealed class PackageConsumerTests : IDisposable
 
         Console.WriteLine("typed round trip: " + pong);
         await app.StopAsync();
+
+        await using (var testHost = TypedSocketIO.TestHost.SocketIOTestHost.Create())
+        {
+            testHost.Map<IPingServer, IPingClient>("/", ns => ns.OnConnection(socket => socket.On.Ping(text => socket.Emit.Pong(text, text.Length))));
+            await using var client = await testHost.ConnectAsync<IPingClient, IPingServer>();
+            client.Emit.Ping("memory");
+            Console.WriteLine("in-memory round trip: " + (await client.WaitForEventAsync("pong")).Text);
+        }
 
         async Task SendAsync(string text) => await ws.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, timeout.Token);
 
