@@ -1,17 +1,40 @@
 // The chat page: the official socket.io-client (served at /socket.io/socket.io.js) talking to the typed server of
 // samples/Chat. The events are those of Chat.Contracts: join (acknowledged), sendMessage and typing go to the server;
 // message, users, typing and confirmLeave (which the page acknowledges) come back.
+//
+// TypeScript, checked against contracts.d.ts, which Chat.Contracts' build writes from the C# contract interfaces
+// (TypedSocketIOTypeScriptOutput): a renamed event or a changed argument type is a build error of Chat.Server. The file
+// stays a classic script (types are imported with import(), so nothing is emitted for them) that uses the global io
+// of the bundle the server serves.
 "use strict";
 
+type ChatSocket = import("socket.io-client").Socket<
+  import("./contracts").ServerToClientEvents, import("./contracts").ClientToServerEvents>;
+type ChatMessage = import("./contracts").ChatMessage;
+type TypingNotice = import("./contracts").TypingNotice;
+type RoomUsers = import("./contracts").RoomUsers;
+type JoinResult = import("./contracts").JoinResult;
+
+declare const io: typeof import("socket.io-client").io;
+
 (() => {
-  const $ = (id) => document.getElementById(id);
+  const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
+    const element = document.getElementById(id);
+    if (!element) {
+      throw new Error(`The page has no #${id}.`);
+    }
+    return element as T;
+  };
   const ui = {
-    status: $("status"), transportSwitch: $("transport-switch"),
-    joinPanel: $("join-panel"), joinForm: $("join-form"), name: $("name"), room: $("room"), joinError: $("join-error"),
+    status: $("status"), transportSwitch: $<HTMLAnchorElement>("transport-switch"),
+    joinPanel: $("join-panel"), joinForm: $<HTMLFormElement>("join-form"), name: $<HTMLInputElement>("name"),
+    room: $<HTMLInputElement>("room"), joinError: $("join-error"),
     chat: $("chat"), roomTitle: $("room-title"), me: $("me"), users: $("users"), userCount: $("user-count"),
-    roomForm: $("room-form"), otherRoom: $("other-room"),
-    messages: $("messages"), typing: $("typing"), sendForm: $("send-form"), text: $("text"), sendButton: $("send-button"),
-    confirm: $("confirm"), confirmText: $("confirm-text"), confirmYes: $("confirm-yes"), confirmNo: $("confirm-no"),
+    roomForm: $<HTMLFormElement>("room-form"), otherRoom: $<HTMLInputElement>("other-room"),
+    messages: $("messages"), typing: $("typing"), sendForm: $<HTMLFormElement>("send-form"), text: $<HTMLInputElement>("text"),
+    sendButton: $<HTMLButtonElement>("send-button"),
+    confirm: $("confirm"), confirmText: $("confirm-text"), confirmYes: $<HTMLButtonElement>("confirm-yes"),
+    confirmNo: $<HTMLButtonElement>("confirm-no"),
   };
 
   // ?transport=polling forces HTTP long-polling (no upgrade); ?transport=websocket skips polling.
@@ -21,17 +44,25 @@
   ui.transportSwitch.href = forced === "polling" ? location.pathname : "?transport=polling";
 
   // Reconnection is the official client's own (exponential back-off, forever).
-  const socket = io({ transports, reconnectionDelayMax: 5000 });
+  const socket: ChatSocket = io({ transports, reconnectionDelayMax: 5000 });
 
   const TYPING_IDLE_MS = 2500;
   const JOIN_TIMEOUT_MS = 15000;   // the server may wait up to 10 s for our answer to confirmLeave
-  const state = { name: null, room: null, users: [], typists: new Set(), typing: false, typingTimer: 0, pendingRoom: null };
+  const state = {
+    name: null as string | null,
+    room: null as string | null,
+    users: [] as string[],
+    typists: new Set<string>(),
+    typing: false,
+    typingTimer: 0,
+    pendingRoom: null as string | null,
+  };
 
   ui.name.value = localStorage.getItem("chat.name") || "";
   ui.room.value = localStorage.getItem("chat.room") || "lobby";
 
   // ---- connection state -------------------------------------------------------------------------------------------
-  function setStatus(kind, text) {
+  function setStatus(kind: string, text: string): void {
     ui.status.dataset.state = kind;
     ui.status.textContent = text;
     const connected = kind === "connected";
@@ -39,11 +70,11 @@
     document.body.dataset.connection = kind;
   }
 
-  function transportName() {
+  function transportName(): string {
     return socket.io.engine && socket.io.engine.transport ? socket.io.engine.transport.name : "";
   }
 
-  function showConnected() {
+  function showConnected(): void {
     const transport = transportName();
     ui.status.dataset.transport = transport;
     setStatus("connected", transport ? `connected · ${transport}` : "connected");
@@ -53,8 +84,8 @@
     showConnected();
     socket.io.engine.once("upgrade", showConnected);
     // A new connection is a new socket on the server: enter the room again.
-    if (state.room) {
-      join(state.name, state.room, true);
+    if (state.name && state.room) {
+      void join(state.name, state.room, true);
     }
   });
 
@@ -81,25 +112,25 @@
   // ---- joining a room ---------------------------------------------------------------------------------------------
   ui.joinForm.addEventListener("submit", (event) => {
     event.preventDefault();
-    join(ui.name.value.trim(), ui.room.value.trim(), false);
+    void join(ui.name.value.trim(), ui.room.value.trim(), false);
   });
 
   ui.roomForm.addEventListener("submit", (event) => {
     event.preventDefault();
     const room = ui.otherRoom.value.trim();
-    if (room && room !== state.room) {
-      join(state.name, room, false);
+    if (state.name && room && room !== state.room) {
+      void join(state.name, room, false);
     }
   });
 
-  async function join(name, room, rejoin) {
+  async function join(name: string, room: string, rejoin: boolean): Promise<void> {
     if (!name || !room) {
       return;
     }
     ui.joinError.hidden = true;
     state.pendingRoom = room;
     try {
-      const result = await socket.timeout(JOIN_TIMEOUT_MS).emitWithAck("join", { name, room });
+      const result: JoinResult = await socket.timeout(JOIN_TIMEOUT_MS).emitWithAck("join", { name, room });
       localStorage.setItem("chat.name", name);
       localStorage.setItem("chat.room", result.room);
       const moved = result.room !== state.room;
@@ -126,7 +157,7 @@
       ui.otherRoom.value = "";
       ui.text.focus();
     } catch (error) {
-      ui.joinError.textContent = `Could not join: ${error.message}`;
+      ui.joinError.textContent = `Could not join: ${error instanceof Error ? error.message : String(error)}`;
       ui.joinError.hidden = false;
     } finally {
       state.pendingRoom = null;
@@ -138,13 +169,13 @@
     const target = state.pendingRoom ? ` for #${state.pendingRoom}` : "";
     ui.confirmText.textContent = `Leave #${room}${target}?`;
     ui.confirm.hidden = false;
-    const done = (agreed) => {
+    const done = (agreed: boolean): void => {
       ui.confirm.hidden = true;
       ui.confirmYes.onclick = ui.confirmNo.onclick = null;
       clearTimeout(expiry);
       answer(agreed);
     };
-    const expiry = setTimeout(() => done(false), 9000);   // the server stops waiting after 10 s
+    const expiry = window.setTimeout(() => done(false), 9000);   // the server stops waiting after 10 s
     ui.confirmYes.onclick = () => done(true);
     ui.confirmNo.onclick = () => done(false);
     ui.confirmYes.focus();
@@ -162,7 +193,7 @@
     stopTyping();
   });
 
-  socket.on("message", (message) => {
+  socket.on("message", (message: ChatMessage) => {
     state.typists.delete(message.author);
     renderTypists();
     addMessage(message);
@@ -170,7 +201,7 @@
 
   const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
 
-  function addMessage(message) {
+  function addMessage(message: ChatMessage): void {
     const sentAt = new Date(message.sentAt);
     const item = document.createElement("li");
     item.className = message.author === state.name ? "message mine" : "message";
@@ -191,14 +222,14 @@
     append(item);
   }
 
-  function addNote(text) {
+  function addNote(text: string): void {
     const item = document.createElement("li");
     item.className = "note";
     item.textContent = text;
     append(item);
   }
 
-  function append(item) {
+  function append(item: HTMLElement): void {
     const atBottom = ui.messages.scrollHeight - ui.messages.scrollTop - ui.messages.clientHeight < 40;
     ui.messages.append(item);
     if (atBottom || item.classList.contains("mine")) {
@@ -207,13 +238,13 @@
   }
 
   // ---- who is in the room -----------------------------------------------------------------------------------------
-  socket.on("users", (update) => {
+  socket.on("users", (update: RoomUsers) => {
     if (update.room === state.room) {
       setUsers(update.names, true);
     }
   });
 
-  function setUsers(names, announce) {
+  function setUsers(names: readonly string[], announce: boolean): void {
     if (announce) {
       const before = new Set(state.users);
       const after = new Set(names);
@@ -252,10 +283,10 @@
       socket.emit("typing", true);
     }
     clearTimeout(state.typingTimer);
-    state.typingTimer = setTimeout(stopTyping, TYPING_IDLE_MS);
+    state.typingTimer = window.setTimeout(stopTyping, TYPING_IDLE_MS);
   });
 
-  function stopTyping() {
+  function stopTyping(): void {
     clearTimeout(state.typingTimer);
     if (state.typing) {
       state.typing = false;
@@ -263,7 +294,7 @@
     }
   }
 
-  socket.on("typing", (notice) => {
+  socket.on("typing", (notice: TypingNotice) => {
     if (notice.isTyping) {
       state.typists.add(notice.name);
     } else {
@@ -272,12 +303,12 @@
     renderTypists();
   });
 
-  function clearTypists() {
+  function clearTypists(): void {
     state.typists.clear();
     renderTypists();
   }
 
-  function renderTypists() {
+  function renderTypists(): void {
     const names = [...state.typists].filter((n) => n !== state.name);
     ui.typing.textContent =
       names.length === 0 ? "" :
