@@ -88,6 +88,13 @@ public sealed class SocketIOServerOptions
     /// </summary>
     public bool CleanupEmptyChildNamespaces { get; set; }
 
+    /// <summary>
+    /// The Socket.IO parser on the wire (the official <c>parser</c> option): <see langword="null"/> (the default) for the default
+    /// JSON parser; <c>TypedSocketIO.MessagePack.SocketIOMessagePackParser.Instance</c> for the official
+    /// <c>socket.io-msgpack-parser</c>. Every client must use the same one. The typed layer and the handlers do not change.
+    /// </summary>
+    public TypedSocketIO.SocketIO.ISocketIOParser? Parser { get; set; }
+
     /// <summary>Settings of the Engine.IO endpoint under the Socket.IO server (heartbeat, transports, payload limits).</summary>
     public EngineIOOptions EngineIO { get; } = new();
 }

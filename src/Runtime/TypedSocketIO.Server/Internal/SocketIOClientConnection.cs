@@ -129,6 +129,35 @@ internal sealed class SocketIOClientConnection
         return complete ? OnPacketAsync(packet) : ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// A message of a connection whose packets go through another parser: decoded into the default form, then handled as the
+    /// default parser's text message and attachments would be (in order, before the next message).
+    /// </summary>
+    public async ValueTask OnParsedAsync(ISocketIOParser parser, ReadOnlyMemory<byte> message, bool isBinary)
+    {
+        if (Volatile.Read(ref _closing) != 0)
+        {
+            return;
+        }
+
+        SocketIODecodedMessage decoded;
+        try
+        {
+            decoded = parser.Decode(message.Span, isBinary, Server.ParserOptions);
+        }
+        catch (SocketIOProtocolException ex)
+        {
+            await ProtocolErrorAsync(ex.Message).ConfigureAwait(false);
+            return;
+        }
+
+        await OnTextAsync(decoded.Text).ConfigureAwait(false);
+        foreach (byte[] attachment in decoded.Attachments)
+        {
+            await OnBinaryAsync(attachment).ConfigureAwait(false);
+        }
+    }
+
     public ValueTask OnCloseAsync(EngineIOCloseReason reason)
     {
         Interlocked.Exchange(ref _closing, 1);

@@ -10,15 +10,32 @@ internal sealed class SocketIOEngineIOHandler(SocketIOServer server) : IEngineIO
         EngineIOHandshake handshake = connection.Handshake;
         var info = new SocketIOConnectionInfo(
             handshake.Headers, handshake.Query, handshake.Url, handshake.RemoteAddress, handshake.IssuedAt, handshake.IsSecure, handshake.User);
-        connection.State = server.CreateClient(new EngineIOConnectionTransport(connection), info);
+        ISocketIOTransport transport = server.Options.Parser is { } parser
+            ? new ParserConnectionTransport(connection, parser)
+            : new EngineIOConnectionTransport(connection);
+        connection.State = server.CreateClient(transport, info);
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask OnTextAsync(EngineIOConnection connection, ReadOnlyMemory<byte> utf8) =>
-        connection.State is SocketIOClientConnection client ? client.OnTextAsync(utf8) : ValueTask.CompletedTask;
+    public ValueTask OnTextAsync(EngineIOConnection connection, ReadOnlyMemory<byte> utf8)
+    {
+        if (connection.State is not SocketIOClientConnection client)
+        {
+            return ValueTask.CompletedTask;
+        }
 
-    public ValueTask OnBinaryAsync(EngineIOConnection connection, ReadOnlyMemory<byte> data) =>
-        connection.State is SocketIOClientConnection client ? client.OnBinaryAsync(data) : ValueTask.CompletedTask;
+        return server.Options.Parser is { } parser ? client.OnParsedAsync(parser, utf8, isBinary: false) : client.OnTextAsync(utf8);
+    }
+
+    public ValueTask OnBinaryAsync(EngineIOConnection connection, ReadOnlyMemory<byte> data)
+    {
+        if (connection.State is not SocketIOClientConnection client)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        return server.Options.Parser is { } parser ? client.OnParsedAsync(parser, data, isBinary: true) : client.OnBinaryAsync(data);
+    }
 
     public ValueTask OnCloseAsync(EngineIOConnection connection, EngineIOCloseReason reason) =>
         connection.State is SocketIOClientConnection client ? client.OnCloseAsync(reason) : ValueTask.CompletedTask;

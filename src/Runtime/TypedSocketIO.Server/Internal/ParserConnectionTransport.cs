@@ -1,0 +1,40 @@
+using TypedSocketIO.EngineIO;
+using TypedSocketIO.SocketIO;
+
+namespace TypedSocketIO.Server;
+
+/// <summary>
+/// The Socket.IO view of an Engine.IO session whose packets go through another parser (<see cref="SocketIOServerOptions.Parser"/>):
+/// each packet, in the default form, becomes the one binary message the parser makes of it.
+/// </summary>
+internal sealed class ParserConnectionTransport(EngineIOConnection connection, ISocketIOParser parser) : ISocketIOTransport
+{
+    public string Id => connection.Id;
+
+    public bool IsOpen => connection.IsOpen;
+
+    public CancellationToken Closed => connection.Closed;
+
+    public bool TrySend(SocketIOEncodedPacket packet, bool isVolatile) =>
+        connection.TrySend(EngineIOMessage.Binary(parser.Encode(packet.Text.Span, packet.Attachments)), isVolatile);
+
+    public bool TrySendText(byte[] text, bool isVolatile) =>
+        connection.TrySend(EngineIOMessage.Binary(parser.Encode(text, [])), isVolatile);
+
+    public bool TrySendPooled(PooledPacketText text, bool isVolatile)
+    {
+        byte[] encoded;
+        try
+        {
+            encoded = parser.Encode(text.Text.Span, []);
+        }
+        finally
+        {
+            text.Release();
+        }
+
+        return connection.TrySend(EngineIOMessage.Binary(encoded), isVolatile);
+    }
+
+    public ValueTask CloseAsync(EngineIOCloseReason reason) => connection.CloseAsync(reason);
+}
