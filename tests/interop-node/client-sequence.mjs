@@ -11,6 +11,8 @@
 // ack <name> [<JSON array>] (socket.emitWithAck).
 // With volatile-on-upgrading, the socket emits socket.volatile.emit("seq", 42) in the engine's "upgrading" event.
 // With auth-counter, auth is a callback giving {"n": <how many times it was called>}.
+// With engine-packets, every packet of the engine is seen too: packet:<type>:<data> (received, the engine's "packet")
+// and packetCreate:<type>:<data> (sent), the session id in the data masked as "*".
 // Loopback only. Exits when stdin closes, or after 60 seconds.
 import { io } from "socket.io-client";
 import { createInterface } from "node:readline";
@@ -45,7 +47,15 @@ const exit = () => {
 };
 const commands = createInterface({ input: process.stdin });
 commands.on("line", (line) => {
-  if (line === "connect") socket.connect();
+  if (line === "connect") {
+    socket.connect();
+    if (scenario === "engine-packets") {
+      // The engine exists once connect() returns; its first packet (open) has not been read yet.
+      const text = (p) => `${p.type}:${p.data === undefined ? "" : String(p.data).replace(/"sid":"[^"]*"/, '"sid":"*"')}`;
+      socket.io.engine.on("packet", (p) => seen(`packet:${text(p)}`));
+      socket.io.engine.on("packetCreate", (p) => seen(`packetCreate:${text(p)}`));
+    }
+  }
   else if (line === "disconnect") socket.disconnect();
   else {
     const [command, rest = ""] = [line.slice(0, line.indexOf(" ")), line.slice(line.indexOf(" ") + 1)];

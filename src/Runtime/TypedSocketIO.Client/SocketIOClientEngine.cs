@@ -31,8 +31,8 @@ public sealed class SocketIOClientEngine
     public event Action<string>? Upgraded;
 
     /// <summary>
-    /// Raised for every packet read from the server (<c>packet</c>): messages, pings, close, noop. The packet's data is
-    /// valid during the call only.
+    /// Raised for every packet read from the server (<c>packet</c>): the handshake's open packet, messages, pings, close,
+    /// noop. The packet's data is valid during the call only.
     /// </summary>
     public event Action<SocketIOClientEnginePacket>? PacketReceived
     {

@@ -635,6 +635,62 @@ public sealed class SideBySideTests
         Assert.NotEqual(offset, client.LastOffset);
     }
 
+    /// <summary>
+    /// The engine's packets (socket.io.engine's "packet" and "packetCreate") over one transport for a connect and an emit
+    /// with an acknowledgement: the same packets in the same order (pings and pongs, which depend on timing, apart).
+    /// </summary>
+    [Theory]
+    [InlineData("websocket")]
+    [InlineData("polling")]
+    public async Task EnginePackets_InTheOfficialOrder(string transport)
+    {
+        await using NodeSuiteServer server = await NodeSuiteServer.StartAsync();
+        var jsOptions = new JsonObject { ["transports"] = new JsonArray(transport) };
+        List<string> expected;
+        await using (NodeScript js = NodeScript.Start("client-sequence.mjs", server.Uri.ToString(), jsOptions.ToJsonString(), "engine-packets"))
+        {
+            await js.WaitForLineAsync(l => l.TryGetProperty("ready", out _), Wait);
+            await js.SendAsync("connect");
+            await WaitForSeenAsync(js, "connect");
+            await js.SendAsync("ack echo [1,\"a\"]");
+            await WaitForSeenAsync(js, "ack:echo:1");
+            expected = [.. Seen(js).Where(IsComparedPacket)];
+        }
+
+        Assert.Equal(
+            [
+                "packet:open:{\"sid\":\"*\",\"upgrades\":[" + (transport == "polling" ? "\"websocket\"" : string.Empty) + "],\"pingInterval\":1000,\"pingTimeout\":1000,\"maxPayload\":1000000}",
+                "packetCreate:message:0",
+                "packet:message:0{\"sid\":\"*\"}",
+                "packetCreate:message:20[\"echo\",1,\"a\"]",
+                "packet:message:30[1,\"a\"]",
+            ],
+            expected);
+
+        SocketIOClientOptions options = Fast();
+        options.Transports = ClientSuite.TransportsFor(transport);
+        await using SocketIOClient client = SocketIOClient.Create(server.Uri, options);
+        var ours = new List<string>();
+        void Add(string direction, SocketIOClientEnginePacket packet)
+        {
+            string data = packet.IsBinary ? "<binary>" : System.Text.Encoding.UTF8.GetString(packet.Data.Span);
+            data = System.Text.RegularExpressions.Regex.Replace(data, "\"sid\":\"[^\"]*\"", "\"sid\":\"*\"");
+            lock (ours)
+            {
+                ours.Add($"{direction}:{packet.Type.ToString().ToLowerInvariant()}:{data}");
+            }
+        }
+
+        client.Manager.Engine.PacketReceived += p => Add("packet", p);
+        client.Manager.Engine.PacketSent += p => Add("packetCreate", p);
+        await client.ConnectAsync().WaitAsync(Wait);
+        await client.EmitWithAckAsync("echo", 1, "a").WaitAsync(Wait);
+        lock (ours)
+        {
+            Assert.Equal(expected, ours.Where(IsComparedPacket).ToList());
+        }
+    }
+
     private static SocketIOClientOptions Fast() => new()
     {
         ForceNew = true,
@@ -686,6 +742,9 @@ public sealed class SideBySideTests
         seen.StartsWith("ack_error:", StringComparison.Ordinal) && seen.IndexOf(':', "ack_error:".Length) is int name and > 0 && seen.IndexOf(':', name + 1) is int detail and > 0
             ? seen[..detail]
             : seen;
+
+    private static bool IsComparedPacket(string seen) =>
+        seen.StartsWith("packet", StringComparison.Ordinal) && !seen.Contains(":ping:", StringComparison.Ordinal) && !seen.Contains(":pong:", StringComparison.Ordinal);
 
     private static string WithoutMessage(string seen) => seen.StartsWith("connect_error:", StringComparison.Ordinal) ? "connect_error" : seen;
 

@@ -49,6 +49,7 @@ internal sealed partial class EngineIOClientSession
         }
 
         _handshake = EngineIOClientHandshake.Parse(open.Data.Span);
+        Observe(outgoing: false, EngineIOPacketType.Open, open.Data, isBinary: false);   // the official engine's "packet" for open
         _transport = EngineIOProtocol.PollingTransport;
 
         // Packets after the open packet in the same payload are delivered by the GET loop, once the session is open.

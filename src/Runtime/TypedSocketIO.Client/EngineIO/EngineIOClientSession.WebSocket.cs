@@ -84,6 +84,7 @@ internal sealed partial class EngineIOClientSession
             }
 
             _handshake = EngineIOClientHandshake.Parse(open.Data.Span);
+            Observe(outgoing: false, EngineIOPacketType.Open, open.Data, isBinary: false);   // the official engine's "packet" for open
             _handshakeBuffer = buffer;
         }
         catch
