@@ -838,6 +838,12 @@ public sealed class SocketIOClient : IAsyncDisposable
             return false;
         }
 
+        if (_manager.Options.Parser is { } parser)
+        {
+            // Another parser: the packet, in the default form, becomes the one binary message that parser sends.
+            return engine.TrySend(EngineIOMessage.Binary(parser.Encode(packet.Text.Span, packet.Attachments)));
+        }
+
         if (packet.Attachments.Count == 0)
         {
             return engine.TrySend(EngineIOMessage.Text(packet.Text));

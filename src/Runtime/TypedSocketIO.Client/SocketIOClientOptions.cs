@@ -156,6 +156,13 @@ public sealed class SocketIOClientOptions
     /// </summary>
     public JsonSerializerOptions? JsonSerializerOptions { get; set; }
 
+    /// <summary>
+    /// The Socket.IO parser on the wire (the official <c>parser</c> option): <see langword="null"/> (the default) for the default JSON
+    /// parser; <c>TypedSocketIO.MessagePack.SocketIOMessagePackParser.Instance</c> for the official <c>socket.io-msgpack-parser</c>.
+    /// The server must use the same one. The manager's options decide it for every client it multiplexes.
+    /// </summary>
+    public TypedSocketIO.SocketIO.ISocketIOParser? Parser { get; set; }
+
     /// <summary>Where the client logs. Defaults to <see langword="null"/> (no logging).</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 

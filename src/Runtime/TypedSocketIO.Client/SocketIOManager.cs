@@ -30,6 +30,7 @@ public sealed class SocketIOManager : IAsyncDisposable
     private readonly Dictionary<string, SocketIOClient> _clients = new(StringComparer.Ordinal);
     private readonly EngineConnectionFactory _factory;
     private readonly Backoff _backoff;
+    private static readonly SocketIOParserOptions ParserLimits = new();
     private readonly SocketIOPacketDecoder _decoder = new();
     private readonly SerialDispatcher _events;
     private readonly string? _cacheKey;
@@ -620,7 +621,11 @@ public sealed class SocketIOManager : IAsyncDisposable
 
             try
             {
-                if (_decoder.DecodeText(utf8.Span) is { } packet)
+                if (Options.Parser is { } parser)
+                {
+                    DecodeParsedLocked(parser, utf8.Span, isBinary: false);
+                }
+                else if (_decoder.DecodeText(utf8.Span) is { } packet)
                 {
                     RouteLocked(packet);
                 }
@@ -643,7 +648,11 @@ public sealed class SocketIOManager : IAsyncDisposable
 
             try
             {
-                if (_decoder.DecodeBinary(data.Span) is { } packet)
+                if (Options.Parser is { } parser)
+                {
+                    DecodeParsedLocked(parser, data.Span, isBinary: true);
+                }
+                else if (_decoder.DecodeBinary(data.Span) is { } packet)
                 {
                     RouteLocked(packet);
                 }
@@ -652,6 +661,22 @@ public sealed class SocketIOManager : IAsyncDisposable
             {
                 OnParseErrorLocked(e);
             }
+        }
+    }
+
+    /// <summary>A message of another parser: decoded into the default form, then read as its text message and attachments.</summary>
+    private void DecodeParsedLocked(ISocketIOParser parser, ReadOnlySpan<byte> message, bool isBinary)
+    {
+        SocketIODecodedMessage decoded = parser.Decode(message, isBinary, ParserLimits);
+        SocketIOPacket? packet = _decoder.DecodeText(decoded.Text);
+        foreach (byte[] attachment in decoded.Attachments)
+        {
+            packet = _decoder.DecodeBinary(attachment);
+        }
+
+        if (packet is not null)
+        {
+            RouteLocked(packet);
         }
     }
 
