@@ -46,7 +46,7 @@ public sealed class SocketIOTestHost : IAsyncDisposable
         services.AddLogging();
         services.AddSocketIO(configureOptions ?? (static _ => { }));
         configureServices?.Invoke(services);
-        return new SocketIOTestHost(services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true }));
+        return new SocketIOTestHost(services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true }));
     }
 
     /// <summary>Configures a typed namespace, as <c>app.MapSocketIO&lt;TReceive, TSend&gt;(ns, configure)</c>.</summary>

@@ -96,7 +96,10 @@ public sealed class SocketIONamespace<TReceive, TSend> : ISocketIOBroadcastTarge
     /// Creates one <typeparamref name="THandler"/> per connected socket, from dependency injection in a scope that lives as long as
     /// the socket, and dispatches the socket's events to it. A <see cref="SocketHandler{TSend}"/> gets the socket, then
     /// <see cref="SocketHandler{TSend}.OnConnectedAsync"/>; at disconnection <see cref="SocketHandler{TSend}.OnDisconnectedAsync"/>
-    /// runs and the handler and its scope are disposed.
+    /// runs and the handler and its scope are disposed. A handler class with <c>[Authorize]</c> (its policy and roles; its
+    /// authentication schemes are not run again: the handshake's user is checked) admits only sockets whose handshake user satisfies it; the others get a <c>connect_error</c>
+    /// ("Unauthorized: …" with <c>{"status":401}</c> for an anonymous user, "Forbidden: …" with <c>{"status":403}</c> otherwise).
+    /// <c>[AllowAnonymous]</c> on the class turns the check off.
     /// </summary>
     /// <typeparam name="THandler">The handler class.</typeparam>
     /// <param name="bind">The generated dispatcher of <typeparamref name="TReceive"/>.</param>
@@ -108,6 +111,12 @@ public sealed class SocketIONamespace<TReceive, TSend> : ISocketIOBroadcastTarge
             "Handler classes are created from dependency injection: configure the namespace with app.MapSocketIO<TReceive, TSend>(…) " +
             "or io.Of<TReceive, TSend>(…) on the SocketIOServer that AddSocketIO() registered.");
         IServiceScopeFactory scopes = services.GetRequiredService<IServiceScopeFactory>();
+        Microsoft.AspNetCore.Authorization.IAuthorizeData[] authorizeData = HandlerAuthorization.Read(typeof(THandler));
+        if (authorizeData.Length != 0)
+        {
+            Untyped.Use(HandlerAuthorization.CreateMiddleware(services, authorizeData, typeof(THandler).Name));
+        }
+
         Untyped.OnConnection(socket => SocketHandlerActivation<TReceive, TSend, THandler>.ActivateAsync(socket, scopes, bind));
     }
 
