@@ -5,7 +5,7 @@
 //   TSIO0001–TSIO0099  contract shape: reported by the generator, the contract is not generated
 //   TSIO0100–TSIO0199  serialization coverage: a contract type the JsonSerializerContext does not cover
 //   TSIO0200–TSIO0299  handler classes and usage
-//   TSIO0300–TSIO0399  TypeScript declarations of the contracts
+//   TSIO0300–TSIO0399  TypeScript declarations and versions of the contracts
 using Microsoft.CodeAnalysis;
 
 namespace TypedSocketIO.Diagnostics;
@@ -16,6 +16,7 @@ internal static class DiagnosticDescriptors
     private const string SerializationCategory = "TypedSocketIO.Serialization";
     private const string UsageCategory = "TypedSocketIO.Usage";
     private const string TypeScriptCategory = "TypedSocketIO.TypeScript";
+    private const string VersionsCategory = "TypedSocketIO.Versions";
 
     public const string DuplicateEventNameId = "TSIO0001";
     public const string ReservedEventNameId = "TSIO0002";
@@ -36,6 +37,11 @@ internal static class DiagnosticDescriptors
     public const string HandlerImplementsNoContractId = "TSIO0200";
     public const string HandlerSendContractNotAContractId = "TSIO0201";
     public const string TypeScriptContractNotFoundId = "TSIO0300";
+    public const string ContractEventRemovedId = "TSIO0301";
+    public const string ContractEventRenamedId = "TSIO0302";
+    public const string ContractArgumentsChangedId = "TSIO0303";
+    public const string ContractAckChangedId = "TSIO0304";
+    public const string ContractBaselineMissingId = "TSIO0305";
 
     /// <summary>"Methods '{0}' and '{1}' of contract '{2}' both map to the event name '{3}'".</summary>
     public static readonly DiagnosticDescriptor DuplicateEventName = Error(DuplicateEventNameId,
@@ -131,6 +137,31 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor TypeScriptContractNotFound = Warning(TypeScriptContractNotFoundId, TypeScriptCategory,
         "TypeScript events pair names no contract",
         "The MSBuild property '{0}' names '{1}', which is not a Socket.IO contract of this project (or its simple name is not unique); the TypeScript declarations have no '{2}' type: give the contract's full name, e.g. Chat.Contracts.IChatClient");
+
+    /// <summary>"Event '{1}' of contract '{0}' is in the contract baseline but no longer in the contract".</summary>
+    public static readonly DiagnosticDescriptor ContractEventRemoved = Warning(ContractEventRemovedId, VersionsCategory,
+        "Event removed since the contract baseline",
+        "Event '{1}' of contract '{0}' is in the contract baseline but no longer in the contract: clients built against the baseline still send or listen for it");
+
+    /// <summary>"Method '{1}' of contract '{0}' was the event '{2}' in the contract baseline and is now '{3}'".</summary>
+    public static readonly DiagnosticDescriptor ContractEventRenamed = Warning(ContractEventRenamedId, VersionsCategory,
+        "Event wire name changed since the contract baseline",
+        "Method '{1}' of contract '{0}' was the event '{2}' in the contract baseline and is now '{3}': clients built against the baseline use the old name; keep it with [Event(\"{2}\")]");
+
+    /// <summary>"The arguments of event '{1}' of contract '{0}' changed from {2} to {3} since the contract baseline".</summary>
+    public static readonly DiagnosticDescriptor ContractArgumentsChanged = Warning(ContractArgumentsChangedId, VersionsCategory,
+        "Event arguments changed since the contract baseline",
+        "The arguments of event '{1}' of contract '{0}' changed from {2} to {3} since the contract baseline: clients built against the baseline send or expect the old ones");
+
+    /// <summary>"The acknowledgement of event '{1}' of contract '{0}' changed from {2} to {3} since the contract baseline".</summary>
+    public static readonly DiagnosticDescriptor ContractAckChanged = Warning(ContractAckChangedId, VersionsCategory,
+        "Event acknowledgement changed since the contract baseline",
+        "The acknowledgement of event '{1}' of contract '{0}' changed from {2} to {3} since the contract baseline: clients built against the baseline send or expect the old one");
+
+    /// <summary>"TypedSocketIOContractBaseline names a file that does not exist".</summary>
+    public static readonly DiagnosticDescriptor ContractBaselineMissing = Warning(ContractBaselineMissingId, VersionsCategory,
+        "Contract baseline missing",
+        "TypedSocketIOContractBaseline names a file that does not exist, so the contracts are not compared with a previous version: write it with 'dotnet build -p:TypedSocketIOContractBaselineUpdate=true'");
 
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, ContractCategory, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id));

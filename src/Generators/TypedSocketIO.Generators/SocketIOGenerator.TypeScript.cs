@@ -45,6 +45,7 @@ public sealed partial class SocketIOGenerator
             .WithTrackingName(TrackingNames.TypeScript);
 
         context.RegisterSourceOutput(declarations, EmitTypeScript);
+        InitializeContractVersions(context, contractNames);
     }
 
     private void EmitTypeScript(SourceProductionContext context, TypeScriptDeclarationsSpec? spec)

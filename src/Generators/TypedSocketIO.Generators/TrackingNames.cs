@@ -20,4 +20,7 @@ internal static class TrackingNames
 
     /// <summary>The TypeScript declarations model of every contract of the project (null while the option is off).</summary>
     public const string TypeScript = nameof(TypeScript);
+
+    /// <summary>The wire shape of every contract, compared with the contract baseline (null while no baseline is named).</summary>
+    public const string ContractShape = nameof(ContractShape);
 }
