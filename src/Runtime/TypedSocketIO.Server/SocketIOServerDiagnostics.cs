@@ -13,6 +13,9 @@ public sealed class SocketIOServerDiagnostics
     /// <summary>The Engine.IO connections served by the Socket.IO server.</summary>
     public int ConnectionCount => _server.ClientCount;
 
+    /// <summary>Whether <see cref="SocketIOServer.ShutdownAsync"/> has started (the host is stopping).</summary>
+    public bool IsShuttingDown => _server.IsShuttingDown;
+
     /// <summary>The sockets connected, across namespaces.</summary>
     public int SocketCount => _server.NamespaceSnapshot().Sum(ns => ns.Sockets.Count);
 
