@@ -116,6 +116,22 @@ public sealed class ContractVersionTests
         Assert.Contains(run.GeneratedSources, s => s.HintName == SocketIOGenerator.ContractShapeHintName);
     }
 
+    [Fact]
+    public void UnrelatedEdit_ShapeStepUnchanged()
+    {
+        const string Other = "namespace Chat.Server; public sealed class Service { public int Work() => 1; }";
+        CSharpCompilation compilation = CompilationHelper.CreateCompilation(Version1, Other);
+        var options = new Options(new() { ["TypedSocketIOContractBaseline"] = "contracts.baseline.txt" }, baselinePath: null);
+        GeneratorDriver driver = CSharpGeneratorDriver.Create([new SocketIOGenerator().AsSourceGenerator()], [], CompilationHelper.ParseOptions, options,
+            new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true)).RunGenerators(compilation);
+
+        SyntaxTree other = compilation.SyntaxTrees.Last();
+        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(other, CompilationHelper.ParseSource(Other.Replace("=> 1;", "=> 2;", StringComparison.Ordinal), other.FilePath)));
+        IncrementalStepRunReason[] reasons = [.. driver.GetRunResult().Results.Single().TrackedSteps[TrackingNames.ContractShape].SelectMany(s => s.Outputs).Select(o => o.Reason)];
+        Assert.NotEmpty(reasons);
+        Assert.All(reasons, r => Assert.True(r is IncrementalStepRunReason.Unchanged or IncrementalStepRunReason.Cached, r.ToString()));
+    }
+
     /// <summary>The baseline text of <paramref name="source"/>: the generated constant, as the build writes it to the file.</summary>
     private static string Shape(string source)
     {

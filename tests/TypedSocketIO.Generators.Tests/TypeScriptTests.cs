@@ -335,7 +335,7 @@ public sealed class TypeScriptTests
     {
         string root = typeof(TypeScriptTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "BaselinesDirectory").Value!;
         string path = Path.Combine(root, "TypeScript", testName + ".d.ts");
-        string received = Path.ChangeExtension(path, ".received.d.ts");
+        string received = path + ".received.txt";
         if (File.Exists(received))
         {
             File.Delete(received);

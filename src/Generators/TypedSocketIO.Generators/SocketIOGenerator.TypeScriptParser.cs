@@ -240,7 +240,9 @@ public sealed partial class SocketIOGenerator
                 for (int i = 0; i < tuple.TypeArguments.Length; i++)
                 {
                     ITypeSymbol element = i < elements.Length ? elements[i].Type : tuple.TypeArguments[i];
-                    string name = i < elements.Length && elements[i].IsExplicitlyNamedTupleElement ? elements[i].Name : "value" + (i + 1).ToString(CultureInfo.InvariantCulture);
+                    string name = i < elements.Length && elements[i].IsExplicitlyNamedTupleElement
+                        ? EventNaming.ToCamelCase(elements[i].Name)
+                        : "value" + (i + 1).ToString(CultureInfo.InvariantCulture);
                     ackValues.Add(new TypeScriptValueSpec(UniqueParameterName(name, ackNames), MapTopLevel(element, shape), IsOptional: false));
                 }
             }

@@ -6,7 +6,7 @@
 /** The events of Shapes.IShapeServer. */
 export interface ShapeServerEvents {
     upload: (name: string, data: ArrayBuffer, thumbnail: ArrayBuffer | null) => void;
-    store: (document: Document, callback: (Id: string, Size: number) => void) => void;
+    store: (document: Document, callback: (id: string, size: number) => void) => void;
     ping: (callback: () => void) => void;
     list: (page: number | null, color: Color2, status: Status, callback: (result: PageOfDocument | null) => void) => void;
     "user-left": (class_: string, id: string, at: string, after: string, count: number, amount: number, initial: string) => void;
