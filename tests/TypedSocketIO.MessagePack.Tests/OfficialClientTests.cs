@@ -18,7 +18,8 @@ public sealed class OfficialClientTests
             services => services.AddSocketIO(o => o.Parser = SocketIOMessagePackParser.Instance),
             app => app.MapSocketIO("/", ns => ns.OnConnection(socket =>
             {
-                socket.Emit("hello", "/", new byte[] { 0xca, 0xfe }, new JsonObject { ["n"] = 1 });
+                // A broadcast (to the socket's own room): the packet the adapter encodes once, transcoded once by the parser.
+                socket.Namespace.To(socket.Id).Emit("hello", "/", new byte[] { 0xca, 0xfe }, new JsonObject { ["n"] = 1 });
                 socket.On("echo", (args, ack) =>
                 {
                     ack.Send(args, ArgumentEcho.WriteAll);

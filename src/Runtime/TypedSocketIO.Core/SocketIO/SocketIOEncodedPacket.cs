@@ -19,6 +19,9 @@ public sealed class SocketIOEncodedPacket
     /// <summary>The packet made of the text of an EVENT or ACK without attachments (its type is its first digit).</summary>
     internal static SocketIOEncodedPacket FromText(byte[] text) => new((SocketIOPacketType)(text[0] - '0'), text, []);
 
+    // The encoding of another parser (ISocketIOParser), made once for every connection this packet goes to (a broadcast).
+    private ParserEncoding? _parserEncoding;
+
     /// <summary>The packet type as encoded (an event with attachments is <see cref="SocketIOPacketType.BinaryEvent"/>).</summary>
     public SocketIOPacketType Type { get; }
 
@@ -27,6 +30,23 @@ public sealed class SocketIOEncodedPacket
 
     /// <summary>The binary frames to send right after <see cref="Text"/>, in order; empty for a non-binary packet.</summary>
     public IReadOnlyList<ReadOnlyMemory<byte>> Attachments { get; }
+
+    /// <summary>
+    /// This packet as <paramref name="parser"/> sends it, encoded on first use and kept, so that a broadcast to many connections
+    /// of that parser encodes it once (as the default parser's text is written once).
+    /// </summary>
+    internal byte[] EncodeWith(ISocketIOParser parser)
+    {
+        ParserEncoding? cached = Volatile.Read(ref _parserEncoding);
+        if (cached is not null && ReferenceEquals(cached.Parser, parser))
+        {
+            return cached.Message;
+        }
+
+        byte[] message = parser.Encode(Text.Span, Attachments);
+        Volatile.Write(ref _parserEncoding, new ParserEncoding(parser, message));
+        return message;
+    }
 
     /// <summary>Encodes a CONNECT packet: <c>0</c>, <c>0/admin,</c>, or with a payload <c>0/admin,{"sid":"…"}</c>.</summary>
     /// <param name="nsp">The namespace, starting with '/'.</param>
@@ -194,4 +214,6 @@ public sealed class SocketIOEncodedPacket
                 break;
         }
     }
+
+    private sealed record ParserEncoding(ISocketIOParser Parser, byte[] Message);
 }

@@ -15,8 +15,9 @@ internal sealed class ParserConnectionTransport(EngineIOConnection connection, I
 
     public CancellationToken Closed => connection.Closed;
 
+    // A broadcast hands the same packet to every connection: encoded by the parser once, on the first of them.
     public bool TrySend(SocketIOEncodedPacket packet, bool isVolatile) =>
-        connection.TrySend(EngineIOMessage.Binary(parser.Encode(packet.Text.Span, packet.Attachments)), isVolatile);
+        connection.TrySend(EngineIOMessage.Binary(packet.EncodeWith(parser)), isVolatile);
 
     public bool TrySendText(byte[] text, bool isVolatile) =>
         connection.TrySend(EngineIOMessage.Binary(parser.Encode(text, [])), isVolatile);
