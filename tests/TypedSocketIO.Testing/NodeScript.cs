@@ -32,6 +32,9 @@ public sealed class NodeScript : IAsyncDisposable
     /// <summary>The JSON object lines printed so far, in order.</summary>
     public IReadOnlyList<JsonElement> Lines => [.. _lines];
 
+    /// <summary>Every line printed so far, in order: stdout's as they are, stderr's prefixed with <c>stderr: </c>.</summary>
+    public IReadOnlyList<string> Output => [.. _output];
+
     /// <summary>The folder of the scripts (tests/interop-node above the test's output folder), with node_modules installed.</summary>
     public static string ScriptDirectory
     {
@@ -146,6 +149,37 @@ public sealed class NodeScript : IAsyncDisposable
                 throw new TimeoutException($"The process did not print the expected line within {timeout}.\n" + Describe());
             }
         }
+    }
+
+    /// <summary>
+    /// Runs a script that ends by itself (a client script) to its end and returns its stdout lines; fails with the whole
+    /// output when it exits with an error or does not end within <paramref name="timeout"/> (then it is killed).
+    /// </summary>
+    /// <param name="script">The script's file name.</param>
+    /// <param name="timeout">How long it may run.</param>
+    /// <param name="arguments">Its arguments.</param>
+    /// <returns>The lines it printed on stdout, in order.</returns>
+    public static async Task<IReadOnlyList<string>> RunToEndAsync(string script, TimeSpan timeout, params string[] arguments)
+    {
+        await using NodeScript node = Start(script, timeout + TimeSpan.FromSeconds(5), arguments);
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await node._process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            node.Kill();
+            throw new TimeoutException($"The script did not end within {timeout}.\n" + node.Describe());
+        }
+
+        node._process.WaitForExit();   // the end of the redirected output
+        if (node._process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"The script exited with {node._process.ExitCode}.\n" + node.Describe());
+        }
+
+        return [.. node._output.Where(l => !l.StartsWith("stderr: ", StringComparison.Ordinal))];
     }
 
     /// <summary>Writes one command line to the script's stdin.</summary>
