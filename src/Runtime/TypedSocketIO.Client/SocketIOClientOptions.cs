@@ -234,6 +234,7 @@ public sealed class SocketIOClientOptions
             JsonSerializerOptions = JsonSerializerOptions,
             LoggerFactory = LoggerFactory,
             HttpMessageHandler = HttpMessageHandler,
+            Parser = Parser,
         };
         foreach (KeyValuePair<string, string> header in ExtraHeaders)
         {
