@@ -17,6 +17,9 @@ public sealed class SocketIOServer : ISocketIOEmitter, IDisposable
     /// <summary>The name of the meter that publishes the server's instruments.</summary>
     public const string MeterName = "TypedSocketIO.Server";
 
+    /// <summary>The name of the <see cref="System.Diagnostics.ActivitySource"/> of the server's traces: a span per namespace connect and per event handled.</summary>
+    public const string ActivitySourceName = "TypedSocketIO.Server";
+
     private readonly ConcurrentDictionary<string, SocketIONamespace> _namespaces = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<SocketIOClientConnection, byte> _clients = new();
     private readonly ISocketIOAdapterFactory _adapterFactory;
@@ -336,6 +339,12 @@ public sealed class SocketIOServer : ISocketIOEmitter, IDisposable
     internal SocketIOEngineIOHandler CreateEngineIOHandler() => new(this);
 
     /// <summary>Creates the client object of a new connection and starts its connect timeout (the harness of the tests calls this).</summary>
+    /// <summary>The counter of events received, tagged with the namespace.</summary>
+    internal System.Diagnostics.Metrics.Counter<long> EventsReceived { get; private set; } = null!;
+
+    /// <summary>The counter of disconnected sockets, tagged with the namespace and the reason.</summary>
+    internal System.Diagnostics.Metrics.Counter<long> Disconnects { get; private set; } = null!;
+
     internal SocketIOClientConnection CreateClient(ISocketIOTransport transport, SocketIOConnectionInfo info)
     {
         var client = new SocketIOClientConnection(this, transport, info);
@@ -526,6 +535,10 @@ public sealed class SocketIOServer : ISocketIOEmitter, IDisposable
             "socketio.server.pending_binary_packets", CountPendingBinaryPackets, "{packet}", "Binary packets whose attachments have not all arrived.");
         _meter.CreateObservableCounter(
             "socketio.server.protocol_errors", () => Counters.ProtocolErrors, "{connection}", "Connections closed because the client sent invalid input.");
+        EventsReceived = _meter.CreateCounter<long>(
+            "socketio.server.events_received", "{event}", "Events received from clients (handled or not), per namespace.");
+        Disconnects = _meter.CreateCounter<long>(
+            "socketio.server.disconnects", "{socket}", "Sockets disconnected, per namespace and reason (transport close, ping timeout, parse error, …).");
         _meter.CreateObservableCounter(
             "socketio.server.invalid_arguments", () => Counters.InvalidArguments, "{event}", "Events dropped because an argument did not fit its typed parameter.");
     }

@@ -297,6 +297,7 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
             }
         }
 
+        Server.EventsReceived.Add(1, new KeyValuePair<string, object?>("socketio.namespace", Namespace.Name));
         if (!System.Threading.Volatile.Read(ref _handlers).TryGetValue(eventName, out SocketIOEventListener[]? handlers))
         {
             return;
@@ -315,6 +316,7 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
             }
         }
 
+        System.Diagnostics.Activity? activity = SocketIOTelemetry.StartEvent(Namespace.Name, eventName, Id, ackId >= 0);
         List<Task>? running = null;
         foreach (SocketIOEventListener handler in handlers)
         {
@@ -325,6 +327,7 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
             }
             catch (Exception ex)
             {
+                SocketIOTelemetry.Fail(activity, ex.Message);
                 ReportHandlerFailure(eventName, ex);
                 continue;
             }
@@ -337,11 +340,18 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
 
         if (running is null)
         {
+            activity?.Dispose();
             _pendingEvents.Release();
         }
         else
         {
-            _ = TrackHandlersAsync(running, eventName);
+            if (activity is not null)
+            {
+                // The span ends with the last handler; the read loop goes on outside it.
+                System.Diagnostics.Activity.Current = activity.Parent;
+            }
+
+            _ = TrackHandlersAsync(running, eventName, activity);
         }
     }
 
@@ -375,7 +385,7 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
 
     private int _invalidArgumentsLogged;
 
-    private async Task TrackHandlersAsync(List<Task> running, string eventName)
+    private async Task TrackHandlersAsync(List<Task> running, string eventName, System.Diagnostics.Activity? activity)
     {
         foreach (Task task in running)
         {
@@ -385,10 +395,12 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
             }
             catch (Exception ex)
             {
+                SocketIOTelemetry.Fail(activity, ex.Message);
                 ReportHandlerFailure(eventName, ex);
             }
         }
 
+        activity?.Dispose();
         _pendingEvents.Release();
     }
 
@@ -501,6 +513,8 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
 
         if (previous == StateConnected)
         {
+            Server.Disconnects.Add(
+                1, new KeyValuePair<string, object?>("socketio.namespace", Namespace.Name), new KeyValuePair<string, object?>("socketio.disconnect.reason", reason));
             SocketIOServerLog.SocketDisconnected(Server.Logger, Namespace.Name, reason);
             Raise(Disconnected, reason, "disconnect");
         }

@@ -314,6 +314,7 @@ internal sealed class SocketIOClientConnection
             return;
         }
 
+        using System.Diagnostics.Activity? activity = SocketIOTelemetry.StartConnect(name);
         var handshake = new SocketIOHandshake(Info, packet.Payload);
         SocketIONamespace? ns;
         try
@@ -328,6 +329,7 @@ internal sealed class SocketIOClientConnection
 
         if (ns is null)
         {
+            SocketIOTelemetry.Fail(activity, "Invalid namespace");
             _transport.TrySend(SocketIOEncodedPacket.ConnectError(name, "Invalid namespace"), isVolatile: false);
             return;
         }
@@ -364,6 +366,7 @@ internal sealed class SocketIOClientConnection
         catch (SocketIOConnectionRejectedException ex)
         {
             socket.Close(SocketIODisconnectReason.ServerNamespaceDisconnect);
+            SocketIOTelemetry.Fail(System.Diagnostics.Activity.Current, ex.Message);
             SocketIOServerLog.ConnectionRejected(Server.Logger, name, ex.Message);
             _transport.TrySend(SocketIOEncodedPacket.ConnectError(name, ex.Message, ex.DataJson.Span), isVolatile: false);
             return;
@@ -377,6 +380,7 @@ internal sealed class SocketIOClientConnection
         {
             // Never leak an unexpected exception's message to the client.
             socket.Close(SocketIODisconnectReason.ServerNamespaceDisconnect);
+            SocketIOTelemetry.Fail(System.Diagnostics.Activity.Current, "Internal server error");
             SocketIOServerLog.MiddlewareFailed(Server.Logger, name, ex);
             _transport.TrySend(SocketIOEncodedPacket.ConnectError(name, "Internal server error"), isVolatile: false);
             return;
@@ -421,6 +425,7 @@ internal sealed class SocketIOClientConnection
         }
 
         SocketIOServerLog.SocketConnected(Server.Logger, name);
+        System.Diagnostics.Activity.Current?.SetTag("socketio.socket.id", socket.Id);
         ns.RaiseConnection(socket);
     }
 
