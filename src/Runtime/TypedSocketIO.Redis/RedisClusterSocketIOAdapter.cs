@@ -449,21 +449,9 @@ public abstract class RedisClusterSocketIOAdapter : InMemorySocketIOAdapter
     {
         if (_requests.TryGetAckRequest(requestId, out ISocketIOBroadcastAckCollector? collector))
         {
-            if (type == TypeBroadcastClientCount)
+            if (type is TypeBroadcastClientCount or TypeBroadcastAck)
             {
-                collector!.OnClientCount(data.GetProperty("clientCount").GetInt32());
-            }
-            else if (type == TypeBroadcastAck)
-            {
-                SocketIOArguments answer = Codec.ToAckArguments(data.TryGetProperty("packet", out JsonElement p) ? p : default, attachments);
-                if (data.TryGetProperty("socketId", out JsonElement sid) && sid.ValueKind == JsonValueKind.String)
-                {
-                    collector!.OnAck(sid.GetString()!, answer);
-                }
-                else
-                {
-                    collector!.OnAck(answer);
-                }
+                Codec.DeliverBroadcastAckResponse(collector!, type == TypeBroadcastClientCount, data, attachments);
             }
 
             return;

@@ -597,21 +597,9 @@ public sealed partial class RedisSocketIOAdapter : InMemorySocketIOAdapter
         if (_requests.TryGetAckRequest(requestId, out ISocketIOBroadcastAckCollector? collector))
         {
             int type = response.TryGetProperty("type", out JsonElement t) && t.TryGetInt32(out int value) ? value : -1;
-            if (type == TypeBroadcastClientCount)
+            if (type is TypeBroadcastClientCount or TypeBroadcastAck)
             {
-                collector!.OnClientCount(response.GetProperty("clientCount").GetInt32());
-            }
-            else if (type == TypeBroadcastAck)
-            {
-                SocketIOArguments answer = _codec.ToAckArguments(response.TryGetProperty("packet", out JsonElement p) ? p : default, attachments);
-                if (response.TryGetProperty("socketId", out JsonElement sid) && sid.ValueKind == JsonValueKind.String)
-                {
-                    collector!.OnAck(sid.GetString()!, answer);
-                }
-                else
-                {
-                    collector!.OnAck(answer);
-                }
+                _codec.DeliverBroadcastAckResponse(collector!, type == TypeBroadcastClientCount, response, attachments);
             }
 
             return;

@@ -293,6 +293,33 @@ internal sealed class RedisAdapterCodec
         _ => new StringValues(value.GetRawText()),
     };
 
+    /// <summary>
+    /// Hands one response to a broadcast with acknowledgements to the collector waiting for it: a server's client count, or one
+    /// client's answer (with the answering socket's id when the server that relays it says it, as ours do).
+    /// </summary>
+    /// <param name="collector">The collector of the broadcast.</param>
+    /// <param name="isClientCount">Whether the message is the client count (else an answer).</param>
+    /// <param name="message">The response message (<c>clientCount</c>, or <c>packet</c> and <c>socketId</c>).</param>
+    /// <param name="attachments">The answer's binary attachments.</param>
+    public void DeliverBroadcastAckResponse(ISocketIOBroadcastAckCollector collector, bool isClientCount, JsonElement message, List<ReadOnlyMemory<byte>> attachments)
+    {
+        if (isClientCount)
+        {
+            collector.OnClientCount(message.GetProperty("clientCount").GetInt32());
+            return;
+        }
+
+        SocketIOArguments answer = ToAckArguments(message.TryGetProperty("packet", out JsonElement p) ? p : default, attachments);
+        if (message.TryGetProperty("socketId", out JsonElement sid) && sid.ValueKind == JsonValueKind.String)
+        {
+            collector.OnAck(sid.GetString()!, answer);
+        }
+        else
+        {
+            collector.OnAck(answer);
+        }
+    }
+
     /// <summary>The answer another server relayed (its client's first argument) as the arguments of an acknowledgement.</summary>
     public SocketIOArguments ToAckArguments(JsonElement argument, List<ReadOnlyMemory<byte>> attachments)
     {
