@@ -5,6 +5,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -249,6 +250,56 @@ public sealed class KestrelTransportRoutingTests
         await connection.WriteAsync(Handshake("/engine.io/?EIO=4&transport=websocket"));
         string received = await connection.ReadUntilAsync("\r\n\r\n");
         Assert.DoesNotContain("101", received.Split("\r\n")[0], StringComparison.Ordinal);
+        Assert.Equal(0, Accepted(server));
+    }
+
+    [Fact]
+    public async Task AnEndpointWithRateLimiting_IsLeftToTheHttpPipeline_WhichLimitsWebSocketHandshakesToo()
+    {
+        await using LoopbackServer server = await LoopbackServer.StartAsync(
+            services => services.AddEngineIO().AddRateLimiter(o =>
+            {
+                o.RejectionStatusCode = 429;
+                o.AddFixedWindowLimiter("handshakes", w =>
+                {
+                    w.PermitLimit = 1;
+                    w.Window = TimeSpan.FromHours(1);
+                    w.QueueLimit = 0;
+                });
+            }),
+            app =>
+            {
+                app.UseRateLimiter();
+                app.MapEngineIO("/engine.io/", new RecordingEchoHandler(), o => o.KestrelWebSocketTransport = true).RequireRateLimiting("handshakes");
+            });
+
+        using (RawConnection first = await RawConnection.OpenAsync(server))
+        {
+            await first.WriteAsync(Handshake("/engine.io/?EIO=4&transport=websocket"));
+            Assert.StartsWith("HTTP/1.1 101", await first.ReadUntilAsync("pingInterval"), StringComparison.Ordinal);
+        }
+
+        using RawConnection second = await RawConnection.OpenAsync(server);
+        await second.WriteAsync(Handshake("/engine.io/?EIO=4&transport=websocket"));
+        Assert.StartsWith("HTTP/1.1 429", await second.ReadUntilAsync("\r\n\r\n"), StringComparison.Ordinal);
+        Assert.Equal(0, Accepted(server));
+    }
+
+    [Fact]
+    public async Task AGlobalRateLimiter_KeepsEveryHandshakeOnTheHttpPipeline()
+    {
+        await using LoopbackServer server = await LoopbackServer.StartAsync(
+            services => services.AddEngineIO().AddRateLimiter(o => o.GlobalLimiter = System.Threading.RateLimiting.PartitionedRateLimiter.Create<HttpContext, string>(
+                _ => System.Threading.RateLimiting.RateLimitPartition.GetNoLimiter("all"))),
+            app =>
+            {
+                app.UseRateLimiter();
+                app.MapEngineIO("/engine.io/", new RecordingEchoHandler(), o => o.KestrelWebSocketTransport = true);
+            });
+
+        using RawConnection connection = await RawConnection.OpenAsync(server);
+        await connection.WriteAsync(Handshake("/engine.io/?EIO=4&transport=websocket"));
+        Assert.StartsWith("HTTP/1.1 101", await connection.ReadUntilAsync("pingInterval"), StringComparison.Ordinal);
         Assert.Equal(0, Accepted(server));
     }
 

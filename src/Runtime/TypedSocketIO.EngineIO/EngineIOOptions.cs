@@ -70,9 +70,9 @@ public sealed class EngineIOOptions
     /// Kestrel connection middleware (installed by <c>AddEngineIO</c> or <c>AddSocketIO</c>) that reads and writes frames on the
     /// connection's own pipes, with no <c>HttpContext</c> kept and no buffer held while the socket is idle. The same checks
     /// apply (path, <c>EIO</c>, <c>sid</c>, <see cref="AllowRequest"/>, the endpoint's CORS policy for the <c>Origin</c>), but
-    /// the application's HTTP middleware does not run for these handshakes. An endpoint that requires authorization, and every
-    /// endpoint of an application that registers an authentication scheme (so that the handshake's <c>User</c> is the
-    /// authenticated one), is always served by the HTTP pipeline. <see langword="false"/> serves every WebSocket through the
+    /// the application's HTTP middleware does not run for these handshakes. An endpoint that requires authorization or rate
+    /// limiting, and every endpoint of an application that registers an authentication scheme (so that the handshake's
+    /// <c>User</c> is the authenticated one) or a global rate limiter, is always served by the HTTP pipeline. <see langword="false"/> serves every WebSocket through the
     /// ASP.NET Core WebSocket middleware (turn it off when HTTP middleware of the application must see WebSocket
     /// handshakes). Polling, HTTPS, HTTP/2 and keep-alive connections whose first request was something else always go
     /// through the HTTP pipeline. Defaults to <see langword="true"/>.

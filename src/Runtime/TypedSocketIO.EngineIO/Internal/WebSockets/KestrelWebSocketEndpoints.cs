@@ -36,14 +36,14 @@ internal sealed class KestrelWebSocketEndpoint
     /// <summary>
     /// The routing endpoint with its final metadata (CORS policy, authorization), once routing has built it; built here on
     /// the first connection when no HTTP request has done it yet. <see langword="false"/> when the lean path must not take this
-    /// endpoint: it requires authorization, or the application authenticates requests (a registered authentication scheme),
-    /// which only the HTTP pipeline can apply.
+    /// endpoint: it requires authorization or rate limiting, or the application authenticates requests (a registered
+    /// authentication scheme) or limits every request (a global rate limiter), which only the HTTP pipeline can apply.
     /// </summary>
     public bool TryGetEndpoint(out Endpoint? endpoint)
     {
         if (!_resolved)
         {
-            _authenticates = HasAuthenticationScheme(_services);
+            _authenticates = HasAuthenticationScheme(_services) || HasGlobalRateLimiter(_services);
             foreach (EndpointDataSource source in _services.GetServices<EndpointDataSource>())
             {
                 foreach (Endpoint candidate in source.Endpoints)
@@ -69,8 +69,16 @@ internal sealed class KestrelWebSocketEndpoint
             return true;
         }
 
-        return endpoint.Metadata.GetMetadata<IAuthorizeData>() is null || endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
+        // Authorization and rate limiting are HTTP middleware: an endpoint that asks for either keeps its handshakes there.
+        bool authorizes = endpoint.Metadata.GetMetadata<IAuthorizeData>() is not null && endpoint.Metadata.GetMetadata<IAllowAnonymous>() is null;
+        bool rateLimited = endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute>() is not null
+            && endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.RateLimiting.DisableRateLimitingAttribute>() is null;
+        return !authorizes && !rateLimited;
     }
+
+    /// <summary>A global limiter (<c>RateLimiterOptions.GlobalLimiter</c>) applies to every request, WebSocket handshakes included.</summary>
+    private static bool HasGlobalRateLimiter(IServiceProvider services) =>
+        services.GetService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>>()?.Value.GlobalLimiter is not null;
 
     private static bool HasAuthenticationScheme(IServiceProvider services)
     {
