@@ -153,7 +153,10 @@ public sealed class SocketIOMessagePackParser : ISocketIOParser
         {
             return DecodeCore(message.ToArray(), options);
         }
-        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or OverflowException or InvalidOperationException)
+        // ArgumentException: MessagePackReader's own refusal of a length past the message, or of a string that is not UTF-8
+        // (DecoderFallbackException), found by MessagePackParserFuzzTests.
+        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or OverflowException or InvalidOperationException
+            or ArgumentException)
         {
             throw new SocketIOProtocolException("invalid MessagePack packet: " + ex.Message, ex);
         }
