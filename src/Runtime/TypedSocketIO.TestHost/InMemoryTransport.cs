@@ -104,7 +104,12 @@ internal sealed class InMemoryTransport : ISocketIOTransport
             return false;
         }
 
-        _toServer.Writer.TryWrite(TestFrame.Text(System.Text.Encoding.UTF8.GetBytes(text)));
+        // Under the same lock as SendToServer: never between another packet's text and its attachments.
+        lock (_toServer)
+        {
+            _toServer.Writer.TryWrite(TestFrame.Text(System.Text.Encoding.UTF8.GetBytes(text)));
+        }
+
         return true;
     }
 
