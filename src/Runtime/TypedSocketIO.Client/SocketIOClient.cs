@@ -29,7 +29,7 @@ namespace TypedSocketIO.Client;
 /// <see cref="SocketIOManager.Engine"/> are the exception: raised synchronously on the connection's threads, they must
 /// not block. Acknowledgement tasks complete on the thread pool.</para>
 /// </remarks>
-public sealed class SocketIOClient : IAsyncDisposable
+public sealed partial class SocketIOClient : IAsyncDisposable
 {
     private readonly SocketIOManager _manager;
     private readonly SocketIOClientOptions _options;
@@ -43,10 +43,8 @@ public sealed class SocketIOClient : IAsyncDisposable
     private readonly List<ReceivedEvent> _receiveBuffer = [];
 
     private long _nextAckId = -1;
-    private bool _active;
-    private bool _connected;
+    private SocketState _state;
     private bool _recovered;
-    private bool _disposed;
     private string? _id;
     private string? _pid;
     private string? _lastOffset;
@@ -104,7 +102,7 @@ public sealed class SocketIOClient : IAsyncDisposable
         {
             lock (Gate)
             {
-                return _connected;
+                return _state == SocketState.Connected;
             }
         }
     }
@@ -116,7 +114,7 @@ public sealed class SocketIOClient : IAsyncDisposable
         {
             lock (Gate)
             {
-                return _active;
+                return IsActiveLocked;
             }
         }
     }
@@ -176,7 +174,8 @@ public sealed class SocketIOClient : IAsyncDisposable
 
     internal object Gate => _manager.Gate;
 
-    internal bool IsActiveLocked => _active;
+    /// <summary>Whether the socket is active (JS <c>socket.active</c>): connecting or connected.</summary>
+    internal bool IsActiveLocked => _state is SocketState.Connecting or SocketState.Connected;
 
     /// <summary>Creates a client for the namespace in the URI's path (<c>/</c> when empty), on the shared manager of that server.</summary>
     /// <param name="uri">The server and namespace, e.g. <c>http://localhost:3000/admin</c>; a query string (<c>?token=x</c>) is added to
@@ -224,8 +223,8 @@ public sealed class SocketIOClient : IAsyncDisposable
         Task wait;
         lock (Gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_connected)
+            ObjectDisposedException.ThrowIf(_state == SocketState.Disposed, this);
+            if (_state == SocketState.Connected)
             {
                 return;
             }
@@ -235,8 +234,12 @@ public sealed class SocketIOClient : IAsyncDisposable
 
             // As socket.connect(): asks the manager to open even when already active, so that a call after the
             // manager gave up reconnecting (ReconnectFailed, the client still active) starts a fresh attempt.
-            bool newlyActive = !_active;
-            _active = true;
+            bool newlyActive = _state == SocketState.Inactive;
+            if (newlyActive)
+            {
+                TransitionLocked(SocketState.Connecting);
+            }
+
             _manager.ActivateLocked(this, newlyActive);
         }
 
@@ -249,7 +252,7 @@ public sealed class SocketIOClient : IAsyncDisposable
             bool stop;
             lock (Gate)
             {
-                stop = !_connected;
+                stop = _state != SocketState.Connected;
             }
 
             if (stop)
@@ -271,20 +274,7 @@ public sealed class SocketIOClient : IAsyncDisposable
     {
         lock (Gate)
         {
-            bool wasConnected = _connected;
-            if (wasConnected)
-            {
-                SendLocked(SocketIOEncodedPacket.Disconnect(Namespace));
-            }
-
-            if (wasConnected)
-            {
-                OnCloseLocked("io client disconnect");
-            }
-
-            DestroyLocked();
-
-            FailConnectWaiterLocked(new SocketIOClientDisconnectedException("the client was disconnected before it connected", "io client disconnect"));
+            DisconnectLocked();
         }
 
         return ValueTask.CompletedTask;
@@ -296,23 +286,13 @@ public sealed class SocketIOClient : IAsyncDisposable
     {
         lock (Gate)
         {
-            if (_disposed)
+            if (_state == SocketState.Disposed)
             {
                 return;
             }
-        }
 
-        await DisconnectAsync().ConfigureAwait(false);
-        lock (Gate)
-        {
-            _disposed = true;
-            foreach (QueuedEmit queued in _queue)
-            {
-                queued.Result?.TrySetException(new ObjectDisposedException(nameof(SocketIOClient)));
-            }
-
-            _queue.Clear();
-            _sendBuffer.Clear();
+            DisconnectLocked();
+            TransitionLocked(SocketState.Disposed);
             _manager.RemoveLocked(this);
         }
 
@@ -473,7 +453,7 @@ public sealed class SocketIOClient : IAsyncDisposable
         SocketIOEncodedPacket packet = Encode(eventName, state, writeArguments, -1);
         lock (Gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            ObjectDisposedException.ThrowIf(_state == SocketState.Disposed, this);
             return SendOrBufferLocked(eventName, packet, -1, isVolatile);
         }
     }
@@ -506,7 +486,7 @@ public sealed class SocketIOClient : IAsyncDisposable
         });
         lock (Gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            ObjectDisposedException.ThrowIf(_state == SocketState.Disposed, this);
             RegisterAckLocked(ack, timeout);
             if (!SendOrBufferLocked(eventName, packet, id, isVolatile))
             {
@@ -533,103 +513,6 @@ public sealed class SocketIOClient : IAsyncDisposable
         return result.Task;
     }
 
-    internal bool SendAck<TState>(long ackId, TState state, SocketIOArgumentsWriter<TState> writeArguments)
-    {
-        SocketIOEncodedPacket packet;
-        using (var writer = new SocketIOPacketWriter(_options.JsonSerializerOptions))
-        {
-            writer.StartAck();
-            writeArguments(writer, state);
-            packet = writer.Build(Namespace, ackId);
-        }
-
-        lock (Gate)
-        {
-            return _connected && SendLocked(packet);
-        }
-    }
-
-    /// <summary>The connection (re)opened: send this namespace's CONNECT (JS <c>onopen</c>).</summary>
-    internal void OnEngineOpenLocked()
-    {
-        int attempt = ++_connectAttempt;
-        if (_options.AuthProvider is { } provider)
-        {
-            _ = ProvideAuthThenConnectAsync(provider, attempt);
-        }
-        else
-        {
-            SendConnectLocked(_options.Auth);
-        }
-    }
-
-    internal void OnOpenFailedLocked(Exception error, bool willRetry)
-    {
-        _lastOpenError = error;
-        if (!_connected)
-        {
-            var exception = new SocketIOConnectErrorException(error.Message, error);
-            RaiseLocked(() => ConnectError?.Invoke(exception));
-        }
-
-        if (!willRetry)
-        {
-            FailConnectWaiterLocked(new SocketIOConnectErrorException(error.Message, error));
-        }
-    }
-
-    internal void OnReconnectFailedLocked() =>
-        FailConnectWaiterLocked(_lastOpenError is { } error
-            ? new SocketIOConnectErrorException("reconnection failed: " + error.Message, error)
-            : new SocketIOConnectErrorException("reconnection failed"));
-
-    internal void OnEngineClosedLocked(string reason)
-    {
-        if (_connected)
-        {
-            OnCloseLocked(reason);
-        }
-    }
-
-    internal void OnPacketLocked(SocketIOPacket packet)
-    {
-        switch (packet.Type)
-        {
-            case SocketIOPacketType.Connect:
-                OnConnectLocked(packet);
-                break;
-            case SocketIOPacketType.ConnectError:
-                OnConnectErrorLocked(packet);
-                break;
-            case SocketIOPacketType.Disconnect:
-                SocketIOClientLog.NamespaceDisconnected(_logger, Namespace, "io server disconnect");
-                if (_connected)
-                {
-                    OnCloseLocked("io server disconnect");
-                }
-
-                DestroyLocked();
-                FailConnectWaiterLocked(new SocketIOClientDisconnectedException("the server disconnected the client", "io server disconnect"));
-                break;
-            case SocketIOPacketType.Event:
-            case SocketIOPacketType.BinaryEvent:
-                OnEventLocked(packet);
-                break;
-            case SocketIOPacketType.Ack:
-            case SocketIOPacketType.BinaryAck:
-                if (_acks.Remove(packet.AckId, out PendingAck? ack))
-                {
-                    ack.Complete(SocketIOArguments.FromAck(packet), null);
-                }
-                else
-                {
-                    SocketIOClientLog.UnknownAck(_logger, Namespace, packet.AckId);
-                }
-
-                break;
-        }
-    }
-
     private static void WriteObjects(SocketIOPacketWriter writer, object?[]? arguments)
     {
         arguments ??= [null]; // what C# passes for Emit("x", null): one null argument, as JavaScript's emit("x", null)
@@ -638,471 +521,4 @@ public sealed class SocketIOClient : IAsyncDisposable
             writer.WriteArgument(argument);
         }
     }
-
-    private static byte[] BuildConnectPayload(JsonObject? auth, string? pid, string? offset)
-    {
-        if (auth is null && pid is null)
-        {
-            return [];
-        }
-
-        var buffer = new ArrayBufferWriter<byte>(128);
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = SocketIOJsonOptions.JsonStringifyEncoder }))
-        {
-            json.WriteStartObject();
-
-            // Connection state recovery: the session id and the offset of the last event received, first, as the
-            // JavaScript client's Object.assign({ pid, offset }, auth) (an auth property of the same name wins).
-            if (pid is not null && !(auth?.ContainsKey("pid") ?? false))
-            {
-                json.WriteString("pid"u8, pid);
-            }
-
-            if (pid is not null && offset is not null && !(auth?.ContainsKey("offset") ?? false))
-            {
-                json.WriteString("offset"u8, offset);
-            }
-
-            if (auth is not null)
-            {
-                foreach (KeyValuePair<string, JsonNode?> property in auth)
-                {
-                    json.WritePropertyName(property.Key);
-                    if (property.Value is null)
-                    {
-                        json.WriteNullValue();
-                    }
-                    else
-                    {
-                        property.Value.WriteTo(json);
-                    }
-                }
-            }
-
-            json.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    private static SocketIOArguments? DecodeOwn(SocketIOEncodedPacket packet, out string eventName)
-    {
-        var decoder = new SocketIOPacketDecoder();
-        SocketIOPacket? decoded = decoder.DecodeText(packet.Text.Span);
-        for (int i = 0; decoded is null && i < packet.Attachments.Count; i++)
-        {
-            decoded = decoder.DecodeBinary(packet.Attachments[i].Span);
-        }
-
-        if (decoded is null)
-        {
-            eventName = string.Empty;
-            return null;
-        }
-
-        return SocketIOArguments.FromEvent(decoded, out eventName);
-    }
-
-    private SocketIOEncodedPacket Encode<TState>(string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments, long ackId)
-    {
-        using var writer = new SocketIOPacketWriter(_options.JsonSerializerOptions);
-        writer.StartEvent(eventName);
-        writeArguments(writer, state);
-        return writer.Build(Namespace, ackId);
-    }
-
-    private Task<SocketIOArguments>? Enqueue<TState>(
-        string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments, TimeSpan? timeout, bool withResult)
-    {
-        // Encoded once now, so that an argument that cannot be serialized throws here, in the caller.
-        _ = Encode(eventName, state, writeArguments, 0);
-        TaskCompletionSource<SocketIOArguments>? result = withResult
-            ? new TaskCompletionSource<SocketIOArguments>(TaskCreationOptions.RunContinuationsAsynchronously)
-            : null;
-        var queued = new QueuedEmit(eventName, id => Encode(eventName, state, writeArguments, id), timeout, result);
-        lock (Gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _queue.Add(queued);
-            if (_queue.Count == 1)
-            {
-                DrainQueueLocked(force: false);
-            }
-        }
-
-        return result?.Task;
-    }
-
-    /// <summary>Sends the head of the at-least-once queue (JS <c>_drainQueue</c>).</summary>
-    private void DrainQueueLocked(bool force)
-    {
-        if (!_connected || _queue.Count == 0)
-        {
-            return;
-        }
-
-        QueuedEmit head = _queue[0];
-        if (head.Pending && !force)
-        {
-            return;
-        }
-
-        head.Pending = true;
-        head.TryCount++;
-        long id = Interlocked.Increment(ref _nextAckId);
-        SocketIOEncodedPacket packet = head.Encode(id);
-        var ack = new PendingAck(head.EventName, id, (arguments, error) => OnQueuedAckLocked(head, arguments, error));
-        RegisterAckLocked(ack, head.Timeout);
-        SendOrBufferLocked(head.EventName, packet, id, isVolatile: false);
-    }
-
-    private void OnQueuedAckLocked(QueuedEmit head, SocketIOArguments? arguments, Exception? error)
-    {
-        if (_queue.Count == 0 || !ReferenceEquals(_queue[0], head))
-        {
-            return;
-        }
-
-        if (error is not null)
-        {
-            SocketIOClientLog.RetryTimedOut(_logger, head.EventName, head.TryCount, _options.Retries + 1);
-            if (head.TryCount > _options.Retries)
-            {
-                _queue.RemoveAt(0);
-                head.Result?.TrySetException(error);
-            }
-        }
-        else
-        {
-            _queue.RemoveAt(0);
-            head.Result?.TrySetResult(arguments!);
-        }
-
-        head.Pending = false;
-        DrainQueueLocked(force: false);
-    }
-
-    private void RegisterAckLocked(PendingAck ack, TimeSpan? timeout)
-    {
-        _acks.Add(ack.Id, ack);
-        if (timeout is { } t)
-        {
-            ack.StartTimer(t, OnAckTimeout);
-        }
-    }
-
-    private void OnAckTimeout(PendingAck ack, TimeSpan timeout)
-    {
-        lock (Gate)
-        {
-            if (!_acks.Remove(ack.Id))
-            {
-                return;
-            }
-
-            // A buffered packet that timed out is never sent (JS removes it from the send buffer too).
-            _sendBuffer.RemoveAll(o => o.AckId == ack.Id);
-            ack.Complete(null, new SocketIOClientAckTimeoutException(ack.EventName, timeout));
-        }
-    }
-
-    private bool SendOrBufferLocked(string eventName, SocketIOEncodedPacket packet, long ackId, bool isVolatile)
-    {
-        // The JavaScript client's rule: a volatile packet is discarded when the transport is not writable; otherwise
-        // it goes as any other (sent when connected, buffered until the namespace connects).
-        IEngineConnection? open = _manager.OpenEngine;
-        if (isVolatile && (open is null || !open.IsWritableNow))
-        {
-            SocketIOClientLog.VolatileDropped(_logger, eventName);
-            return false;
-        }
-
-        IEngineConnection? engine = _connected ? open : null;
-        if (engine is not null)
-        {
-            NotifyOutgoingLocked(packet);
-            SendLocked(packet);
-        }
-        else
-        {
-            _sendBuffer.Add(new Outgoing(eventName, packet, ackId));
-        }
-
-        return true;
-    }
-
-    private bool SendLocked(SocketIOEncodedPacket packet)
-    {
-        if (_manager.OpenEngine is not { } engine)
-        {
-            return false;
-        }
-
-        if (_manager.Options.Parser is { } parser)
-        {
-            // Another parser: the packet, in the default form, becomes the one binary message that parser sends.
-            return engine.TrySend(EngineIOMessage.Binary(parser.Encode(packet.Text.Span, packet.Attachments)));
-        }
-
-        if (packet.Attachments.Count == 0)
-        {
-            return engine.TrySend(EngineIOMessage.Text(packet.Text));
-        }
-
-        var messages = new EngineIOMessage[packet.Attachments.Count + 1];
-        messages[0] = EngineIOMessage.Text(packet.Text);
-        for (int i = 0; i < packet.Attachments.Count; i++)
-        {
-            messages[i + 1] = EngineIOMessage.Binary(packet.Attachments[i]);
-        }
-
-        return engine.TrySend(messages);
-    }
-
-    private void NotifyOutgoingLocked(SocketIOEncodedPacket packet)
-    {
-        if (_anyOutgoing.Count == 0)
-        {
-            return;
-        }
-
-        if (DecodeOwn(packet, out string eventName) is not { } arguments)
-        {
-            return;
-        }
-
-        Action<string, SocketIOArguments>[] listeners = [.. _anyOutgoing];
-        _manager.Events.Post(() =>
-        {
-            foreach (Action<string, SocketIOArguments> listener in listeners)
-            {
-                listener(eventName, arguments);
-            }
-        });
-    }
-
-    private async Task ProvideAuthThenConnectAsync(Func<CancellationToken, ValueTask<JsonObject?>> provider, int attempt)
-    {
-        JsonObject? auth;
-        try
-        {
-            using var timeout = new CancellationTokenSource(_options.ConnectTimeout);
-            auth = await provider(timeout.Token).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // The provider's failure is the connection's failure: reported as connect_error, not thrown here.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            SocketIOClientLog.AuthProviderFailed(_logger, Namespace, e);
-            lock (Gate)
-            {
-                if (attempt == _connectAttempt && _active && !_connected)
-                {
-                    var exception = new SocketIOConnectErrorException("the auth provider failed: " + e.Message, e);
-                    RaiseLocked(() => ConnectError?.Invoke(exception));
-                    DestroyLocked();
-                    FailConnectWaiterLocked(exception);
-                }
-            }
-
-            return;
-        }
-
-        lock (Gate)
-        {
-            if (attempt == _connectAttempt && _active && !_connected)
-            {
-                SendConnectLocked(auth);
-            }
-        }
-    }
-
-    private void SendConnectLocked(JsonObject? auth)
-    {
-        byte[] payload = BuildConnectPayload(auth, _pid, _lastOffset);
-        SendLocked(SocketIOEncodedPacket.Connect(Namespace, payload));
-    }
-
-    private void OnConnectLocked(SocketIOPacket packet)
-    {
-        string? sid = null;
-        string? pid = null;
-        using (JsonDocument document = JsonDocument.Parse(packet.Payload))
-        {
-            if (document.RootElement.TryGetProperty("sid"u8, out JsonElement s) && s.ValueKind == JsonValueKind.String)
-            {
-                sid = s.GetString();
-            }
-
-            if (document.RootElement.TryGetProperty("pid"u8, out JsonElement p) && p.ValueKind == JsonValueKind.String)
-            {
-                pid = p.GetString();
-            }
-        }
-
-        _id = sid;
-        _recovered = pid is not null && pid == _pid;
-        _pid = pid;
-        _connected = true;
-        SocketIOClientLog.NamespaceConnected(_logger, Namespace, sid ?? string.Empty, _recovered);
-
-        // Buffered emits first, in order, then the connect event (JS emitBuffered, then "connect").
-        foreach (Outgoing outgoing in _sendBuffer)
-        {
-            NotifyOutgoingLocked(outgoing.Packet);
-            SendLocked(outgoing.Packet);
-        }
-
-        _sendBuffer.Clear();
-
-        // Events that arrived before the CONNECT (e.g. emitted by a server middleware), then the connect event
-        // (JS emitBuffered: the receive buffer first).
-        foreach (ReceivedEvent received in _receiveBuffer)
-        {
-            DeliverEventLocked(received.EventName, received.Arguments, received.Ack);
-        }
-
-        _receiveBuffer.Clear();
-        RaiseLocked(() => Connected?.Invoke());
-        if (_connectWaiter is { } waiter)
-        {
-            _connectWaiter = null;
-            waiter.TrySetResult();
-        }
-
-        DrainQueueLocked(force: true);
-    }
-
-    private void OnConnectErrorLocked(SocketIOPacket packet)
-    {
-        string message = "connect error";
-        JsonElement? data = null;
-        using (JsonDocument document = JsonDocument.Parse(packet.Payload))
-        {
-            JsonElement root = document.RootElement;
-            if (root.ValueKind == JsonValueKind.String)
-            {
-                message = root.GetString() ?? message;
-            }
-            else if (root.ValueKind == JsonValueKind.Object)
-            {
-                if (root.TryGetProperty("message"u8, out JsonElement m) && m.ValueKind == JsonValueKind.String)
-                {
-                    message = m.GetString() ?? message;
-                }
-
-                if (root.TryGetProperty("data"u8, out JsonElement d))
-                {
-                    data = d.Clone();
-                }
-            }
-        }
-
-        SocketIOClientLog.ConnectRefused(_logger, Namespace, message);
-        var exception = new SocketIOConnectErrorException(message, data);
-
-        // The server's refusal is final for this namespace (JS destroy()): no reconnection.
-        DestroyLocked();
-        RaiseLocked(() => ConnectError?.Invoke(exception));
-        FailConnectWaiterLocked(exception);
-    }
-
-    private void OnEventLocked(SocketIOPacket packet)
-    {
-        SocketIOArguments arguments = SocketIOArguments.FromEvent(packet, out string eventName);
-        SocketIOAck ack = packet.HasAckId ? new ClientAck(this, packet.AckId) : SocketIOAck.None;
-        if (!_connected)
-        {
-            // Not connected yet (the server emitted before its CONNECT): kept and delivered on connect (JS receiveBuffer).
-            _receiveBuffer.Add(new ReceivedEvent(eventName, arguments, ack));
-            return;
-        }
-
-        DeliverEventLocked(eventName, arguments, ack);
-    }
-
-    private void DeliverEventLocked(string eventName, SocketIOArguments arguments, SocketIOAck ack)
-    {
-        // Connection state recovery: the server appends the event's offset as a last string argument (JS emitEvent).
-        if (_pid is not null && arguments.Count > 0 && arguments.GetKind(arguments.Count - 1) == JsonValueKind.String)
-        {
-            _lastOffset = arguments.GetElement(arguments.Count - 1).GetString();
-        }
-
-        Action<string, SocketIOArguments>[] any = _any.Count == 0 ? [] : [.. _any];
-        SocketIOEventListener[] listeners = _listeners.TryGetValue(eventName, out List<SocketIOEventListener>? list) ? [.. list] : [];
-        if (any.Length == 0 && listeners.Length == 0)
-        {
-            return;
-        }
-
-        _manager.Events.Post(async () =>
-        {
-            foreach (Action<string, SocketIOArguments> listener in any)
-            {
-                listener(eventName, arguments);
-            }
-
-            foreach (SocketIOEventListener listener in listeners)
-            {
-                await listener(arguments, ack).ConfigureAwait(false);
-            }
-        });
-    }
-
-    /// <summary>The namespace's session ended (JS <c>onclose</c>).</summary>
-    private void OnCloseLocked(string reason)
-    {
-        _connected = false;
-        _id = null;
-        SocketIOClientLog.NamespaceDisconnected(_logger, Namespace, reason);
-
-        // Acknowledgements of packets already sent will never come; those of buffered packets stay (JS _clearAcks).
-        List<PendingAck>? lost = null;
-        foreach (PendingAck ack in _acks.Values)
-        {
-            if (!_sendBuffer.Exists(o => o.AckId == ack.Id))
-            {
-                (lost ??= []).Add(ack);
-            }
-        }
-
-        if (lost is not null)
-        {
-            foreach (PendingAck ack in lost)
-            {
-                _acks.Remove(ack.Id);
-                ack.Complete(null, new SocketIOClientDisconnectedException("socket has been disconnected", reason));
-            }
-        }
-
-        RaiseLocked(() => Disconnected?.Invoke(reason));
-    }
-
-    /// <summary>Stops being active (JS <c>destroy</c>): no reconnection; the manager closes when it was the last.</summary>
-    private void DestroyLocked()
-    {
-        if (!_active)
-        {
-            return;
-        }
-
-        _active = false;
-        _connectAttempt++;
-        _manager.DeactivatedLocked();
-    }
-
-    private void FailConnectWaiterLocked(Exception error)
-    {
-        if (_connectWaiter is { } waiter)
-        {
-            _connectWaiter = null;
-            waiter.TrySetException(error);
-        }
-    }
-
-    private void RaiseLocked(Action action) => _manager.Events.Post(action);
-
-    /// <summary>An event received before the namespace's CONNECT (JS <c>receiveBuffer</c>).</summary>
-    private readonly record struct ReceivedEvent(string EventName, SocketIOArguments Arguments, SocketIOAck Ack);
 }
