@@ -22,7 +22,11 @@ public sealed partial class SocketIOGenerator
         private const string EditorBrowsableAttribute = "global::System.ComponentModel.EditorBrowsableAttribute";
         private const string EditorBrowsableNever = "global::System.ComponentModel.EditorBrowsableState.Never";
         private const string DynamicallyAccessedMembersAttribute = "global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembersAttribute";
-        private const string PublicConstructors = "global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors";
+        private const string HandlerMembers =
+            "global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors | " +
+            "global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicMethods | " +
+            "global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.NonPublicMethods | " +
+            "global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.Interfaces";
         private const string ArgumentNullException = "global::System.ArgumentNullException";
         private const string InvalidOperationException = "global::System.InvalidOperationException";
         private const string Action = "global::System.Action";
@@ -410,7 +414,7 @@ public sealed partial class SocketIOGenerator
                     extension({{SocketIOHandlerHost}}<{{c}}> host)
                     {
                         /// <summary>Handles the events of <see cref="{{c}}"/> with instances of <typeparamref name="THandler"/>, created by the host.</summary>
-                        public void UseHandler<[{{DynamicallyAccessedMembersAttribute}}({{PublicConstructors}})] THandler>()
+                        public void UseHandler<[{{DynamicallyAccessedMembersAttribute}}({{HandlerMembers}})] THandler>()
                             where THandler : class, {{c}}
                             => host.{{RegisterHandlerMethod}}<THandler>({{names.Dispatcher}}.Bind);
                     }

@@ -345,6 +345,18 @@ public sealed class SocketIOServer : ISocketIOEmitter, IDisposable
     /// <summary>The counter of disconnected sockets, tagged with the namespace and the reason.</summary>
     internal System.Diagnostics.Metrics.Counter<long> Disconnects { get; private set; } = null!;
 
+    /// <summary>The counter of errors, tagged with the namespace and the reason (<see cref="SocketIOErrorReasons"/>).</summary>
+    internal System.Diagnostics.Metrics.Counter<long> Errors { get; private set; } = null!;
+
+    /// <summary>Counts an error; nothing is done when no listener collects the counter.</summary>
+    internal void CountError(string reason, string ns)
+    {
+        if (Errors.Enabled)
+        {
+            Errors.Add(1, new KeyValuePair<string, object?>("error.type", reason), new KeyValuePair<string, object?>("socketio.namespace", ns));
+        }
+    }
+
     internal SocketIOClientConnection CreateClient(ISocketIOTransport transport, SocketIOConnectionInfo info)
     {
         var client = new SocketIOClientConnection(this, transport, info);
@@ -539,6 +551,8 @@ public sealed class SocketIOServer : ISocketIOEmitter, IDisposable
             "socketio.server.events_received", "{event}", "Events received from clients (handled or not), per namespace.");
         Disconnects = _meter.CreateCounter<long>(
             "socketio.server.disconnects", "{socket}", "Sockets disconnected, per namespace and reason (transport close, ping timeout, parse error, …).");
+        Errors = _meter.CreateCounter<long>(
+            "socketio.server.errors", "{error}", "Errors, per namespace and reason (error.type: unauthorized, forbidden, …).");
         _meter.CreateObservableCounter(
             "socketio.server.invalid_arguments", () => Counters.InvalidArguments, "{event}", "Events dropped because an argument did not fit its typed parameter.");
     }

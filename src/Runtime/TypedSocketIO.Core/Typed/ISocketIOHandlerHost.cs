@@ -13,9 +13,12 @@ public interface ISocketIOHandlerHost<TContract>
     /// Dispatches the events of every socket to instances of <typeparamref name="THandler"/>, bound by <paramref name="bind"/>
     /// (the generated dispatcher). The host decides the instances' lifetime and how they are built.
     /// </summary>
-    /// <typeparam name="THandler">The handler class.</typeparam>
+    /// <typeparam name="THandler">The handler class (its constructors, methods and interfaces are kept by the trimmer: the host creates it and
+    /// reads attributes such as <c>[Authorize]</c> on its methods).</typeparam>
     /// <param name="bind">Registers a listener per event that calls the handler.</param>
-    void RegisterHandler<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(SocketIOHandlerBinder<TContract> bind)
+    void RegisterHandler<[DynamicallyAccessedMembers(
+        DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.PublicMethods |
+        DynamicallyAccessedMemberTypes.NonPublicMethods | DynamicallyAccessedMemberTypes.Interfaces)] THandler>(SocketIOHandlerBinder<TContract> bind)
         where THandler : class, TContract;
 }
 

@@ -61,4 +61,7 @@ internal static partial class SocketIOServerLog
 
     [LoggerMessage(319, LogLevel.Warning, "The matcher of parent namespace {Parent} threw for {Namespace}; taken as no match.", EventName = "NamespaceMatcherFailed")]
     public static partial void NamespaceMatcherFailed(ILogger logger, string parent, string @namespace, Exception exception);
+
+    [LoggerMessage(320, LogLevel.Information, "Event {EventName} of namespace {Namespace} was refused by its [Authorize] policy (status {Status}); the socket stays connected.", EventName = "EventRefused")]
+    public static partial void EventRefused(ILogger logger, string @namespace, string eventName, int status);
 }

@@ -6,10 +6,10 @@ using TypedSocketIO.Server.Internal;
 namespace TypedSocketIO.Server;
 
 /// <summary>Creates, binds and disposes the handler class instance of one socket.</summary>
-internal static class SocketHandlerActivation<TReceive, TSend, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>
+internal static class SocketHandlerActivation<TReceive, TSend, [DynamicallyAccessedMembers(HandlerMembers.Required)] THandler>
     where THandler : class, TReceive
 {
-    public static ValueTask ActivateAsync(SocketIOSocket socket, IServiceScopeFactory scopes, SocketIOHandlerBinder<TReceive> bind)
+    public static ValueTask ActivateAsync(SocketIOSocket socket, IServiceScopeFactory scopes, SocketIOHandlerBinder<TReceive> bind, EventAuthorization? events)
     {
         SocketIOSocket<TReceive, TSend> typed = SocketIOSocket<TReceive, TSend>.For(socket);
         AsyncServiceScope scope = scopes.CreateAsyncScope();
@@ -28,7 +28,7 @@ internal static class SocketHandlerActivation<TReceive, TSend, [DynamicallyAcces
         baseHandler?.Attach(typed);
 
         // Bound synchronously, before the connection handler returns, so that no event of the socket arrives unbound.
-        bind(typed, () => handler);
+        bind(events is null ? typed : events.Wrap(typed, socket), () => handler);
         socket.Disconnected += (disconnected, reason) => _ = DeactivateAsync(disconnected, handler, baseHandler, scope, reason);
         return baseHandler?.OnConnectedAsync() ?? ValueTask.CompletedTask;
     }

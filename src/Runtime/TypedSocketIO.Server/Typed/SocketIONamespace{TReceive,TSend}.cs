@@ -99,11 +99,14 @@ public sealed class SocketIONamespace<TReceive, TSend> : ISocketIOBroadcastTarge
     /// runs and the handler and its scope are disposed. A handler class with <c>[Authorize]</c> (its policy and roles; its
     /// authentication schemes are not run again: the handshake's user is checked) admits only sockets whose handshake user satisfies it; the others get a <c>connect_error</c>
     /// ("Unauthorized: …" with <c>{"status":401}</c> for an anonymous user, "Forbidden: …" with <c>{"status":403}</c> otherwise).
-    /// <c>[AllowAnonymous]</c> on the class turns the check off.
+    /// <c>[AllowAnonymous]</c> on the class turns the check off. <c>[Authorize]</c> on a method checks each event of that method against
+    /// the handshake user: a refused event does not run, its acknowledgement (if asked for) is answered with
+    /// <c>{"message":"Forbidden: …","data":{"status":403}}</c> (401 and "Unauthorized: …" for an anonymous user), and the socket stays connected;
+    /// the authorization handlers get a <see cref="SocketIOEventAuthorizationContext"/> as the resource.
     /// </summary>
     /// <typeparam name="THandler">The handler class.</typeparam>
     /// <param name="bind">The generated dispatcher of <typeparamref name="TReceive"/>.</param>
-    void ISocketIOHandlerHost<TReceive>.RegisterHandler<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(
+    void ISocketIOHandlerHost<TReceive>.RegisterHandler<[DynamicallyAccessedMembers(HandlerMembers.Required)] THandler>(
         SocketIOHandlerBinder<TReceive> bind)
     {
         ArgumentNullException.ThrowIfNull(bind);
@@ -117,7 +120,21 @@ public sealed class SocketIONamespace<TReceive, TSend> : ISocketIOBroadcastTarge
             Untyped.Use(HandlerAuthorization.CreateMiddleware(services, authorizeData, typeof(THandler).Name));
         }
 
-        Untyped.OnConnection(socket => SocketHandlerActivation<TReceive, TSend, THandler>.ActivateAsync(socket, scopes, bind));
+        EventAuthorization? events = EventAuthorization.Create(services, typeof(THandler), typeof(TReceive));
+        if (events is not null)
+        {
+            var bound = new HashSet<string>(StringComparer.Ordinal);
+            bind(new RecordingTarget(bound), static () => throw new InvalidOperationException("Not called while recording."));
+            events.Verify(bound, typeof(THandler).Name);
+        }
+
+        Untyped.OnConnection(socket => SocketHandlerActivation<TReceive, TSend, THandler>.ActivateAsync(socket, scopes, bind, events));
+    }
+
+    /// <summary>Collects the event names a generated dispatcher binds, without running anything.</summary>
+    private sealed class RecordingTarget(HashSet<string> names) : ISocketIOListenerTarget<TReceive>
+    {
+        public void Listen(string eventName, SocketIOEventListener listener) => names.Add(eventName);
     }
 
     bool ISocketIOBroadcastTarget<TSend>.Send<TState>(string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments) =>
