@@ -23,7 +23,7 @@ namespace TypedSocketIO.Client;
 /// <c>ConnectError</c>, then <see cref="ReconnectFailed"/> if it was the last, then <see cref="ReconnectError"/>, as the
 /// JavaScript manager), outside the manager's lock; see <see cref="SocketIOClient"/> for the threading model.
 /// </remarks>
-public sealed class SocketIOManager : IAsyncDisposable
+public sealed partial class SocketIOManager : IAsyncDisposable
 {
     private static readonly ConcurrentDictionary<string, SocketIOManager> Cache = new(StringComparer.Ordinal);
 
@@ -37,9 +37,7 @@ public sealed class SocketIOManager : IAsyncDisposable
 
     private IEngineConnection? _engine;
     private EngineHandler? _handler;
-    private ReadyState _state;
-    private bool _reconnecting;
-    private bool _skipReconnect;
+    private ManagerState _state;
     private bool _disposed;
     private bool _priorWebSocketSuccess;
     private string? _closeReasonOverride;
@@ -58,19 +56,6 @@ public sealed class SocketIOManager : IAsyncDisposable
         _backoff = new Backoff(options.ReconnectionDelay, options.ReconnectionDelayMax, options.RandomizationFactor, random);
         _events = new SerialDispatcher(Logger);
         Engine = new SocketIOClientEngine(this);
-    }
-
-    /// <summary>The manager's state (the JavaScript manager's <c>_readyState</c>); reconnecting is <see cref="_reconnecting"/> on top of it.</summary>
-    private enum ReadyState
-    {
-        /// <summary>No connection: none was asked for, the last one ended, or an attempt failed (a reconnection may be scheduled).</summary>
-        Closed,
-
-        /// <summary>An Engine.IO handshake is in progress, bounded by <see cref="SocketIOClientOptions.ConnectTimeout"/>.</summary>
-        Opening,
-
-        /// <summary>The Engine.IO connection is open; each active client has sent (or is sending) its CONNECT.</summary>
-        Open,
     }
 
     /// <summary>Raised before each reconnection attempt, with its number (from 1).</summary>
@@ -101,7 +86,7 @@ public sealed class SocketIOManager : IAsyncDisposable
         {
             lock (Gate)
             {
-                return _state == ReadyState.Open;
+                return _state == ManagerState.Open;
             }
         }
     }
@@ -113,7 +98,7 @@ public sealed class SocketIOManager : IAsyncDisposable
         {
             lock (Gate)
             {
-                return _reconnecting;
+                return _state is ManagerState.WaitingToReconnect or ManagerState.Reconnecting;
             }
         }
     }
@@ -127,7 +112,7 @@ public sealed class SocketIOManager : IAsyncDisposable
     internal SerialDispatcher Events => _events;
 
     /// <summary>The current Engine.IO connection when open (under <see cref="Gate"/>).</summary>
-    internal IEngineConnection? OpenEngine => _state == ReadyState.Open ? _engine : null;
+    internal IEngineConnection? OpenEngine => _state == ManagerState.Open ? _engine : null;
 
     /// <summary>Creates a manager of its own (never cached) for a server.</summary>
     /// <param name="serverUri">The server's address; only its scheme, host and port are used.</param>
@@ -242,42 +227,6 @@ public sealed class SocketIOManager : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// A client asks to connect (JS <c>socket.connect()</c>): open the connection unless it is open, opening or waiting to
-    /// reconnect, or send the client's CONNECT at once if it is open and the client was not active yet. After the
-    /// reconnection gave up (<see cref="ReconnectFailed"/>) the state is closed, so this starts a fresh attempt.
-    /// </summary>
-    internal void ActivateLocked(SocketIOClient client, bool newlyActive)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        _skipReconnect = false;
-        if (_state == ReadyState.Open)
-        {
-            if (newlyActive)
-            {
-                client.OnEngineOpenLocked();
-            }
-        }
-        else if (_state == ReadyState.Closed && !_reconnecting)
-        {
-            OpenLocked();
-        }
-    }
-
-    /// <summary>A client is no longer active: close the connection when it was the last one (JS <c>_destroy</c>).</summary>
-    internal void DeactivatedLocked()
-    {
-        foreach (SocketIOClient client in _clients.Values)
-        {
-            if (client.IsActiveLocked)
-            {
-                return;
-            }
-        }
-
-        _ = CloseLocked();
-    }
-
     internal void RemoveLocked(SocketIOClient client)
     {
         if (_clients.TryGetValue(client.Namespace, out SocketIOClient? registered) && ReferenceEquals(registered, client))
@@ -316,436 +265,5 @@ public sealed class SocketIOManager : IAsyncDisposable
         }
 
         return @namespace[0] == '/' ? @namespace : "/" + @namespace;
-    }
-
-    private void OpenLocked()
-    {
-        _state = ReadyState.Opening;
-        _closeReasonOverride = null;
-        _decoder.Reset();
-        var handler = new EngineHandler(this);
-        IEngineConnection engine;
-        try
-        {
-            // The official client's rememberUpgrade: after a WebSocket connection, the next one goes straight to WebSocket.
-            SocketIOClientTransports transports = Options.RememberUpgrade && _priorWebSocketSuccess
-                && (Options.Transports & SocketIOClientTransports.WebSocket) != 0
-                ? SocketIOClientTransports.WebSocket
-                : Options.Transports;
-            engine = _factory(ServerUri, Options, transports, handler, Logger);
-        }
-        catch (Exception e)
-        {
-            _state = ReadyState.Closed;
-            OnOpenFailedLocked(e);
-            return;
-        }
-
-        _handler = handler;
-        _engine = engine;
-        SocketIOClientLog.Opening(Logger, ServerUri);
-        _ = OpenEngineAsync(engine, handler);
-    }
-
-    private async Task OpenEngineAsync(IEngineConnection engine, EngineHandler handler)
-    {
-        Exception? error = null;
-        try
-        {
-            using var timeout = new CancellationTokenSource(Options.ConnectTimeout);
-            await engine.OpenAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException e)
-        {
-            // The one connect timer (the official client's "timeout", whose error message is "timeout").
-            error = new TimeoutException("timeout", e);
-        }
-#pragma warning disable CA1031 // Every failure of an attempt is reported (connect_error, ReconnectError), none thrown here.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            error = e;
-        }
-
-        bool disposeEngine = false;
-        lock (Gate)
-        {
-            if (!ReferenceEquals(_handler, handler))
-            {
-                disposeEngine = true;
-            }
-            else if (error is not null)
-            {
-                _handler = null;
-                _engine = null;
-                _state = ReadyState.Closed;
-                disposeEngine = true;
-                OnOpenFailedLocked(error);
-            }
-            else
-            {
-                _state = ReadyState.Open;
-                _priorWebSocketSuccess = engine.Transport == EngineIOProtocol.WebSocketTransport;
-                if (_reconnecting)
-                {
-                    int attempts = _backoff.Attempts;
-                    _reconnecting = false;
-                    _backoff.Reset();
-                    SocketIOClientLog.Reconnected(Logger, attempts);
-                    RaiseLocked(() => Reconnected?.Invoke(attempts));
-                }
-
-                foreach (SocketIOClient client in _clients.Values)
-                {
-                    if (client.IsActiveLocked)
-                    {
-                        client.OnEngineOpenLocked();
-                    }
-                }
-            }
-        }
-
-        if (disposeEngine)
-        {
-            await CloseQuietlyAsync(engine).ConfigureAwait(false);
-        }
-    }
-
-    private void OnOpenFailedLocked(Exception error)
-    {
-        SocketIOClientLog.OpenFailed(Logger, ServerUri, error);
-        _priorWebSocketSuccess = false;
-        bool willRetry = Options.Reconnection && !_skipReconnect && !_disposed && _backoff.Attempts < Options.ReconnectionAttempts;
-        foreach (SocketIOClient client in _clients.Values)
-        {
-            if (client.IsActiveLocked)
-            {
-                client.OnOpenFailedLocked(error, willRetry);
-            }
-        }
-
-        if (_reconnecting)
-        {
-            // The JavaScript manager's order: the next attempt is scheduled (or reconnect_failed raised) before
-            // reconnect_error, so the last failed attempt reads connect_error, reconnect_failed, reconnect_error.
-            _reconnecting = false;
-            ReconnectLocked();
-            RaiseLocked(() => ReconnectError?.Invoke(error));
-        }
-        else if (Options.Reconnection && _backoff.Attempts == 0)
-        {
-            // As the JavaScript client: a failed first connection is retried with back-off too.
-            ReconnectLocked();
-        }
-    }
-
-    private void ReconnectLocked()
-    {
-        if (_reconnecting || _skipReconnect || _disposed || !Options.Reconnection)
-        {
-            return;
-        }
-
-        if (_backoff.Attempts >= Options.ReconnectionAttempts)
-        {
-            int attempts = _backoff.Attempts;
-            _backoff.Reset();
-            SocketIOClientLog.ReconnectFailed(Logger, attempts);
-            foreach (SocketIOClient client in _clients.Values)
-            {
-                if (client.IsActiveLocked)
-                {
-                    client.OnReconnectFailedLocked();
-                }
-            }
-
-            RaiseLocked(() => ReconnectFailed?.Invoke());
-            return;
-        }
-
-        TimeSpan delay = _backoff.Next();
-        int attempt = _backoff.Attempts;
-        _reconnecting = true;
-        SocketIOClientLog.ReconnectScheduled(Logger, attempt, delay.TotalMilliseconds);
-        var timer = new CancellationTokenSource();
-        _reconnectTimer = timer;
-        _ = DelayThenReconnectAsync(delay, attempt, timer);
-    }
-
-    private async Task DelayThenReconnectAsync(TimeSpan delay, int attempt, CancellationTokenSource timer)
-    {
-        try
-        {
-            await Task.Delay(delay, timer.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-
-        lock (Gate)
-        {
-            if (!ReferenceEquals(_reconnectTimer, timer))
-            {
-                return;
-            }
-
-            _reconnectTimer = null;
-            timer.Dispose();
-            if (_skipReconnect || _disposed)
-            {
-                _reconnecting = false;
-                return;
-            }
-
-            RaiseLocked(() => ReconnectAttempt?.Invoke(attempt));
-            if (_state == ReadyState.Closed)
-            {
-                OpenLocked();
-            }
-        }
-    }
-
-    /// <summary>Closes the connection on purpose: no reconnection follows (JS <c>_close</c>).</summary>
-    private Task? CloseLocked()
-    {
-        _skipReconnect = true;
-        _reconnecting = false;
-        _backoff.Reset();
-        if (_reconnectTimer is { } timer)
-        {
-            _reconnectTimer = null;
-            timer.Cancel();
-            timer.Dispose();
-        }
-
-        IEngineConnection? engine = _engine;
-        _engine = null;
-        _handler = null;
-        ReadyState previous = _state;
-        _state = ReadyState.Closed;
-        _decoder.Reset();
-        if (engine is null)
-        {
-            return null;
-        }
-
-        if (previous == ReadyState.Open)
-        {
-            NotifyClosedLocked("forced close");
-        }
-
-        return CloseQuietlyAsync(engine);
-    }
-
-    private static async Task CloseQuietlyAsync(IEngineConnection engine)
-    {
-        try
-        {
-            await engine.CloseAsync().ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // Closing is best effort: the connection is gone either way.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-        }
-
-        try
-        {
-            await engine.DisposeAsync().ConfigureAwait(false);
-        }
-#pragma warning disable CA1031
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-        }
-    }
-
-    private void NotifyClosedLocked(string reason)
-    {
-        foreach (SocketIOClient client in _clients.Values)
-        {
-            client.OnEngineClosedLocked(reason);
-        }
-    }
-
-    private void OnEngineClose(EngineHandler handler, string reason, Exception? error)
-    {
-        IEngineConnection? engine;
-        lock (Gate)
-        {
-            if (!ReferenceEquals(_handler, handler))
-            {
-                return;
-            }
-
-            engine = _engine;
-            reason = _closeReasonOverride ?? reason;
-            _closeReasonOverride = null;
-            _handler = null;
-            _engine = null;
-            bool wasOpen = _state == ReadyState.Open;
-            _state = ReadyState.Closed;
-            if (reason == "transport error")
-            {
-                // As the JavaScript engine's onError: the next connection does not trust a remembered upgrade.
-                _priorWebSocketSuccess = false;
-            }
-
-            _decoder.Reset();
-            SocketIOClientLog.EngineClosed(Logger, ServerUri, reason, error);
-            if (wasOpen)
-            {
-                NotifyClosedLocked(reason);
-            }
-
-            // "forced close" is ours (CloseLocked, which already set _skipReconnect); anything else is a lost connection.
-            _backoff.Reset();
-            ReconnectLocked();
-        }
-
-        if (engine is not null)
-        {
-            _ = engine.DisposeAsync().AsTask();
-        }
-    }
-
-    private void OnText(EngineHandler handler, ReadOnlyMemory<byte> utf8)
-    {
-        lock (Gate)
-        {
-            if (!ReferenceEquals(_handler, handler))
-            {
-                return;
-            }
-
-            try
-            {
-                if (Options.Parser is { } parser)
-                {
-                    DecodeParsedLocked(parser, utf8.Span, isBinary: false);
-                }
-                else if (_decoder.DecodeText(utf8.Span) is { } packet)
-                {
-                    RouteLocked(packet);
-                }
-            }
-            catch (SocketIOProtocolException e)
-            {
-                OnParseErrorLocked(e);
-            }
-        }
-    }
-
-    private void OnBinary(EngineHandler handler, ReadOnlyMemory<byte> data)
-    {
-        lock (Gate)
-        {
-            if (!ReferenceEquals(_handler, handler))
-            {
-                return;
-            }
-
-            try
-            {
-                if (Options.Parser is { } parser)
-                {
-                    DecodeParsedLocked(parser, data.Span, isBinary: true);
-                }
-                else if (_decoder.DecodeBinary(data.Span) is { } packet)
-                {
-                    RouteLocked(packet);
-                }
-            }
-            catch (SocketIOProtocolException e)
-            {
-                OnParseErrorLocked(e);
-            }
-        }
-    }
-
-    /// <summary>A message of another parser: decoded into the default form, then read as its text message and attachments.</summary>
-    private void DecodeParsedLocked(ISocketIOParser parser, ReadOnlySpan<byte> message, bool isBinary)
-    {
-        SocketIODecodedMessage decoded = parser.Decode(message, isBinary, ParserLimits);
-        SocketIOPacket? packet = _decoder.DecodeText(decoded.Text);
-        foreach (byte[] attachment in decoded.Attachments)
-        {
-            packet = _decoder.DecodeBinary(attachment);
-        }
-
-        if (packet is not null)
-        {
-            RouteLocked(packet);
-        }
-    }
-
-    private void OnParseErrorLocked(SocketIOProtocolException error)
-    {
-        SocketIOClientLog.ParseError(Logger, error);
-        _decoder.Reset();
-        if (_engine is { } engine && _closeReasonOverride is null)
-        {
-            // As the JavaScript manager: an undecodable packet is a lost connection ("parse error"), and reconnects.
-            _closeReasonOverride = "parse error";
-            _ = engine.CloseAsync();
-        }
-    }
-
-    private void RouteLocked(SocketIOPacket packet)
-    {
-        if (_clients.TryGetValue(packet.Namespace, out SocketIOClient? client) && client.IsActiveLocked)
-        {
-            client.OnPacketLocked(packet);
-        }
-        else
-        {
-            SocketIOClientLog.UnknownNamespace(Logger, packet.Namespace);
-        }
-    }
-
-    /// <summary>One per connection attempt, so that a late callback of an old session is recognised and ignored.</summary>
-    private sealed class EngineHandler(SocketIOManager manager) : IEngineIOClientHandler
-    {
-        public bool ObservesPackets => manager.Engine.ObservesPackets;
-
-        public void OnText(ReadOnlyMemory<byte> utf8) => manager.OnText(this, utf8);
-
-        public void OnBinary(ReadOnlyMemory<byte> data) => manager.OnBinary(this, data);
-
-        public void OnClose(string reason, Exception? error) => manager.OnEngineClose(this, reason, error);
-
-        public void OnUpgrading(string transport)
-        {
-            if (IsCurrent)
-            {
-                manager.Engine.RaiseUpgrading(transport);
-            }
-        }
-
-        public void OnUpgraded(string transport)
-        {
-            lock (manager.Gate)
-            {
-                if (!ReferenceEquals(manager._handler, this))
-                {
-                    return;
-                }
-
-                manager._priorWebSocketSuccess = true;
-            }
-
-            manager.Engine.RaiseUpgraded(transport);
-        }
-
-        public void OnPacket(bool outgoing, EngineIOPacketType type, ReadOnlyMemory<byte> data, bool isBinary)
-        {
-            if (IsCurrent)
-            {
-                manager.Engine.RaisePacket(outgoing, type, data, isBinary);
-            }
-        }
-
-        private bool IsCurrent => ReferenceEquals(Volatile.Read(ref manager._handler), this);
     }
 }
