@@ -27,6 +27,7 @@ public sealed class SocketIOServer : ISocketIOEmitter, IDisposable
     private readonly Lock _dynamicGate = new();
     private ParentEntry[] _parents = [];
     private int _shuttingDown;
+    private ISocketIOServerObserver? _observer;
 
     /// <summary>Creates a server.</summary>
     /// <param name="options">The options.</param>
@@ -113,6 +114,16 @@ public sealed class SocketIOServer : ISocketIOEmitter, IDisposable
     internal SocketIOServerCounters Counters { get; } = new();
 
     internal int ClientCount => _clients.Count;
+
+    /// <summary>The instrumentation watching this server (the admin UI), or <see langword="null"/>: read at each call site, so that without one each costs a null check.</summary>
+    internal ISocketIOServerObserver? Observer
+    {
+        get => System.Threading.Volatile.Read(ref _observer);
+        set => System.Threading.Volatile.Write(ref _observer, value);
+    }
+
+    /// <summary>The Engine.IO connections served (a live view; enumerating it is safe while connections come and go).</summary>
+    internal ICollection<SocketIOClientConnection> Clients => _clients.Keys;
 
     internal bool IsShuttingDown => System.Threading.Volatile.Read(ref _shuttingDown) != 0;
 

@@ -46,6 +46,8 @@ public partial class InMemorySocketIOAdapter : ISocketIOAdapter
     {
         ArgumentNullException.ThrowIfNull(socketId);
         ArgumentNullException.ThrowIfNull(rooms);
+        ISocketIOServerObserver? observer = Nsp.Server.Observer;
+        List<string>? joined = null;
         lock (_gate)
         {
             if (!_sids.TryGetValue(socketId, out HashSet<string>? socketRooms))
@@ -68,6 +70,19 @@ public partial class InMemorySocketIOAdapter : ISocketIOAdapter
                 }
 
                 members.Add(socketId);
+                if (observer is not null)
+                {
+                    (joined ??= []).Add(room);
+                }
+            }
+        }
+
+        if (joined is not null)
+        {
+            // Outside the lock: the observer may broadcast (the admin UI's room_joined).
+            foreach (string room in joined)
+            {
+                observer!.OnRoomJoined(Nsp, room, socketId);
             }
         }
     }
@@ -75,6 +90,7 @@ public partial class InMemorySocketIOAdapter : ISocketIOAdapter
     /// <inheritdoc/>
     public virtual void Delete(string socketId, string room)
     {
+        bool left;
         lock (_gate)
         {
             if (_sids.TryGetValue(socketId, out HashSet<string>? socketRooms))
@@ -82,16 +98,22 @@ public partial class InMemorySocketIOAdapter : ISocketIOAdapter
                 socketRooms.Remove(room);
             }
 
-            RemoveMember(room, socketId);
+            left = RemoveMember(room, socketId);
+        }
+
+        if (left)
+        {
+            Nsp.Server.Observer?.OnRoomLeft(Nsp, room, socketId);
         }
     }
 
     /// <inheritdoc/>
     public virtual void DeleteAll(string socketId)
     {
+        HashSet<string>? socketRooms;
         lock (_gate)
         {
-            if (!_sids.Remove(socketId, out HashSet<string>? socketRooms))
+            if (!_sids.Remove(socketId, out socketRooms))
             {
                 return;
             }
@@ -99,6 +121,15 @@ public partial class InMemorySocketIOAdapter : ISocketIOAdapter
             foreach (string room in socketRooms)
             {
                 RemoveMember(room, socketId);
+            }
+        }
+
+        if (Nsp.Server.Observer is { } observer)
+        {
+            // The set was removed from the map under the lock: no one else changes it now.
+            foreach (string room in socketRooms)
+            {
+                observer.OnRoomLeft(Nsp, room, socketId);
             }
         }
     }
@@ -395,12 +426,20 @@ public partial class InMemorySocketIOAdapter : ISocketIOAdapter
         }
     }
 
-    private void RemoveMember(string room, string socketId)
+    /// <summary>Removes a socket from a room's members; whether it was one.</summary>
+    private bool RemoveMember(string room, string socketId)
     {
-        if (_rooms.TryGetValue(room, out HashSet<string>? members) && members.Remove(socketId) && members.Count == 0)
+        if (!_rooms.TryGetValue(room, out HashSet<string>? members) || !members.Remove(socketId))
+        {
+            return false;
+        }
+
+        if (members.Count == 0)
         {
             _rooms.Remove(room);
         }
+
+        return true;
     }
 
     /// <summary>The sockets a selection resolved to, in an array rented from the pool (cleared when given back).</summary>

@@ -8,6 +8,8 @@ internal sealed class EngineIOConnectionTransport(EngineIOConnection connection)
 {
     public string Id => connection.Id;
 
+    public string? Name => connection.Transport;
+
     public bool IsOpen => connection.IsOpen;
 
     public CancellationToken Closed => connection.Closed;

@@ -12,6 +12,9 @@ internal interface ISocketIOTransport
     /// <summary>The Engine.IO session id (a bearer token: never logged above Debug).</summary>
     string Id { get; }
 
+    /// <summary>The current transport, <c>polling</c> or <c>websocket</c>; <see langword="null"/> when it has none (in-memory tests).</summary>
+    string? Name => null;
+
     /// <summary>Whether the session is still open.</summary>
     bool IsOpen { get; }
 

@@ -11,6 +11,8 @@ internal sealed class ParserConnectionTransport(EngineIOConnection connection, I
 {
     public string Id => connection.Id;
 
+    public string? Name => connection.Transport;
+
     public bool IsOpen => connection.IsOpen;
 
     public CancellationToken Closed => connection.Closed;

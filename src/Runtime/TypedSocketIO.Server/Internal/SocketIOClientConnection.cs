@@ -49,6 +49,9 @@ internal sealed class SocketIOClientConnection
 
     public string TransportId => _transport.Id;
 
+    /// <summary>The current transport, <c>polling</c> or <c>websocket</c>; <see langword="null"/> when unknown (in-memory tests).</summary>
+    public string? TransportName => _transport.Name;
+
     /// <summary>Whether a binary packet is half received (read from the diagnostics thread: a racy but harmless snapshot).</summary>
     public bool HasPendingBinaryPacket
     {
@@ -75,6 +78,7 @@ internal sealed class SocketIOClientConnection
     public void Open()
     {
         Server.AddClient(this);
+        Server.Observer?.OnConnectionOpened(this);
         // One timer per connection, disposed at the first namespace CONNECT (the official connectTimeout).
         _connectTimer = Server.TimeProvider.CreateTimer(
             static s => ((SocketIOClientConnection)s!).OnConnectTimeout(), this, Server.Options.ConnectTimeout, Timeout.InfiniteTimeSpan);
@@ -165,16 +169,44 @@ internal sealed class SocketIOClientConnection
         CloseSockets(reason.Reason);
         ResetDecoder();
         Server.RemoveClient(this);
+        Server.Observer?.OnConnectionClosed(this, reason.Reason);
         return ValueTask.CompletedTask;
     }
 
-    public bool TrySend(SocketIOEncodedPacket packet, bool isVolatile) => _transport.TrySend(packet, isVolatile);
+    public bool TrySend(SocketIOEncodedPacket packet, bool isVolatile)
+    {
+        if (Server.Observer is { } observer)
+        {
+            ReportSent(observer, packet);
+        }
+
+        return _transport.TrySend(packet, isVolatile);
+    }
 
     /// <summary>Sends a packet without attachments as its text alone .</summary>
-    public bool TrySendText(byte[] text, bool isVolatile) => _transport.TrySendText(text, isVolatile);
+    public bool TrySendText(byte[] text, bool isVolatile)
+    {
+        Server.Observer?.OnPacketSent(1, text.Length);
+        return _transport.TrySendText(text, isVolatile);
+    }
 
     /// <summary>Sends a packet without attachments whose text is pooled: ownership passes to the transport (released exactly once, even when refused).</summary>
-    public bool TrySendPooled(PooledPacketText text, bool isVolatile) => _transport.TrySendPooled(text, isVolatile);
+    public bool TrySendPooled(PooledPacketText text, bool isVolatile)
+    {
+        Server.Observer?.OnPacketSent(1, text.Text.Length);
+        return _transport.TrySendPooled(text, isVolatile);
+    }
+
+    private static void ReportSent(ISocketIOServerObserver observer, SocketIOEncodedPacket packet)
+    {
+        int bytes = packet.Text.Length;
+        foreach (ReadOnlyMemory<byte> attachment in packet.Attachments)
+        {
+            bytes += attachment.Length;
+        }
+
+        observer.OnPacketSent(1 + packet.Attachments.Count, bytes);
+    }
 
     /// <summary>Disconnects every socket (each told with a DISCONNECT packet) and closes the connection (<c>socket.disconnect(true)</c>).</summary>
     public void DisconnectAll()
@@ -426,6 +458,7 @@ internal sealed class SocketIOClientConnection
 
         SocketIOServerLog.SocketConnected(Server.Logger, name);
         System.Diagnostics.Activity.Current?.SetTag("socketio.socket.id", socket.Id);
+        Server.Observer?.OnSocketConnected(socket);
         ns.RaiseConnection(socket);
     }
 

@@ -24,6 +24,7 @@ internal sealed class SocketIOEngineIOHandler(SocketIOServer server) : IEngineIO
             return ValueTask.CompletedTask;
         }
 
+        server.Observer?.OnMessageReceived(utf8.Length);
         return server.Options.Parser is { } parser ? client.OnParsedAsync(parser, utf8, isBinary: false) : client.OnTextAsync(utf8);
     }
 
@@ -34,6 +35,7 @@ internal sealed class SocketIOEngineIOHandler(SocketIOServer server) : IEngineIO
             return ValueTask.CompletedTask;
         }
 
+        server.Observer?.OnMessageReceived(data.Length);
         return server.Options.Parser is { } parser ? client.OnParsedAsync(parser, data, isBinary: true) : client.OnBinaryAsync(data);
     }
 

@@ -1,0 +1,106 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using TypedSocketIO.Server;
+using TypedSocketIO.Testing;
+
+namespace TypedSocketIO.AdminUI.Tests;
+
+/// <summary>
+/// A server on a loopback port with the admin UI (basic authentication admin / changeit unless configured otherwise) and a main
+/// namespace whose sockets join <c>lobby</c> and answer <c>hello</c> by emitting <c>world</c> with the same arguments.
+/// </summary>
+public sealed class AdminUIServer : IAsyncDisposable
+{
+    /// <summary>bcryptjs 2.4.3's hashSync("changeit", 4).</summary>
+    public const string ChangeItHash = "$2a$04$z1VYojlfKouiYa08xWz9he8uCOzPiTGuM2tNtnQlRavDWvbvk.Jdm";
+
+    public static readonly string GoodAuth = """{"username":"admin","password":"changeit"}""";
+
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    private readonly List<NodeScript> _scripts = [];
+
+    private AdminUIServer(LoopbackServer server) => Loopback = server;
+
+    public LoopbackServer Loopback { get; }
+
+    public SocketIOServer Io => Loopback.Services.GetRequiredService<SocketIOServer>();
+
+    public static async Task<AdminUIServer> StartAsync(Action<SocketIOAdminUIOptions>? configure = null)
+    {
+        LoopbackServer server = await LoopbackServer.StartAsync(
+            services => services.AddSocketIO().AddAdminUI(o =>
+            {
+                o.Authentication = SocketIOAdminUIAuthentication.Basic("admin", ChangeItHash);
+                o.ServerId = "dotnet-1";
+                configure?.Invoke(o);
+            }),
+            app => app.MapSocketIO("/", ns => ns.OnConnection(socket =>
+            {
+                socket.Join("lobby");
+                socket.On("hello", (args, ack) =>
+                {
+                    object?[] values = new object?[args.Count];
+                    for (int i = 0; i < args.Count; i++)
+                    {
+                        values[i] = args.IsBinary(i) ? args.GetBinary(i).ToArray() : args.GetElement(i);
+                    }
+
+                    socket.Emit("world", values);
+                    return ValueTask.CompletedTask;
+                });
+            })));
+        return new AdminUIServer(server);
+    }
+
+    /// <summary>Starts the official client as the dashboard does, on <paramref name="ns"/> with <paramref name="authJson"/>.</summary>
+    public NodeScript StartClient(string ns = "/admin", string? authJson = null, string transport = "websocket")
+    {
+        NodeScript script = NodeScript.Start("admin-client.mjs", Loopback.BaseAddress, ns, authJson ?? GoodAuth, transport);
+        _scripts.Add(script);
+        return script;
+    }
+
+    /// <summary>Closes a client's stdin (it disconnects and exits) and forgets it.</summary>
+    public async Task StopClientAsync(NodeScript client)
+    {
+        _scripts.Remove(client);
+        await client.DisposeAsync();
+    }
+
+    public static Task<JsonElement> WaitForEventAsync(NodeScript client, string name, Func<JsonElement, bool>? match = null) =>
+        client.WaitForLineAsync(
+            l => l.GetProperty("event").GetString() == "received" && l.GetProperty("name").GetString() == name && (match is null || match(l.GetProperty("args"))),
+            Timeout);
+
+    public static Task<JsonElement> WaitForAsync(NodeScript client, string @event) =>
+        client.WaitForLineAsync(l => l.GetProperty("event").GetString() == @event, Timeout);
+
+    /// <summary>The names of the events received so far, in order.</summary>
+    public static List<string> ReceivedNames(NodeScript client) =>
+        [.. client.Lines.Where(l => l.GetProperty("event").GetString() == "received").Select(l => l.GetProperty("name").GetString()!)];
+
+    public static Task SendAsync(NodeScript client, string name, params object?[] args) =>
+        client.SendAsync(new System.Text.Json.Nodes.JsonObject { ["emit"] = name, ["args"] = new System.Text.Json.Nodes.JsonArray([.. args.Select(ToNode)]) }.ToJsonString());
+
+    private static System.Text.Json.Nodes.JsonNode? ToNode(object? value) => value switch
+    {
+        null => null,
+        string s => System.Text.Json.Nodes.JsonValue.Create(s),
+        bool b => System.Text.Json.Nodes.JsonValue.Create(b),
+        int i => System.Text.Json.Nodes.JsonValue.Create(i),
+        System.Text.Json.Nodes.JsonNode n => n,
+        _ => throw new ArgumentException("unsupported " + value.GetType()),
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (NodeScript script in _scripts)
+        {
+            await script.DisposeAsync();
+        }
+
+        await Loopback.DisposeAsync();
+    }
+}
