@@ -168,7 +168,7 @@ internal sealed partial class EngineIOClientSession
             {
                 lock (_gate)
                 {
-                    if (_state != SessionState.Open || _pausePolling)
+                    if (!IsRunningLocked || _upgrade is UpgradeState.Switching or UpgradeState.Upgraded)
                     {
                         return;
                     }
@@ -243,7 +243,7 @@ internal sealed partial class EngineIOClientSession
                         ClientWebSocket? webSocket;
                         lock (_gate)
                         {
-                            if (_state != SessionState.Open || _queue.Count == 0)
+                            if (!IsRunningLocked || _queue.Count == 0)
                             {
                                 break;
                             }

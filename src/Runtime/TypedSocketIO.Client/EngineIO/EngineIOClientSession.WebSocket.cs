@@ -225,6 +225,11 @@ internal sealed partial class EngineIOClientSession
             webSocket?.Abort();
             webSocket?.Dispose();
             buffer.Dispose();
+            lock (_gate)
+            {
+                TransitionLocked(UpgradeState.Failed);
+            }
+
             if (!_lifetime.IsCancellationRequested)
             {
                 EngineIOClientLog.ProbeFailed(_logger, sid, e);
@@ -238,14 +243,13 @@ internal sealed partial class EngineIOClientSession
         {
             lock (_gate)
             {
-                if (_state != SessionState.Open || _closing)
+                if (_state != SessionState.Open)
                 {
                     throw new OperationCanceledException();
                 }
 
-                _pausePolling = true;
+                TransitionLocked(UpgradeState.Switching);
             }
-
 
             // Pause polling: the POST in flight ends first (the writer's lock), then the GET in flight
             // (the server releases it with a noop once it has answered the probe).
@@ -259,13 +263,14 @@ internal sealed partial class EngineIOClientSession
                 await webSocket.SendAsync(UpgradePacket, WebSocketMessageType.Text, true, _lifetime.Token).ConfigureAwait(false);
                 lock (_gate)
                 {
-                    if (_state != SessionState.Open)
+                    if (!IsRunningLocked)
                     {
                         throw new OperationCanceledException();
                     }
 
                     _webSocket = webSocket;
                     _transport = EngineIOProtocol.WebSocketTransport;
+                    TransitionLocked(UpgradeState.Upgraded);
                     switched = true;
                 }
             }

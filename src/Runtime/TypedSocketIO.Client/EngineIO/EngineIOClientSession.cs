@@ -36,8 +36,7 @@ internal sealed partial class EngineIOClientSession : IAsyncDisposable
     private readonly TaskCompletionSource _closeWritten = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private SessionState _state;
-    private bool _closing;
-    private bool _pausePolling;
+    private UpgradeState _upgrade;
     private bool _writing;
     private long _queuedBytes;
     private EngineIOClientHandshake? _handshake;
@@ -81,13 +80,104 @@ internal sealed partial class EngineIOClientSession : IAsyncDisposable
         _path = options.AddTrailingSlash || path.Length == 0 ? path + "/" : path;
     }
 
+    /// <summary>
+    /// The states of the session (the official engine's <c>readyState</c>: <c>opening</c>, <c>open</c>, <c>closing</c>,
+    /// <c>closed</c>, plus the session not yet opened). They change in <see cref="TransitionLocked(SessionState)"/> only.
+    /// </summary>
+    /// <remarks>
+    /// <code>
+    /// Created ──OpenAsync──▶ Opening ──handshake──▶ Open ──CloseAsync──▶ Closing ──close written (or CloseTimeout)──▶ Closed
+    ///    │                      │                     │                     └──transport failure──────────────────▶ Closed
+    ///    │                      │                     └──server close, ping timeout, transport or parse error──────▶ Closed
+    ///    └──────────────────────┴──CloseAsync, failed handshake (no OnClose)────────────────────────────────────────▶ Closed
+    /// </code>
+    /// </remarks>
     private enum SessionState
     {
+        /// <summary>Made, nothing sent.</summary>
         Created,
+
+        /// <summary>The handshake is in progress. Messages queued now are written once open.</summary>
         Opening,
+
+        /// <summary>Open: the loops read and write; the transport is polling or WebSocket (see <see cref="UpgradeState"/>).</summary>
         Open,
+
+        /// <summary>Closing on purpose: the queue and the close packet are being written; reads are still delivered; nothing new is queued.</summary>
+        Closing,
+
+        /// <summary>Ended: the loops stopped, the transport is released; <see cref="IEngineIOClientHandler.OnClose"/> was called if it was open.</summary>
         Closed,
     }
+
+    /// <summary>
+    /// The upgrade of a polling session to WebSocket (the official engine's <c>upgrading</c> and its probe). Changes in
+    /// <see cref="TransitionLocked(UpgradeState)"/> only.
+    /// </summary>
+    /// <remarks><c>None ──offered──▶ Probing ──3probe──▶ Switching ──5 sent──▶ Upgraded</c>; a failed probe goes to <c>Failed</c> (polling goes on).</remarks>
+    private enum UpgradeState
+    {
+        /// <summary>No upgrade started: a WebSocket session, a polling one without the upgrade, or one not open yet.</summary>
+        None,
+
+        /// <summary>A WebSocket is opening and the <c>2probe</c>/<c>3probe</c> exchange runs beside polling.</summary>
+        Probing,
+
+        /// <summary>The probe succeeded: polling is paused (no new GET, the POST in flight ends), the queue waits for the WebSocket.</summary>
+        Switching,
+
+        /// <summary>The session runs over the WebSocket.</summary>
+        Upgraded,
+
+        /// <summary>The probe failed: the session stays on polling.</summary>
+        Failed,
+    }
+
+    /// <summary>The one place where the session's state changes (under <c>_gate</c>).</summary>
+    /// <param name="to">The new state.</param>
+    /// <exception cref="InvalidOperationException">The edge does not exist (a bug of the session, never the server's doing).</exception>
+    private void TransitionLocked(SessionState to)
+    {
+        SessionState from = _state;
+        bool exists = (from, to) switch
+        {
+            (SessionState.Created, SessionState.Opening) => true,
+            (SessionState.Opening, SessionState.Open) => true,
+            (SessionState.Open, SessionState.Closing) => true,
+            (not SessionState.Closed, SessionState.Closed) => true,
+            _ => false,
+        };
+        if (!exists)
+        {
+            throw new InvalidOperationException($"The Engine.IO session cannot go from {from} to {to}.");
+        }
+
+        _state = to;
+    }
+
+    /// <summary>The one place where the upgrade's state changes (under <c>_gate</c>).</summary>
+    /// <param name="to">The new state.</param>
+    /// <exception cref="InvalidOperationException">The edge does not exist.</exception>
+    private void TransitionLocked(UpgradeState to)
+    {
+        UpgradeState from = _upgrade;
+        bool exists = (from, to) switch
+        {
+            (UpgradeState.None, UpgradeState.Probing) => true,
+            (UpgradeState.Probing, UpgradeState.Switching or UpgradeState.Failed) => true,
+            (UpgradeState.Switching, UpgradeState.Upgraded) => true,
+            _ => false,
+        };
+        if (!exists)
+        {
+            throw new InvalidOperationException($"The upgrade cannot go from {from} to {to}.");
+        }
+
+        _upgrade = to;
+    }
+
+    /// <summary>Whether the session delivers what it reads and answers pings: open, or closing on purpose (as the official engine in <c>closing</c>).</summary>
+    private bool IsRunningLocked => _state is SessionState.Open or SessionState.Closing;
 
     /// <summary>The session id, once the handshake is done.</summary>
     public string? Sid => _handshake?.Sid;
@@ -121,7 +211,7 @@ internal sealed partial class EngineIOClientSession : IAsyncDisposable
         {
             lock (_gate)
             {
-                return _state == SessionState.Open && !_closing && !_writing;
+                return _state == SessionState.Open && !_writing;
             }
         }
     }
@@ -158,7 +248,7 @@ internal sealed partial class EngineIOClientSession : IAsyncDisposable
                 throw new InvalidOperationException("OpenAsync can be called once, on a new session.");
             }
 
-            _state = SessionState.Opening;
+            TransitionLocked(SessionState.Opening);
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
@@ -210,11 +300,15 @@ internal sealed partial class EngineIOClientSession : IAsyncDisposable
                 throw new OperationCanceledException("The session was closed while it opened.");
             }
 
-            _state = SessionState.Open;
+            TransitionLocked(SessionState.Open);
             _pingTimer = new Timer(static s => ((EngineIOClientSession)s!).OnPingTimeout(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             ResetPingTimeout();
             upgrade = _transport == EngineIOProtocol.PollingTransport && _options.Upgrade && _options.AllowWebSocket
                 && handshake.Upgrades.Contains(EngineIOProtocol.WebSocketTransport);
+            if (upgrade)
+            {
+                TransitionLocked(UpgradeState.Probing);
+            }
         }
 
         EngineIOClientLog.Opened(_logger, handshake.Sid, _transport, (long)handshake.PingInterval.TotalMilliseconds, (long)handshake.PingTimeout.TotalMilliseconds, handshake.MaxPayload);
@@ -248,7 +342,7 @@ internal sealed partial class EngineIOClientSession : IAsyncDisposable
         bool overflow = false;
         lock (_gate)
         {
-            if (_state == SessionState.Closed || _closing)
+            if (_state is SessionState.Closing or SessionState.Closed)
             {
                 return false;
             }
@@ -304,10 +398,10 @@ internal sealed partial class EngineIOClientSession : IAsyncDisposable
                 case SessionState.Opening:
                     // Never opened: no OnClose; an OpenAsync in progress fails.
                     neverOpened = true;
-                    _state = SessionState.Closed;
+                    TransitionLocked(SessionState.Closed);
                     break;
-                case SessionState.Open when !_closing:
-                    _closing = true;
+                case SessionState.Open:
+                    TransitionLocked(SessionState.Closing);
                     closeSent = true;
                     _queue.Enqueue(new OutgoingPacket(EngineIOPacketType.Close, ReadOnlyMemory<byte>.Empty, false));
                     break;
@@ -404,7 +498,7 @@ internal sealed partial class EngineIOClientSession : IAsyncDisposable
         {
             lock (_gate)
             {
-                return _state == SessionState.Open;
+                return IsRunningLocked;
             }
         }
     }
@@ -504,7 +598,7 @@ internal sealed partial class EngineIOClientSession : IAsyncDisposable
     {
         lock (_gate)
         {
-            if (_state != SessionState.Open)
+            if (!IsRunningLocked)
             {
                 return;
             }
@@ -540,20 +634,21 @@ internal sealed partial class EngineIOClientSession : IAsyncDisposable
     {
         lock (_gate)
         {
-            if (_state != SessionState.Open)
+            SessionState from = _state;
+            if (from is not (SessionState.Open or SessionState.Closing))
             {
-                if (_state is SessionState.Created or SessionState.Opening)
+                if (from is SessionState.Created or SessionState.Opening)
                 {
-                    _state = SessionState.Closed;
+                    TransitionLocked(SessionState.Closed);
                 }
 
                 return;
             }
 
-            _state = SessionState.Closed;
+            TransitionLocked(SessionState.Closed);
             _queue.Clear();
             _queuedBytes = 0;
-            if (_closing)
+            if (from == SessionState.Closing)
             {
                 // A failure while closing on purpose is still the close the user asked for.
                 reason = EngineIOCloseReason.ForcedClose.Reason;
@@ -604,7 +699,10 @@ internal sealed partial class EngineIOClientSession : IAsyncDisposable
     {
         lock (_gate)
         {
-            _state = SessionState.Closed;
+            if (_state != SessionState.Closed)
+            {
+                TransitionLocked(SessionState.Closed);
+            }
         }
 
         ReleaseResources();
