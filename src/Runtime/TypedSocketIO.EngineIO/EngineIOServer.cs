@@ -29,6 +29,7 @@ public sealed class EngineIOServer : IAsyncDisposable
     private readonly byte[] _upgradesPolling;
     private int _pollingCount;
     private int _webSocketCount;
+    private long _upgrades;
     private bool _stopping;
 
     /// <summary>Creates an Engine.IO server.</summary>
@@ -56,6 +57,8 @@ public sealed class EngineIOServer : IAsyncDisposable
             },
             unit: "{session}",
             description: "Open Engine.IO sessions, by transport.");
+        _meter.CreateObservableCounter(
+            "engineio.upgrades", () => Interlocked.Read(ref _upgrades), "{upgrade}", "Sessions upgraded from HTTP long-polling to WebSocket.");
 
         // One timer for every session's heartbeat, upgrade and closing deadlines (no timer per session).
         // Its period is a fiftieth of the shortest heartbeat delay (2 ms to 250 ms), and requests check their session's deadlines on
@@ -66,6 +69,9 @@ public sealed class EngineIOServer : IAsyncDisposable
 
     /// <summary>The settings.</summary>
     public EngineIOOptions Options { get; }
+
+    /// <summary>The number of sessions upgraded from polling to WebSocket since the server started.</summary>
+    public long UpgradeCount => Interlocked.Read(ref _upgrades);
 
     /// <summary>The number of open sessions.</summary>
     public int SessionCount => _sessions.Count;
@@ -398,6 +404,7 @@ public sealed class EngineIOServer : IAsyncDisposable
         _ = connection;
         Interlocked.Decrement(ref _pollingCount);
         Interlocked.Increment(ref _webSocketCount);
+        Interlocked.Increment(ref _upgrades);
     }
 
     internal void Remove(EngineIOConnection connection)

@@ -359,12 +359,58 @@ public sealed class SocketIOServer : ISocketIOEmitter, IDisposable
     /// <summary>The counter of errors, tagged with the namespace and the reason (<see cref="SocketIOErrorReasons"/>).</summary>
     internal System.Diagnostics.Metrics.Counter<long> Errors { get; private set; } = null!;
 
-    /// <summary>Counts an error; nothing is done when no listener collects the counter.</summary>
-    internal void CountError(string reason, string ns)
+    /// <summary>The counters of Socket.IO packets and of their bytes, received and sent.</summary>
+    internal System.Diagnostics.Metrics.Counter<long> PacketsReceived { get; private set; } = null!;
+
+    /// <inheritdoc cref="PacketsReceived"/>
+    internal System.Diagnostics.Metrics.Counter<long> BytesReceived { get; private set; } = null!;
+
+    /// <inheritdoc cref="PacketsReceived"/>
+    internal System.Diagnostics.Metrics.Counter<long> PacketsSent { get; private set; } = null!;
+
+    /// <inheritdoc cref="PacketsReceived"/>
+    internal System.Diagnostics.Metrics.Counter<long> BytesSent { get; private set; } = null!;
+
+    /// <summary>Counts an error (a tag array only when a listener collects the counter).</summary>
+    /// <param name="reason">One of <see cref="SocketIOErrorReasons"/>.</param>
+    /// <param name="ns">The namespace, or <see langword="null"/> for an error of the whole connection.</param>
+    internal void CountError(string reason, string? ns)
     {
-        if (Errors.Enabled)
+        if (!Errors.Enabled)
+        {
+            return;
+        }
+
+        if (ns is null)
+        {
+            Errors.Add(1, new KeyValuePair<string, object?>("error.type", reason));
+        }
+        else
         {
             Errors.Add(1, new KeyValuePair<string, object?>("error.type", reason), new KeyValuePair<string, object?>("socketio.namespace", ns));
+        }
+    }
+
+    /// <summary>Counts one packet sent (queued to the transport) of <paramref name="bytes"/> bytes; a flag read when nobody listens.</summary>
+    internal void CountSent(long bytes)
+    {
+        if (PacketsSent.Enabled)
+        {
+            PacketsSent.Add(1);
+            BytesSent.Add(bytes);
+        }
+    }
+
+    /// <summary>Counts bytes received, and a packet when <paramref name="isPacket"/> (an attachment is bytes of the packet before it).</summary>
+    internal void CountReceived(long bytes, bool isPacket)
+    {
+        if (PacketsReceived.Enabled)
+        {
+            BytesReceived.Add(bytes);
+            if (isPacket)
+            {
+                PacketsReceived.Add(1);
+            }
         }
     }
 
@@ -563,7 +609,17 @@ public sealed class SocketIOServer : ISocketIOEmitter, IDisposable
         Disconnects = _meter.CreateCounter<long>(
             "socketio.server.disconnects", "{socket}", "Sockets disconnected, per namespace and reason (transport close, ping timeout, parse error, …).");
         Errors = _meter.CreateCounter<long>(
-            "socketio.server.errors", "{error}", "Errors, per namespace and reason (error.type: unauthorized, forbidden, …).");
+            "socketio.server.errors", "{error}",
+            "Errors, per reason (error.type: protocol_error, invalid_arguments, handler_failed, connect_rejected, middleware_failed, ack_timeout, " +
+            "too_many_pending_acks, unauthorized, forbidden) and namespace (none for protocol_error).");
+        PacketsReceived = _meter.CreateCounter<long>(
+            "socketio.server.packets_received", "{packet}", "Socket.IO packets received (a binary packet and its attachments count once).");
+        BytesReceived = _meter.CreateCounter<long>(
+            "socketio.server.bytes_received", "By", "Bytes of the Socket.IO packets received (text and attachments, in the JSON text form: a msgpack packet counts as decoded).");
+        PacketsSent = _meter.CreateCounter<long>(
+            "socketio.server.packets_sent", "{packet}", "Socket.IO packets queued to the transports (a broadcast counts once per recipient).");
+        BytesSent = _meter.CreateCounter<long>(
+            "socketio.server.bytes_sent", "By", "Bytes of the Socket.IO packets queued to the transports (text and attachments in the JSON text form, before Engine.IO framing).");
         _meter.CreateObservableCounter(
             "socketio.server.invalid_arguments", () => Counters.InvalidArguments, "{event}", "Events dropped because an argument did not fit its typed parameter.");
     }

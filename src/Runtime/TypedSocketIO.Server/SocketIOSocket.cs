@@ -364,10 +364,12 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
         if (exception is not SocketIOArgumentException invalid)
         {
             SocketIOServerLog.HandlerFailed(Server.Logger, Namespace.Name, eventName, exception);
+            Server.CountError(SocketIOErrorReasons.HandlerFailed, Namespace.Name);
             return;
         }
 
         Server.Counters.InvalidArgument();
+        Server.CountError(SocketIOErrorReasons.InvalidArguments, Namespace.Name);
         if (Interlocked.Exchange(ref _invalidArgumentsLogged, 1) == 0)
         {
             SocketIOServerLog.InvalidArguments(Server.Logger, Namespace.Name, invalid.Message);
@@ -443,6 +445,7 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
 
         // Over the limit: the client leaves acknowledgements unanswered. Close this one connection (principle 5).
         SocketIOServerLog.TooManyPendingAcks(Server.Logger, Namespace.Name, Server.Options.MaxPendingAcksPerSocket);
+        Server.CountError(SocketIOErrorReasons.TooManyPendingAcks, Namespace.Name);
         error = new InvalidOperationException(
             $"The socket has {Server.Options.MaxPendingAcksPerSocket} acknowledgements waiting (SocketIOServerOptions.MaxPendingAcksPerSocket); its connection was closed.");
         Client.Abort(SocketIODisconnectReason.ForcedServerClose, "too many pending acknowledgements");

@@ -10,6 +10,7 @@ internal sealed class SingleAck : TaskCompletionSource<SocketIOArguments>, IPend
     private readonly long _id;
     private readonly string _eventName;
     private readonly TimeSpan _timeout;
+    private readonly System.Diagnostics.Activity? _activity;
     private ITimer? _timer;
     private CancellationTokenRegistration _cancellation;
 
@@ -20,6 +21,7 @@ internal sealed class SingleAck : TaskCompletionSource<SocketIOArguments>, IPend
         _id = id;
         _eventName = eventName;
         _timeout = timeout ?? Timeout.InfiniteTimeSpan;
+        _activity = SocketIOTelemetry.StartAck(socket.Namespace.Name, eventName, socket.Id);
     }
 
     /// <summary>Starts the timer and the cancellation; called once the entry is in the table.</summary>
@@ -44,6 +46,7 @@ internal sealed class SingleAck : TaskCompletionSource<SocketIOArguments>, IPend
 
     public void OnSocketClosed(SocketIOSocket socket, string reason)
     {
+        SocketIOTelemetry.Fail(_activity, "disconnected: " + reason);
         Cleanup();
         TrySetException(SocketIODisconnectedException.ForReason(reason));
     }
@@ -51,6 +54,7 @@ internal sealed class SingleAck : TaskCompletionSource<SocketIOArguments>, IPend
     /// <summary>Fails the waiter without touching the table (the entry never made it in, or was removed by the caller).</summary>
     public void Fail(Exception exception)
     {
+        SocketIOTelemetry.Fail(_activity, exception.Message);
         Cleanup();
         TrySetException(exception);
     }
@@ -60,6 +64,8 @@ internal sealed class SingleAck : TaskCompletionSource<SocketIOArguments>, IPend
         // Remove first: a late answer must not find the entry, and the table must not keep it (socket.io #4984).
         if (_socket.TryRemoveAck(_id, out _))
         {
+            _socket.Server.CountError(SocketIOErrorReasons.AckTimeout, _socket.Namespace.Name);
+            SocketIOTelemetry.Fail(_activity, "timed out");
             Cleanup();
             TrySetException(new SocketIOAckTimeoutException(_eventName, _timeout, [], -1));
         }
@@ -69,6 +75,7 @@ internal sealed class SingleAck : TaskCompletionSource<SocketIOArguments>, IPend
     {
         if (_socket.TryRemoveAck(_id, out _))
         {
+            SocketIOTelemetry.Fail(_activity, "cancelled");
             Cleanup();
             TrySetCanceled(token);
         }
@@ -78,5 +85,6 @@ internal sealed class SingleAck : TaskCompletionSource<SocketIOArguments>, IPend
     {
         _timer?.Dispose();
         _cancellation.Dispose();
+        SocketIOTelemetry.Stop(_activity);
     }
 }

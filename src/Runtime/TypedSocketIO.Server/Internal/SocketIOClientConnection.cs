@@ -91,6 +91,7 @@ internal sealed class SocketIOClientConnection
             return ValueTask.CompletedTask;
         }
 
+        Server.CountReceived(utf8.Length, isPacket: true);
         DecodedPacket packet;
         bool complete;
         try
@@ -116,6 +117,7 @@ internal sealed class SocketIOClientConnection
             return ValueTask.CompletedTask;
         }
 
+        Server.CountReceived(data.Length, isPacket: false); // an attachment of the packet before it
         DecodedPacket packet;
         bool complete;
         try
@@ -180,21 +182,46 @@ internal sealed class SocketIOClientConnection
             ReportSent(observer, packet);
         }
 
-        return _transport.TrySend(packet, isVolatile);
+        bool sent = _transport.TrySend(packet, isVolatile);
+        if (sent && Server.PacketsSent.Enabled)
+        {
+            long bytes = packet.Text.Length;
+            foreach (ReadOnlyMemory<byte> attachment in packet.Attachments)
+            {
+                bytes += attachment.Length;
+            }
+
+            Server.CountSent(bytes);
+        }
+
+        return sent;
     }
 
     /// <summary>Sends a packet without attachments as its text alone .</summary>
     public bool TrySendText(byte[] text, bool isVolatile)
     {
         Server.Observer?.OnPacketSent(1, text.Length);
-        return _transport.TrySendText(text, isVolatile);
+        bool sent = _transport.TrySendText(text, isVolatile);
+        if (sent)
+        {
+            Server.CountSent(text.Length);
+        }
+
+        return sent;
     }
 
     /// <summary>Sends a packet without attachments whose text is pooled: ownership passes to the transport (released exactly once, even when refused).</summary>
     public bool TrySendPooled(PooledPacketText text, bool isVolatile)
     {
-        Server.Observer?.OnPacketSent(1, text.Text.Length);
-        return _transport.TrySendPooled(text, isVolatile);
+        int length = text.Text.Length; // read before the transport owns (and may release) the text
+        Server.Observer?.OnPacketSent(1, length);
+        bool sent = _transport.TrySendPooled(text, isVolatile);
+        if (sent)
+        {
+            Server.CountSent(length);
+        }
+
+        return sent;
     }
 
     private static void ReportSent(ISocketIOServerObserver observer, SocketIOEncodedPacket packet)
@@ -362,7 +389,7 @@ internal sealed class SocketIOClientConnection
         if (ns is null)
         {
             SocketIOTelemetry.Fail(activity, "Invalid namespace");
-            _transport.TrySend(SocketIOEncodedPacket.ConnectError(name, "Invalid namespace"), isVolatile: false);
+            TrySend(SocketIOEncodedPacket.ConnectError(name, "Invalid namespace"), isVolatile: false);
             return;
         }
 
@@ -400,7 +427,8 @@ internal sealed class SocketIOClientConnection
             socket.Close(SocketIODisconnectReason.ServerNamespaceDisconnect);
             SocketIOTelemetry.Fail(System.Diagnostics.Activity.Current, ex.Message);
             SocketIOServerLog.ConnectionRejected(Server.Logger, name, ex.Message);
-            _transport.TrySend(SocketIOEncodedPacket.ConnectError(name, ex.Message, ex.DataJson.Span), isVolatile: false);
+            Server.CountError(SocketIOErrorReasons.ConnectRejected, name);
+            TrySend(SocketIOEncodedPacket.ConnectError(name, ex.Message, ex.DataJson.Span), isVolatile: false);
             return;
         }
         catch (OperationCanceledException) when (!_transport.IsOpen)
@@ -414,7 +442,8 @@ internal sealed class SocketIOClientConnection
             socket.Close(SocketIODisconnectReason.ServerNamespaceDisconnect);
             SocketIOTelemetry.Fail(System.Diagnostics.Activity.Current, "Internal server error");
             SocketIOServerLog.MiddlewareFailed(Server.Logger, name, ex);
-            _transport.TrySend(SocketIOEncodedPacket.ConnectError(name, "Internal server error"), isVolatile: false);
+            Server.CountError(SocketIOErrorReasons.MiddlewareFailed, name);
+            TrySend(SocketIOEncodedPacket.ConnectError(name, "Internal server error"), isVolatile: false);
             return;
         }
 
@@ -444,13 +473,13 @@ internal sealed class SocketIOClientConnection
             socket.Join(restored.Session.Rooms);
         }
 
-        _transport.TrySend(SocketIOEncodedPacket.Connect(name, BuildSidPayload(socket.Id, socket.Pid)), isVolatile: false);
+        TrySend(SocketIOEncodedPacket.Connect(name, BuildSidPayload(socket.Id, socket.Pid)), isVolatile: false);
         if (restored is not null)
         {
             // After the CONNECT answer, in order, each with its offset (the official server sends them as it rebuilds the socket).
             foreach (SocketIOEncodedPacket missed in restored.MissedPackets)
             {
-                _transport.TrySend(missed, isVolatile: false);
+                TrySend(missed, isVolatile: false);
             }
 
             SocketIOServerLog.SocketRecovered(Server.Logger, name, restored.MissedPackets.Count);
@@ -552,6 +581,7 @@ internal sealed class SocketIOClientConnection
         // One line per connection; the Engine.IO sid is a bearer token and stays out of the log (socket.io #3416).
         SocketIOServerLog.ProtocolError(Server.Logger, Info.RemoteAddress?.ToString() ?? "unknown", detail);
         Server.Counters.ProtocolError();
+        Server.CountError(SocketIOErrorReasons.ProtocolError, null);
         _connectTimer?.Dispose();
         CloseSockets(SocketIODisconnectReason.ParseError);
         ResetDecoder();
