@@ -8,7 +8,8 @@ namespace TypedSocketIO.AdminUI.Tests;
 
 /// <summary>
 /// A server on a loopback port with the admin UI (basic authentication admin / changeit unless configured otherwise) and a main
-/// namespace whose sockets join <c>lobby</c> and answer <c>hello</c> by emitting <c>world</c> with the same arguments.
+/// namespace whose sockets join <c>lobby</c>, answer <c>hello</c> by emitting <c>world</c> with the same arguments, and take the
+/// object of <c>setData</c> as their data; or the same application on Node with the official packages.
 /// </summary>
 public sealed class AdminUIServer : IAsyncDisposable
 {
@@ -21,11 +22,51 @@ public sealed class AdminUIServer : IAsyncDisposable
 
     private readonly List<NodeScript> _scripts = [];
 
-    private AdminUIServer(LoopbackServer server) => Loopback = server;
+    private readonly NodeScript? _reference;
 
-    public LoopbackServer Loopback { get; }
+    private AdminUIServer(LoopbackServer server)
+    {
+        Loopback = server;
+        BaseAddress = server.BaseAddress;
+    }
 
-    public SocketIOServer Io => Loopback.Services.GetRequiredService<SocketIOServer>();
+    private AdminUIServer(NodeScript reference, int port)
+    {
+        _reference = reference;
+        BaseAddress = $"http://127.0.0.1:{port}";
+    }
+
+    /// <summary>Our server; <see langword="null"/> for the Node reference.</summary>
+    public LoopbackServer? Loopback { get; }
+
+    public string BaseAddress { get; }
+
+    public SocketIOServer Io => (Loopback ?? throw new InvalidOperationException("the Node reference has no SocketIOServer")).Services.GetRequiredService<SocketIOServer>();
+
+    /// <summary>Our server ("dotnet") or the official one instrumented by the official package ("node"), with the same application.</summary>
+    public static Task<AdminUIServer> StartAsync(string kind, SocketIOAdminUIMode mode = SocketIOAdminUIMode.Development, bool readOnly = false) =>
+        kind == "node" ? StartNodeAsync(mode, readOnly) : StartAsync(o =>
+        {
+            o.Mode = mode;
+            o.ReadOnly = readOnly;
+        });
+
+    /// <summary>The reference: socket.io 4.8.4 with @socket.io/admin-ui 0.5.1's instrument() (tests/interop-node/admin-reference-server.mjs).</summary>
+    public static async Task<AdminUIServer> StartNodeAsync(SocketIOAdminUIMode mode = SocketIOAdminUIMode.Development, bool readOnly = false)
+    {
+        NodeScript node = NodeScript.Start(
+            "admin-reference-server.mjs", mode == SocketIOAdminUIMode.Development ? "development" : "production", readOnly ? "true" : "false");
+        try
+        {
+            JsonElement listening = await node.WaitForLineAsync(l => l.GetProperty("event").GetString() == "listening", Timeout);
+            return new AdminUIServer(node, listening.GetProperty("port").GetInt32());
+        }
+        catch
+        {
+            await node.DisposeAsync();
+            throw;
+        }
+    }
 
     public static async Task<AdminUIServer> StartAsync(Action<SocketIOAdminUIOptions>? configure = null)
     {
@@ -50,6 +91,7 @@ public sealed class AdminUIServer : IAsyncDisposable
                     socket.Emit("world", values);
                     return ValueTask.CompletedTask;
                 });
+                socket.On("setData", args => socket.Data = args.GetElement(0));
             })));
         return new AdminUIServer(server);
     }
@@ -57,7 +99,7 @@ public sealed class AdminUIServer : IAsyncDisposable
     /// <summary>Starts the official client as the dashboard does, on <paramref name="ns"/> with <paramref name="authJson"/>.</summary>
     public NodeScript StartClient(string ns = "/admin", string? authJson = null, string transport = "websocket")
     {
-        NodeScript script = NodeScript.Start("admin-client.mjs", Loopback.BaseAddress, ns, authJson ?? GoodAuth, transport);
+        NodeScript script = NodeScript.Start("admin-client.mjs", BaseAddress, ns, authJson ?? GoodAuth, transport);
         _scripts.Add(script);
         return script;
     }
@@ -101,6 +143,14 @@ public sealed class AdminUIServer : IAsyncDisposable
             await script.DisposeAsync();
         }
 
-        await Loopback.DisposeAsync();
+        if (Loopback is not null)
+        {
+            await Loopback.DisposeAsync();
+        }
+
+        if (_reference is not null)
+        {
+            await _reference.DisposeAsync();
+        }
     }
 }

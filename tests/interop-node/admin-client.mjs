@@ -1,12 +1,12 @@
 // What the admin UI dashboard does, with the official socket.io-client 4.8.4 in Node, for tests/TypedSocketIO.AdminUI.Tests.
 //
-//   node admin-client.mjs <url> <namespace> <auth JSON> [websocket|polling]
+//   node admin-client.mjs <url> <namespace> <auth JSON> [websocket|polling|upgrade]
 //
 // Connects to <namespace> (e.g. /admin) with <auth> (e.g. {"username":"admin","password":"changeit"}) as the dashboard does
 // (forceNew, no reconnection), and prints one JSON line per thing it receives: {"event":"connect","id":…},
 // {"event":"connect_error","message":…,"data":…}, {"event":"disconnect","reason":…}, and {"event":"received","name":…,"args":[…]}
 // for every event (binary values as {"binary":[bytes]}). Each line of stdin is a command {"emit":"name","args":[…]} sent to the
-// server as is (a value {"binary":[bytes]} is sent as a Buffer). Exits when stdin closes, or after 60 seconds (exit code 2).
+// server as is (a value {"binary":[bytes]} is sent as a Buffer); {"disconnect":true} disconnects the socket. Exits when stdin closes, or after 60 seconds (exit code 2).
 // Loopback only.
 import { io } from "socket.io-client";
 import { createInterface } from "node:readline";
@@ -36,10 +36,11 @@ const fromJson = (value) => {
 const socket = io(url + ns, {
   forceNew: true,
   reconnection: false,
-  transports: mode === "polling" ? ["polling"] : ["websocket"],
+  transports: mode === "polling" ? ["polling"] : mode === "upgrade" ? ["polling", "websocket"] : ["websocket"],
   auth: JSON.parse(authJson),
 });
-socket.on("connect", () => print("connect", { id: socket.id }));
+socket.on("connect", () => print("connect", { id: socket.id, transport: socket.io.engine.transport.name }));
+socket.io.on("open", () => socket.io.engine.on("upgrade", (transport) => print("upgrade", { transport: transport.name })));
 socket.on("connect_error", (error) => print("connect_error", { message: error.message, data: error.data ?? null }));
 socket.on("disconnect", (reason) => print("disconnect", { reason }));
 socket.onAny((name, ...args) => print("received", { name, args: toJson(args) }));
@@ -48,7 +49,8 @@ const lines = createInterface({ input: process.stdin });
 lines.on("line", (line) => {
   if (!line.trim()) return;
   const command = JSON.parse(line);
-  socket.emit(command.emit, ...fromJson(command.args ?? []));
+  if (command.disconnect) socket.disconnect();
+  else socket.emit(command.emit, ...fromJson(command.args ?? []));
 });
 lines.on("close", () => {
   socket.disconnect();

@@ -416,7 +416,7 @@ internal sealed class AdminUIInstrumentation : ISocketIOServerObserver, IDisposa
 
     private void Track(SocketIOSocket socket, bool announce)
     {
-        var tracked = new TrackedSocket(socket.Client.TransportName);
+        var tracked = new TrackedSocket(socket.Client.TransportName) { DataJson = SerializeData(socket.Data) };
         if (!_tracked.TryAdd(socket, tracked))
         {
             return;
@@ -530,7 +530,7 @@ internal sealed class AdminUIInstrumentation : ISocketIOServerObserver, IDisposa
         {
             if (_development)
             {
-                ReportUpgrades();
+                ReportChanges();
             }
 
             SendStats();
@@ -546,31 +546,81 @@ internal sealed class AdminUIInstrumentation : ISocketIOServerObserver, IDisposa
     }
 
     /// <summary>
-    /// A socket whose connection upgraded from polling to WebSocket since the last tick: the official package is told by the
-    /// engine's <c>upgrade</c> event; here the tick looks (so the dashboard learns it within <see cref="SocketIOAdminUIOptions.StatsInterval"/>).
+    /// What changed on the followed sockets since the last tick: a connection upgraded from polling to WebSocket (the official
+    /// package is told by the engine's <c>upgrade</c> event) or <see cref="SocketIOSocket.Data"/> set to something else (it proxies
+    /// <c>socket.data</c>). Both reach the dashboard as <c>socket_updated</c> within <see cref="SocketIOAdminUIOptions.StatsInterval"/>.
     /// </summary>
-    private void ReportUpgrades()
+    private void ReportChanges()
     {
         foreach (KeyValuePair<SocketIOSocket, TrackedSocket> entry in _tracked)
         {
-            string? transport = entry.Key.Client.TransportName;
-            if (transport is null || transport == entry.Value.Transport)
+            SocketIOSocket socket = entry.Key;
+            TrackedSocket tracked = entry.Value;
+            string? transport = socket.Client.TransportName;
+            if (transport is not null && transport != tracked.Transport)
+            {
+                tracked.Transport = transport;
+                Broadcast(json =>
+                {
+                    json.WriteStringValue("socket_updated");
+                    json.WriteStartObject();
+                    json.WriteString("id"u8, socket.Id);
+                    json.WriteString("nsp"u8, socket.Namespace.Name);
+                    json.WriteString("transport"u8, transport);
+                    json.WriteEndObject();
+                });
+            }
+
+            object? data = socket.Data;
+            if (data is null && tracked.DataJson is null)
             {
                 continue;
             }
 
-            entry.Value.Transport = transport;
-            SocketIOSocket socket = entry.Key;
+            byte[]? dataJson = SerializeData(data);
+            if (dataJson is not null && tracked.DataJson is not null && dataJson.AsSpan().SequenceEqual(tracked.DataJson))
+            {
+                continue;
+            }
+
+            tracked.DataJson = dataJson;
             Broadcast(json =>
             {
                 json.WriteStringValue("socket_updated");
                 json.WriteStartObject();
                 json.WriteString("id"u8, socket.Id);
                 json.WriteString("nsp"u8, socket.Namespace.Name);
-                json.WriteString("transport"u8, transport);
+                json.WritePropertyName("data"u8);
+                if (dataJson is null)
+                {
+                    json.WriteStartObject();
+                    json.WriteEndObject();
+                }
+                else
+                {
+                    json.WriteRawValue(dataJson, skipInputValidation: true);
+                }
+
                 json.WriteEndObject();
             });
         }
+    }
+
+    /// <summary>The data as the dashboard is shown it; <see langword="null"/> when there is none.</summary>
+    private byte[]? SerializeData(object? data)
+    {
+        if (data is null)
+        {
+            return null;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(64);
+        using (Utf8JsonWriter json = AdminUIJson.CreateWriter(buffer))
+        {
+            AdminUIJson.WriteData(json, data, _server.Options.JsonSerializerOptions);
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     private void SendStats()
@@ -673,6 +723,9 @@ internal sealed class AdminUIInstrumentation : ISocketIOServerObserver, IDisposa
         private bool _flushed;
 
         public string? Transport { get; set; } = transport;
+
+        /// <summary>The data last shown (read and written by the tick only, one at a time).</summary>
+        public byte[]? DataJson { get; set; }
 
         public SocketIOAnyListener? Received { get; set; }
 
