@@ -30,6 +30,7 @@ public sealed class EngineIOServer : IAsyncDisposable
     private int _pollingCount;
     private int _webSocketCount;
     private long _upgrades;
+    private int _heartbeatStopped;
     private bool _stopping;
 
     /// <summary>Creates an Engine.IO server.</summary>
@@ -72,6 +73,9 @@ public sealed class EngineIOServer : IAsyncDisposable
 
     /// <summary>The number of sessions upgraded from polling to WebSocket since the server started.</summary>
     public long UpgradeCount => Interlocked.Read(ref _upgrades);
+
+    /// <summary>Whether the heartbeat timer runs (from creation until the server is disposed).</summary>
+    public bool IsHeartbeatRunning => Volatile.Read(ref _heartbeatStopped) == 0;
 
     /// <summary>The number of open sessions.</summary>
     public int SessionCount => _sessions.Count;
@@ -515,7 +519,22 @@ public sealed class EngineIOServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await ShutdownAsync(TimeSpan.Zero).ConfigureAwait(false);
+        Volatile.Write(ref _heartbeatStopped, 1);
         await _ticker.DisposeAsync().ConfigureAwait(false);
+        _meter.Dispose();
+    }
+
+    /// <summary>Drops every session and stops the heartbeat timer without waiting (a container disposed synchronously).</summary>
+    internal void Close()
+    {
+        _stopping = true;
+        foreach (KeyValuePair<string, EngineIOConnection> entry in _sessions)
+        {
+            entry.Value.Abandon();
+        }
+
+        Volatile.Write(ref _heartbeatStopped, 1);
+        _ticker.Dispose();
         _meter.Dispose();
     }
 }

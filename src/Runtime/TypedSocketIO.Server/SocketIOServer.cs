@@ -26,6 +26,7 @@ public sealed class SocketIOServer : ISocketIOEmitter, IDisposable
     private readonly Meter _meter;
     private readonly Lock _dynamicGate = new();
     private ParentEntry[] _parents = [];
+    private TypedSocketIO.EngineIO.EngineIOServer[] _engines = [];
     private int _shuttingDown;
     private ISocketIOServerObserver? _observer;
 
@@ -569,6 +570,17 @@ public sealed class SocketIOServer : ISocketIOEmitter, IDisposable
     }
 
     internal SocketIONamespace[] NamespaceSnapshot() => [.. _namespaces.Values];
+
+    /// <summary>The Engine.IO servers of the endpoints mapped for this server (their owner is the container's <c>EngineIOServerLifetime</c>).</summary>
+    internal TypedSocketIO.EngineIO.EngineIOServer[] Engines => System.Threading.Volatile.Read(ref _engines);
+
+    internal void AddEngine(TypedSocketIO.EngineIO.EngineIOServer engine)
+    {
+        lock (_dynamicGate)
+        {
+            System.Threading.Volatile.Write(ref _engines, [.. _engines, engine]);
+        }
+    }
 
     internal void AddClient(SocketIOClientConnection client) => _clients.TryAdd(client, 0);
 

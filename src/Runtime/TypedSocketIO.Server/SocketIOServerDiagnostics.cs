@@ -16,6 +16,15 @@ public sealed class SocketIOServerDiagnostics
     /// <summary>Whether <see cref="SocketIOServer.ShutdownAsync"/> has started (the host is stopping).</summary>
     public bool IsShuttingDown => _server.IsShuttingDown;
 
+    /// <summary>The open Engine.IO sessions of the endpoints mapped with <c>MapSocketIO</c> (polling and WebSocket).</summary>
+    public int EngineIOSessionCount => _server.Engines.Sum(engine => engine.SessionCount);
+
+    /// <summary>
+    /// The heartbeat timers running for the endpoints mapped with <c>MapSocketIO</c>: one per endpoint from mapping until the
+    /// application's container is disposed, 0 after.
+    /// </summary>
+    public int HeartbeatTimerCount => _server.Engines.Count(engine => engine.IsHeartbeatRunning);
+
     /// <summary>The sockets connected, across namespaces.</summary>
     public int SocketCount => _server.NamespaceSnapshot().Sum(ns => ns.Sockets.Count);
 

@@ -32,7 +32,15 @@ public static class EngineIOEndpointRouteBuilderExtensions
     }
 
     /// <summary>Maps an Engine.IO endpoint and returns its server (for the Socket.IO server and for diagnostics).</summary>
-    internal static IEndpointConventionBuilder MapEngineIO(IEndpointRouteBuilder endpoints, string path, IEngineIOHandler handler, EngineIOOptions options, out EngineIOServer server)
+    /// <param name="endpoints">The route builder.</param>
+    /// <param name="path">The path.</param>
+    /// <param name="handler">The protocol on top.</param>
+    /// <param name="options">The settings.</param>
+    /// <param name="server">The server created.</param>
+    /// <param name="beforeShutdown">Runs when the host stops, before the sessions close (the Socket.IO server tells its sockets).</param>
+    internal static IEndpointConventionBuilder MapEngineIO(
+        IEndpointRouteBuilder endpoints, string path, IEngineIOHandler handler, EngineIOOptions options, out EngineIOServer server,
+        Func<CancellationToken, Task>? beforeShutdown = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         IServiceProvider services = endpoints.ServiceProvider;
@@ -43,10 +51,21 @@ public static class EngineIOEndpointRouteBuilderExtensions
             services.GetService<System.Diagnostics.Metrics.IMeterFactory>());
         server = engine;
 
-        if (services.GetService<IHostApplicationLifetime>() is { } lifetime)
+        if (services.GetService<EngineIOServerLifetime>() is { } owner)
         {
-            // Sessions are told before the server stops waiting for requests, so that pending polls complete.
-            lifetime.ApplicationStopping.Register(static s => ((EngineIOServer)s!).ShutdownAsync(TimeSpan.FromSeconds(1)).GetAwaiter().GetResult(), engine);
+            // AddEngineIO (or AddSocketIO): the host stops it gracefully, awaited, and its container disposes it.
+            owner.Add(engine, beforeShutdown);
+        }
+        else if (services.GetService<IHostApplicationLifetime>() is { } lifetime)
+        {
+            // Without AddEngineIO nothing can await the shutdown: it is started when the host stops (pending polls are answered
+            // while the web server still runs) and the server is disposed once the host has stopped; no thread waits on either.
+            lifetime.ApplicationStopping.Register(static s =>
+            {
+                var (engine, before) = ((EngineIOServer, Func<CancellationToken, Task>?))s!;
+                _ = ShutdownDetachedAsync(engine, before);
+            }, (engine, beforeShutdown));
+            lifetime.ApplicationStopped.Register(static s => _ = ((EngineIOServer)s!).DisposeAsync().AsTask(), engine);
         }
 
         // A sub-pipeline with the WebSocket middleware, as SignalR does, so that the application need not add it.
@@ -68,6 +87,24 @@ public static class EngineIOEndpointRouteBuilderExtensions
 
         builder.Finally(AllowEngineIOMethodsInCorsPolicy);
         return builder;
+    }
+
+    private static async Task ShutdownDetachedAsync(EngineIOServer engine, Func<CancellationToken, Task>? beforeShutdown)
+    {
+        try
+        {
+            if (beforeShutdown is not null)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await beforeShutdown(timeout.Token).ConfigureAwait(false);
+            }
+
+            await engine.ShutdownAsync(EngineIOServerLifetime.DrainTimeout).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+        {
+            // The host went on without us: disposal drops what is left.
+        }
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using TypedSocketIO.EngineIO;
 using TypedSocketIO.EngineIO.Internal.WebSockets;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -12,7 +13,9 @@ public static class EngineIOServiceCollectionExtensions
     /// Installs the lean WebSocket transport in front of Kestrel's HTTP server on every endpoint Kestrel listens on (through
     /// <see cref="KestrelServerOptions.ConfigureEndpointDefaults"/>, for <c>--urls</c> and for <c>Listen</c> calls alike), for
     /// the endpoints mapped with <c>MapEngineIO</c> or <c>MapSocketIO</c> whose <c>EngineIOOptions.KestrelWebSocketTransport</c>
-    /// is on. <c>AddSocketIO</c> calls it. Safe to call twice. An application that sets its own
+    /// is on; and owns the Engine.IO servers that <c>MapEngineIO</c> creates: the host's shutdown closes their sessions with
+    /// <c>server shutting down</c> (awaited, no thread blocked) and the container's disposal stops their heartbeat timers.
+    /// <c>AddSocketIO</c> calls it. Safe to call twice. An application that sets its own
     /// <see cref="KestrelServerOptions.ConfigureEndpointDefaults"/> replaces it: call <c>UseEngineIOWebSockets()</c> on those
     /// listen options.
     /// </summary>
@@ -27,6 +30,10 @@ public static class EngineIOServiceCollectionExtensions
         }
 
         services.TryAddSingleton<KestrelWebSocketEndpoints>();
+
+        // The mapped servers' owner: stopped with the host (awaited), disposed with the container.
+        services.TryAddSingleton<EngineIOServerLifetime>();
+        services.AddHostedService(static sp => sp.GetRequiredService<EngineIOServerLifetime>());
 
         // First of Kestrel's configurations, so that Listen calls made in the application's ConfigureKestrel get the defaults.
         services.Insert(0, ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, KestrelWebSocketSetup>());

@@ -1,8 +1,6 @@
-using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using TypedSocketIO.Server;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -10,9 +8,6 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary>Maps the Socket.IO endpoint.</summary>
 public static class SocketIOEndpointRouteBuilderExtensions
 {
-    private static readonly ConditionalWeakTable<IEndpointRouteBuilder, IEndpointConventionBuilder> Mapped = [];
-    private static readonly Lock MapGate = new();
-
     /// <summary>
     /// Maps the Engine.IO endpoint of the Socket.IO server at <see cref="SocketIOServerOptions.Path"/> (default <c>/socket.io/</c>).
     /// Mapping twice on one route builder returns the first endpoint. Requires <c>services.AddSocketIO()</c>.
@@ -23,29 +18,16 @@ public static class SocketIOEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         SocketIOServer server = GetServer(endpoints);
-        lock (MapGate)
+        return endpoints.ServiceProvider.GetRequiredService<SocketIOMarkerService>().GetOrMap(endpoints, e =>
         {
-            if (Mapped.TryGetValue(endpoints, out IEndpointConventionBuilder? existing))
-            {
-                return existing;
-            }
-
+            // When the host stops, the sockets learn "server shutting down" and pending acknowledgements fail (awaited) before the
+            // Engine.IO sessions close; the Engine.IO server is owned by the container (AddSocketIO calls AddEngineIO).
             IEndpointConventionBuilder builder = EngineIOEndpointRouteBuilderExtensions.MapEngineIO(
-                endpoints, server.Options.Path, server.CreateEngineIOHandler(), server.Options.EngineIO, out _);
-            if (endpoints.ServiceProvider.GetService<IHostApplicationLifetime>() is { } lifetime)
-            {
-                // Registered after the Engine.IO endpoint's own callback, so it runs first (callbacks run last-in first-out):
-                // sockets learn "server shutting down" and pending acknowledgements fail before the sessions go.
-                lifetime.ApplicationStopping.Register(static s =>
-                {
-                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                    ((SocketIOServer)s!).ShutdownAsync(timeout.Token).GetAwaiter().GetResult();
-                }, server);
-            }
-
-            Mapped.Add(endpoints, builder);
+                e, server.Options.Path, server.CreateEngineIOHandler(), server.Options.EngineIO, out TypedSocketIO.EngineIO.EngineIOServer engine,
+                server.ShutdownAsync);
+            server.AddEngine(engine);
             return builder;
-        }
+        });
     }
 
     /// <summary>

@@ -21,7 +21,8 @@ public static class SocketIOServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<SocketIOMarkerService>();
         services.AddEngineIO();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<SocketIOServerOptions>, SocketIOServerOptionsSetup>());
+        // Defaults live in one place, the options' initializers (the Default* constants); every check, Engine.IO's included, in the
+        // validator, run when the host starts.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SocketIOServerOptions>, SocketIOServerOptionsValidator>());
         services.AddOptions<SocketIOServerOptions>().ValidateOnStart();
         if (configure is not null)
