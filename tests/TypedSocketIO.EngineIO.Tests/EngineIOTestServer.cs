@@ -24,11 +24,26 @@ public sealed class RecordingEchoHandler : IEngineIOHandler
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Released by a test: "hold" answers "held", waits for it, then answers "released".</summary>
+    public TaskCompletionSource Hold { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public ValueTask OnTextAsync(EngineIOConnection connection, ReadOnlyMemory<byte> utf8)
     {
         Events.Enqueue("text " + Encoding.UTF8.GetString(utf8.Span));
+        if (utf8.Span.SequenceEqual("hold"u8))
+        {
+            return HoldAsync(connection);
+        }
+
         connection.TrySend(EngineIOMessage.Text(utf8.Span.SequenceEqual("handshake"u8) ? DescribeHandshake(connection.Handshake) : utf8.ToArray()));
         return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask HoldAsync(EngineIOConnection connection)
+    {
+        connection.TrySend(EngineIOMessage.Text("held"u8.ToArray()));
+        await Hold.Task;
+        connection.TrySend(EngineIOMessage.Text("released"u8.ToArray()));
     }
 
     /// <summary>

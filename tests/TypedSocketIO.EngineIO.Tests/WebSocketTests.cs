@@ -58,6 +58,26 @@ public abstract class WebSocketTests
     }
 
     [Fact]
+    public async Task HandlerThatAwaits_WhatItSentBeforeAwaitingLeavesAtOnce()
+    {
+        // The read loop writes what a handler queues to its own socket itself; a handler that goes asynchronous must not hold
+        // back what it already sent (the client gets "held" while the handler still waits).
+        await using var server = await StartAsync();
+        using var ws = new ClientWebSocket();
+        await ws.ConnectAsync(server.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
+        Assert.Equal('0', (await ws.ReceiveTextAsync())[0]);
+
+        await ws.SendTextAsync("4hold");
+        Assert.Equal("4held", await ws.ReceiveTextAsync());
+        server.Handler.Hold.SetResult();
+        Assert.Equal("4released", await ws.ReceiveTextAsync());
+
+        await ws.SendTextAsync("4after");
+        Assert.Equal("4after", await ws.ReceiveTextAsync());
+        await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+    }
+
+    [Fact]
     public async Task Upgrade_FromPolling_ProbeNoopAndNoMessageLost()
     {
         await using var server = await StartAsync();

@@ -23,6 +23,10 @@ for (int i = 0; i + 1 < args.Length; i++)
 }
 
 var builder = WebApplication.CreateSlimBuilder(args);
+if (Environment.GetEnvironmentVariable("TSIO_BENCH_INLINE") == "1")
+{
+    builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
+}
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 ISocketIOServerBuilder socketIO = builder.Services.AddSocketIO();
 if (redis is not null)

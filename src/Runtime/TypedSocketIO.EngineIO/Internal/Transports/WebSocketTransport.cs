@@ -9,6 +9,12 @@ namespace TypedSocketIO.EngineIO.Internal.Transports;
 /// one work item is scheduled on the thread pool; it writes everything queued (one burst), flushes, and ends when the queue is
 /// empty. When the session is closed, it writes what is left, the close frame, and finishes the session.
 /// </summary>
+/// <remarks>
+/// What a handler queues to its own socket while the read loop runs it synchronously (an acknowledgement, an answer to the
+/// sender) is not handed to the thread pool: the read loop writes it itself once the handler returns or first awaits, so a
+/// request and its answer cost no thread hop. Packets for other sockets (a broadcast) still go through each one's thread-pool
+/// writer: while it waits for its turn, the packets of the next broadcasts join the same burst and flush.
+/// </remarks>
 internal abstract class WebSocketTransport : IEngineIOTransport, IThreadPoolWorkItem
 {
     private static readonly byte[] ProbeData = "probe"u8.ToArray();
@@ -16,8 +22,13 @@ internal abstract class WebSocketTransport : IEngineIOTransport, IThreadPoolWork
     /// <summary>How long the peer has to answer our close frame before the connection is dropped.</summary>
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
 
+    // The transport whose read loop is running a handler synchronously on this thread: its wakes are deferred to the loop.
+    [ThreadStatic]
+    private static WebSocketTransport? t_dispatching;
+
     // Under the session's lock.
     private bool _writing;
+    private bool _wakeDeferred;
     private bool _writerDone;
     private TaskCompletionSource? _writerDoneSignal;
 
@@ -48,11 +59,43 @@ internal abstract class WebSocketTransport : IEngineIOTransport, IThreadPoolWork
             return;
         }
 
+        if (t_dispatching == this)
+        {
+            // The read loop writes it when the handler returns or awaits (see the remarks).
+            _wakeDeferred = true;
+            return;
+        }
+
         _writing = true;
         ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
     }
 
     void IThreadPoolWorkItem.Execute() => _ = WriteAsync();
+
+    /// <summary>
+    /// After the synchronous part of a handler: when it queued something to this socket and no writer runs, the writer runs
+    /// here, on the read loop's thread, synchronously until a flush has to wait.
+    /// </summary>
+    private void RunDeferredWriter()
+    {
+        lock (Session.SyncRoot)
+        {
+            if (!_wakeDeferred)
+            {
+                return;
+            }
+
+            _wakeDeferred = false;
+            if (_writing)
+            {
+                return;
+            }
+
+            _writing = true;
+        }
+
+        _ = WriteAsync();
+    }
 
     public abstract void Abort();
 
@@ -102,20 +145,31 @@ internal abstract class WebSocketTransport : IEngineIOTransport, IThreadPoolWork
                     break;
                 }
 
-                bool open;
-                if (message.IsBinary)
+                ValueTask<bool> dispatch;
+                t_dispatching = this;
+                try
                 {
-                    open = await Session.DispatchAsync(EngineIOPacketType.Message, message.Data, isBinary: true).ConfigureAwait(false);
+                    if (message.IsBinary)
+                    {
+                        dispatch = Session.DispatchAsync(EngineIOPacketType.Message, message.Data, isBinary: true);
+                    }
+                    else
+                    {
+                        EngineIOPayloadPacket packet = EngineIOPayload.ParsePacket(message.Data);
+                        dispatch = packet.IsBase64Binary
+                            // A text frame "b<base64>" is binary (the official client sends it when forced to base64).
+                            ? Session.DispatchAsync(EngineIOPacketType.Message, EngineIOPayload.DecodeBase64(packet.Data.Span), isBinary: true)
+                            : Session.DispatchAsync(packet.Type, packet.Data, isBinary: false);
+                    }
                 }
-                else
+                finally
                 {
-                    EngineIOPayloadPacket packet = EngineIOPayload.ParsePacket(message.Data);
-                    open = packet.IsBase64Binary
-                        // A text frame "b<base64>" is binary (the official client sends it when forced to base64).
-                        ? await Session.DispatchAsync(EngineIOPacketType.Message, EngineIOPayload.DecodeBase64(packet.Data.Span), isBinary: true).ConfigureAwait(false)
-                        : await Session.DispatchAsync(packet.Type, packet.Data, isBinary: false).ConfigureAwait(false);
+                    t_dispatching = null;
                 }
 
+                // What the handler queued to this socket so far leaves now, before anything is awaited.
+                RunDeferredWriter();
+                bool open = await dispatch.ConfigureAwait(false);
                 ReleaseReceived();
                 if (!open)
                 {
