@@ -28,8 +28,9 @@ public sealed class EngineIOConnection
     private readonly EngineIOServer _server;
     private readonly object _lock = new();
 
-    // The outbound queue: rented from the pool when the first packet is queued and returned when the transport takes it
-    // all, so that an idle session holds no array.
+    // The outbound queue: one packet (the common case: an acknowledgement, one broadcast) in _first; from the second, an
+    // array rented from the pool and returned when the transport takes it all, so that an idle session holds no array.
+    private OutgoingPacket _first;
     private OutgoingPacket[]? _pending;
     private int _pendingCount;
     private int _queuedBytes;
@@ -139,7 +140,9 @@ public sealed class EngineIOConnection
     internal EngineIOSessionState StateUnderLock => _state;
 
     /// <summary>What is queued, oldest first (under <see cref="SyncRoot"/>); valid until <see cref="ClearPendingUnderLock"/>.</summary>
-    internal ReadOnlySpan<OutgoingPacket> PendingUnderLock => _pending.AsSpan(0, _pendingCount);
+    internal ReadOnlySpan<OutgoingPacket> PendingUnderLock => _pending is not null
+        ? _pending.AsSpan(0, _pendingCount)
+        : _pendingCount == 1 ? new ReadOnlySpan<OutgoingPacket>(in _first) : default;
 
     /// <summary>Whether the session is gone for good (not even flushing its last messages).</summary>
     internal bool IsFinished
@@ -258,7 +261,16 @@ public sealed class EngineIOConnection
     internal void ClearPendingUnderLock(bool release = true)
     {
         OutgoingPacket[]? pending = _pending;
-        if (pending is not null)
+        if (pending is null && _pendingCount == 1)
+        {
+            if (release)
+            {
+                _first.Release();
+            }
+
+            _first = default;
+        }
+        else if (pending is not null)
         {
             if (release)
             {
@@ -280,7 +292,18 @@ public sealed class EngineIOConnection
     {
         if (_pending is null)
         {
+            if (_pendingCount == 0)
+            {
+                _first = packet;
+                _pendingCount = 1;
+                _queuedBytes += bytes;
+                return;
+            }
+
+            // A second packet: the queue moves to a rented array.
             _pending = ArrayPool<OutgoingPacket>.Shared.Rent(4);
+            _pending[0] = _first;
+            _first = default;
         }
         else if (_pendingCount == _pending.Length)
         {

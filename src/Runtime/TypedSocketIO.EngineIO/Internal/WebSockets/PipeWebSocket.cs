@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Connections;
 
 namespace TypedSocketIO.EngineIO.Internal.WebSockets;
@@ -57,6 +58,9 @@ internal sealed class PipeWebSocket : WebSocket
     /// crossed limit (after a 1009 close), <see cref="WebSocketException"/> for a broken frame (after a 1002 or 1007 close) or a
     /// connection closed without a close frame.
     /// </summary>
+    /// <remarks>Its state machine comes from a pool: an idle socket's read completes asynchronously for every message, and the
+    /// read loop awaits each result once.</remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     internal async ValueTask<WebSocketMessage> ReceiveMessageAsync(CancellationToken cancellationToken)
     {
         _assembler.ReleaseMessage();
