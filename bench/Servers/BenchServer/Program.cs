@@ -2,6 +2,7 @@
 //
 //   BenchServer --api untyped|typed --urls http://127.0.0.1:0      prints "listening on <address>"
 //   … --redis 127.0.0.1:PORT      one node of a cluster on the Redis adapter (JIT build only: see BenchServer.csproj)
+//   … --kestrel-inline            SocketTransportOptions.UnsafePreferInlineScheduling (a tuning, off by default)
 using BenchServer;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -10,6 +11,7 @@ using TypedSocketIO.Server;
 
 string api = "untyped";
 string? redis = null;
+bool kestrelInline = args.Contains("--kestrel-inline");
 for (int i = 0; i + 1 < args.Length; i++)
 {
     if (args[i] == "--api")
@@ -23,8 +25,10 @@ for (int i = 0; i + 1 < args.Length; i++)
 }
 
 var builder = WebApplication.CreateSlimBuilder(args);
-if (Environment.GetEnvironmentVariable("TSIO_BENCH_INLINE") == "1")
+if (kestrelInline)
 {
+    // A tuning (bench/run.sh's untyped-jit-tuned), not a default: Kestrel runs the application's continuations on the thread
+    // that completed the socket operation instead of dispatching them to the thread pool.
     builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
 }
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
