@@ -27,9 +27,17 @@ internal sealed class AdminUISessionStore(TimeProvider time, TimeSpan duration, 
     public string Create()
     {
         string id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-        long expiresAt = time.GetTimestamp() + (long)(duration.TotalSeconds * time.TimestampFrequency);
+        long now = time.GetTimestamp();
+        long expiresAt = now + (long)(duration.TotalSeconds * time.TimestampFrequency);
         lock (_gate)
         {
+            // Ids expire in the order they were made: the expired ones (and those Exists already dropped) lead the queue.
+            while (_order.TryPeek(out string? head) && (!_expiry.TryGetValue(head, out long headExpiry) || headExpiry <= now))
+            {
+                _order.Dequeue();
+                _expiry.Remove(head);
+            }
+
             while (_expiry.Count >= maxSessions && _order.TryDequeue(out string? oldest))
             {
                 _expiry.Remove(oldest);
