@@ -172,6 +172,27 @@ public sealed class AdminNamespaceTests
         Assert.Equal($$$"""{"id":"{{{userId}}}","nsp":"/","data":{"team":"blue"}}""", data.GetRawText());
     }
 
+    [Theory]
+    [InlineData("dotnet")]
+    [InlineData("node")]
+    public async Task With_the_msgpack_parser_the_dashboard_logs_in_and_sees_events_with_binary(string kind)
+    {
+        // The dashboard's "parser: msgpack" option, for a server with socket.io-msgpack-parser.
+        await using AdminUIServer server = kind == "node" ? await StartNodeAsync(msgpack: true) : await StartAsync(msgpack: true);
+        NodeScript admin = server.StartClient();
+        await WaitForEventAsync(admin, "all_sockets");
+        Assert.Equal(["session", "room_joined", "socket_connected", "config", "all_sockets"], ReceivedNames(admin).Where(n => n != "server_stats").Take(5));
+
+        NodeScript user = server.StartClient("/", "{}");
+        string userId = (await WaitForAsync(user, "connect")).GetProperty("id").GetString()!;
+        await SendAsync(user, "hello", "bytes", new System.Text.Json.Nodes.JsonObject { ["binary"] = new System.Text.Json.Nodes.JsonArray(1, 2, 3) });
+        JsonElement received = (await WaitForEventAsync(admin, "event_received")).GetProperty("args");
+        Assert.Equal(userId, received[1].GetString());
+        Assert.Equal("""["hello","bytes",{"binary":[1,2,3]}]""", received[2].GetRawText());
+        JsonElement sent = (await WaitForEventAsync(admin, "event_sent")).GetProperty("args");
+        Assert.Equal("""["world","bytes",{"binary":[1,2,3]}]""", sent[2].GetRawText());
+    }
+
     [Fact]
     public async Task Server_stats_name_the_server_its_namespaces_and_its_counts()
     {

@@ -52,14 +52,14 @@ public sealed class AdminUIServer : IAsyncDisposable
         });
 
     /// <summary>The reference: socket.io 4.8.4 with @socket.io/admin-ui 0.5.1's instrument() (tests/interop-node/admin-reference-server.mjs).</summary>
-    public static async Task<AdminUIServer> StartNodeAsync(SocketIOAdminUIMode mode = SocketIOAdminUIMode.Development, bool readOnly = false)
+    public static async Task<AdminUIServer> StartNodeAsync(SocketIOAdminUIMode mode = SocketIOAdminUIMode.Development, bool readOnly = false, bool msgpack = false)
     {
         NodeScript node = NodeScript.Start(
-            "admin-reference-server.mjs", mode == SocketIOAdminUIMode.Development ? "development" : "production", readOnly ? "true" : "false");
+            "admin-reference-server.mjs", mode == SocketIOAdminUIMode.Development ? "development" : "production", readOnly ? "true" : "false", msgpack ? "msgpack" : "json");
         try
         {
             JsonElement listening = await node.WaitForLineAsync(l => l.GetProperty("event").GetString() == "listening", Timeout);
-            return new AdminUIServer(node, listening.GetProperty("port").GetInt32());
+            return new AdminUIServer(node, listening.GetProperty("port").GetInt32()) { Parser = msgpack ? "msgpack" : "json" };
         }
         catch
         {
@@ -68,10 +68,10 @@ public sealed class AdminUIServer : IAsyncDisposable
         }
     }
 
-    public static async Task<AdminUIServer> StartAsync(Action<SocketIOAdminUIOptions>? configure = null)
+    public static async Task<AdminUIServer> StartAsync(Action<SocketIOAdminUIOptions>? configure = null, bool msgpack = false)
     {
         LoopbackServer server = await LoopbackServer.StartAsync(
-            services => services.AddSocketIO().AddAdminUI(o =>
+            services => services.AddSocketIO(o => o.Parser = msgpack ? TypedSocketIO.MessagePack.SocketIOMessagePackParser.Instance : null).AddAdminUI(o =>
             {
                 o.Authentication = SocketIOAdminUIAuthentication.Basic("admin", ChangeItHash);
                 o.ServerId = "dotnet-1";
@@ -93,13 +93,16 @@ public sealed class AdminUIServer : IAsyncDisposable
                 });
                 socket.On("setData", args => socket.Data = args.GetElement(0));
             })));
-        return new AdminUIServer(server);
+        return new AdminUIServer(server) { Parser = msgpack ? "msgpack" : "json" };
     }
+
+    /// <summary>The parser the clients use: <c>json</c> (the default) or <c>msgpack</c> (socket.io-msgpack-parser).</summary>
+    public string Parser { get; private init; } = "json";
 
     /// <summary>Starts the official client as the dashboard does, on <paramref name="ns"/> with <paramref name="authJson"/>.</summary>
     public NodeScript StartClient(string ns = "/admin", string? authJson = null, string transport = "websocket")
     {
-        NodeScript script = NodeScript.Start("admin-client.mjs", BaseAddress, ns, authJson ?? GoodAuth, transport);
+        NodeScript script = NodeScript.Start("admin-client.mjs", BaseAddress, ns, authJson ?? GoodAuth, transport, Parser);
         _scripts.Add(script);
         return script;
     }

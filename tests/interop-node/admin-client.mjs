@@ -1,6 +1,6 @@
 // What the admin UI dashboard does, with the official socket.io-client 4.8.4 in Node, for tests/TypedSocketIO.AdminUI.Tests.
 //
-//   node admin-client.mjs <url> <namespace> <auth JSON> [websocket|polling|upgrade]
+//   node admin-client.mjs <url> <namespace> <auth JSON> [websocket|polling|upgrade] [json|msgpack]
 //
 // Connects to <namespace> (e.g. /admin) with <auth> (e.g. {"username":"admin","password":"changeit"}) as the dashboard does
 // (forceNew, no reconnection), and prints one JSON line per thing it receives: {"event":"connect","id":…},
@@ -10,8 +10,9 @@
 // Loopback only.
 import { io } from "socket.io-client";
 import { createInterface } from "node:readline";
+import msgpackParser from "socket.io-msgpack-parser";
 
-const [url, ns, authJson, mode] = process.argv.slice(2);
+const [url, ns, authJson, mode, parser] = process.argv.slice(2);
 const print = (event, fields) => process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`);
 const exit = (code) => process.stdout.write("", () => process.exit(code));
 setTimeout(() => {
@@ -38,6 +39,7 @@ const socket = io(url + ns, {
   reconnection: false,
   transports: mode === "polling" ? ["polling"] : mode === "upgrade" ? ["polling", "websocket"] : ["websocket"],
   auth: JSON.parse(authJson),
+  ...(parser === "msgpack" ? { parser: msgpackParser } : {}),
 });
 socket.on("connect", () => print("connect", { id: socket.id, transport: socket.io.engine.transport.name }));
 socket.io.on("open", () => socket.io.engine.on("upgrade", (transport) => print("upgrade", { transport: transport.name })));

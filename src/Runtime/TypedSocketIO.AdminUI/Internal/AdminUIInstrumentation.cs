@@ -416,7 +416,16 @@ internal sealed class AdminUIInstrumentation : ISocketIOServerObserver, IDisposa
 
     private void Track(SocketIOSocket socket, bool announce)
     {
-        var tracked = new TrackedSocket(socket.Client.TransportName) { DataJson = SerializeData(socket.Data) };
+        var tracked = new TrackedSocket(socket.Client.TransportName);
+        try
+        {
+            tracked.DataJson = SerializeData(socket.Data);
+        }
+        catch (Exception e)
+        {
+            AdminUILog.SendFailed(_logger, "socket_connected (its data)", e);
+        }
+
         if (!_tracked.TryAdd(socket, tracked))
         {
             return;
@@ -577,7 +586,17 @@ internal sealed class AdminUIInstrumentation : ISocketIOServerObserver, IDisposa
                 continue;
             }
 
-            byte[]? dataJson = SerializeData(data);
+            byte[]? dataJson;
+            try
+            {
+                dataJson = SerializeData(data);
+            }
+            catch (Exception e)
+            {
+                AdminUILog.SendFailed(_logger, "socket_updated (its data)", e);
+                continue;
+            }
+
             if (dataJson is not null && tracked.DataJson is not null && dataJson.AsSpan().SequenceEqual(tracked.DataJson))
             {
                 continue;
@@ -693,8 +712,9 @@ internal sealed class AdminUIInstrumentation : ISocketIOServerObserver, IDisposa
         {
             _admin.EmitPacket(Build(writeArguments, attachments));
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or JsonException)
+        catch (Exception e)
         {
+            // Called from the server's own paths (a join, a connect, a send): whatever fails here must not fail them.
             AdminUILog.SendFailed(_logger, "an admin event", e);
         }
     }
