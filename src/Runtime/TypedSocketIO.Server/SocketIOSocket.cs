@@ -69,8 +69,17 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
     /// <summary>The private session id of connection state recovery (sent only to this client); <see langword="null"/> when recovery is off.</summary>
     internal string? Pid { get; }
 
+    private System.Collections.Concurrent.ConcurrentDictionary<object, object?>? _items;
+
     /// <summary>Per-socket state of the application (the official <c>socket.data</c>). Middleware may set it.</summary>
     public object? Data { get; set; }
+
+    /// <summary>
+    /// Per-socket state that stays on this server (as SignalR's <c>Context.Items</c>): unlike <see cref="Data"/> it is never sent to other
+    /// servers of a cluster. Handler classes keep their per-socket state here, since each event gets a new instance. Concurrent, since
+    /// a socket's events may run concurrently.
+    /// </summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<object, object?> Items => System.Threading.LazyInitializer.EnsureInitialized(ref _items, static () => new System.Collections.Concurrent.ConcurrentDictionary<object, object?>());
 
     /// <summary>Whether the socket is connected (after its middleware accepted it and before it disconnects).</summary>
     public bool Connected => System.Threading.Volatile.Read(ref _state) == StateConnected;

@@ -147,14 +147,11 @@ public sealed class TypedInteropServer : IScenarioHost
     public ValueTask DisposeAsync() => Host.DisposeAsync();
 }
 
-/// <summary><c>/admin</c> as a handler class: one instance per socket, from dependency injection.</summary>
+/// <summary><c>/admin</c> as a handler class: an instance per event (and per connect and disconnect), from dependency injection.</summary>
 public sealed class AdminHandler(ScenarioLog log) : SocketHandler<IAdminClient>, IAdminServer
 {
-    private string? _id;
-
     public override ValueTask OnConnectedAsync()
     {
-        _id = Socket.Id;
         Socket.Emit.Hello("/admin");
         return ValueTask.CompletedTask;
     }
@@ -163,7 +160,7 @@ public sealed class AdminHandler(ScenarioLog log) : SocketHandler<IAdminClient>,
 
     public override ValueTask OnDisconnectedAsync(string reason)
     {
-        log.DisconnectReasons[$"/admin {_id}"] = reason;
+        log.DisconnectReasons[$"/admin {Socket.Id}"] = reason;
         return ValueTask.CompletedTask;
     }
 }

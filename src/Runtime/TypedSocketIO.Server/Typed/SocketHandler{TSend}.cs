@@ -2,9 +2,11 @@ namespace TypedSocketIO.Server;
 
 /// <summary>
 /// The base of a handler class: a class that implements a receiving contract (e.g. <c>IChatServer</c>) and derives from
-/// <c>SocketHandler&lt;IChatClient&gt;</c>, registered with <c>ns.UseHandler&lt;ChatHandler&gt;()</c>. Like a SignalR hub, but with one
-/// instance per connected socket: it is created from dependency injection (constructor injection, in a scope that lives as long
-/// as the socket), so it may keep per-connection state in fields; its events run concurrently only if their handlers await.
+/// <c>SocketHandler&lt;IChatClient&gt;</c>, registered with <c>ns.UseHandler&lt;ChatHandler&gt;()</c>. Like a SignalR hub, an instance
+/// handles one call: each event (and <see cref="OnConnectedAsync"/>, and <see cref="OnDisconnectedAsync"/>) gets a new instance
+/// created from dependency injection in a new scope, both disposed once the call has completed; so scoped services (a
+/// <c>DbContext</c>) live for one event. Keep per-socket state in <see cref="Items"/> (or <c>Socket.Data</c>), not in fields.
+/// A socket's events run concurrently only if their handlers await.
 /// </summary>
 /// <typeparam name="TSend">The contract of the events sent to the client.</typeparam>
 public abstract class SocketHandler<TSend>
@@ -16,11 +18,15 @@ public abstract class SocketHandler<TSend>
     protected SocketIOSocket<TSend> Socket =>
         _socket ?? throw new InvalidOperationException("The socket is attached after the handler is constructed: use it from OnConnectedAsync or an event method, not from the constructor.");
 
-    /// <summary>Runs once the socket is attached and its events are bound, before the first event reaches this instance.</summary>
+    /// <summary>Per-socket state that outlives this instance: the socket's <see cref="SocketIOSocket.Items"/>.</summary>
+    /// <exception cref="InvalidOperationException">Read in the constructor.</exception>
+    protected System.Collections.Concurrent.ConcurrentDictionary<object, object?> Items => Socket.Untyped.Items;
+
+    /// <summary>Runs once the socket is connected and its events are bound (on an instance of its own, when overridden).</summary>
     /// <returns>A task.</returns>
     public virtual ValueTask OnConnectedAsync() => ValueTask.CompletedTask;
 
-    /// <summary>Runs when the socket disconnects, before the instance is disposed.</summary>
+    /// <summary>Runs when the socket disconnects (on an instance of its own, disposed after it, when overridden).</summary>
     /// <param name="reason">The official reason string, e.g. <c>client namespace disconnect</c> or <c>ping timeout</c>.</param>
     /// <returns>A task.</returns>
     public virtual ValueTask OnDisconnectedAsync(string reason) => ValueTask.CompletedTask;

@@ -93,10 +93,11 @@ public sealed class SocketIONamespace<TReceive, TSend> : ISocketIOBroadcastTarge
     public SocketIOBroadcastOperator<TSend> Compress(bool compress) => new(Untyped.Compress(compress));
 
     /// <summary>
-    /// Creates one <typeparamref name="THandler"/> per connected socket, from dependency injection in a scope that lives as long as
-    /// the socket, and dispatches the socket's events to it. A <see cref="SocketHandler{TSend}"/> gets the socket, then
-    /// <see cref="SocketHandler{TSend}.OnConnectedAsync"/>; at disconnection <see cref="SocketHandler{TSend}.OnDisconnectedAsync"/>
-    /// runs and the handler and its scope are disposed. A handler class with <c>[Authorize]</c> (its policy and roles; its
+    /// Dispatches the events of every socket to <typeparamref name="THandler"/>, as SignalR does to hubs: each event gets a new instance,
+    /// created from dependency injection in a new scope, both disposed once the event's handler has completed. A
+    /// <see cref="SocketHandler{TSend}"/> gets the socket; <see cref="SocketHandler{TSend}.OnConnectedAsync"/> and
+    /// <see cref="SocketHandler{TSend}.OnDisconnectedAsync"/>, when overridden, run on instances (and scopes) of their own; per-socket
+    /// state lives in <see cref="SocketHandler{TSend}.Items"/>. A handler class with <c>[Authorize]</c> (its policy and roles; its
     /// authentication schemes are not run again: the handshake's user is checked) admits only sockets whose handshake user satisfies it; the others get a <c>connect_error</c>
     /// ("Unauthorized: …" with <c>{"status":401}</c> for an anonymous user, "Forbidden: …" with <c>{"status":403}</c> otherwise).
     /// <c>[AllowAnonymous]</c> on the class turns the check off. <c>[Authorize]</c> on a method checks each event of that method against
@@ -128,7 +129,7 @@ public sealed class SocketIONamespace<TReceive, TSend> : ISocketIOBroadcastTarge
             events.Verify(bound, typeof(THandler).Name);
         }
 
-        Untyped.OnConnection(socket => SocketHandlerActivation<TReceive, TSend, THandler>.ActivateAsync(socket, scopes, bind, events));
+        Untyped.OnConnection(SocketHandlerActivation<TReceive, TSend, THandler>.Create(scopes, bind, events));
     }
 
     /// <summary>Collects the event names a generated dispatcher binds, without running anything.</summary>
