@@ -16,14 +16,25 @@ public sealed class EngineIOHandshake
     internal EngineIOHandshake(HttpContext context, DateTimeOffset issuedAt)
     {
         HttpRequest request = context.Request;
-        Headers = new HeaderDictionary();
-        foreach (KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues> header in request.Headers)
+        if (context.Features.Get<IHttpWebSocketFeature>() is Internal.WebSockets.PipeWebSocketFeature)
         {
-            Headers[header.Key] = header.Value;
+            // A handshake read by the lean WebSocket transport: its headers and query belong to this request alone (nothing
+            // reuses them), so they are kept as they are instead of copied.
+            Headers = request.Headers;
+            Query = request.Query;
         }
+        else
+        {
+            Headers = new HeaderDictionary();
+            foreach (KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues> header in request.Headers)
+            {
+                Headers[header.Key] = header.Value;
+            }
 
-        // Copies, not views of the request: the handshake is read long after its request ended (and its HttpContext was reused).
-        Query = new QueryCollection(request.Query.ToDictionary(static p => p.Key, static p => p.Value, StringComparer.OrdinalIgnoreCase));
+            // Copies, not views of the request: the handshake is read long after its request ended (and its HttpContext was
+            // reused).
+            Query = new QueryCollection(request.Query.ToDictionary(static p => p.Key, static p => p.Value, StringComparer.OrdinalIgnoreCase));
+        }
 
         // As Node's req.url: the request target as the client sent it (not re-encoded; PathBase included).
         string? rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget;

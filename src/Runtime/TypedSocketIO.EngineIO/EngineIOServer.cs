@@ -6,11 +6,13 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TypedSocketIO.EngineIO.Internal;
 using TypedSocketIO.EngineIO.Internal.Transports;
+using TypedSocketIO.EngineIO.Internal.WebSockets;
 
 namespace TypedSocketIO.EngineIO;
 
@@ -178,7 +180,7 @@ public sealed class EngineIOServer : IAsyncDisposable
                     return;
                 }
 
-                await probe.RunAsync(upgrade: true).ConfigureAwait(false);
+                await RunWebSocketAsync(context, probe, upgrade: true).ConfigureAwait(false);
                 return;
             }
 
@@ -278,8 +280,24 @@ public sealed class EngineIOServer : IAsyncDisposable
         }
         else
         {
-            await webSocket.RunAsync(upgrade: false).ConfigureAwait(false);
+            await RunWebSocketAsync(context, webSocket, upgrade: false).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Runs an accepted WebSocket. On the lean Kestrel transport the run is handed to the connection (the request ends now and
+    /// nothing of it stays referenced while the socket is open); on ASP.NET Core's WebSocket middleware the request lasts as
+    /// long as the socket.
+    /// </summary>
+    private static Task RunWebSocketAsync(HttpContext context, WebSocketTransport transport, bool upgrade)
+    {
+        if (context.Features.Get<IHttpWebSocketFeature>() is PipeWebSocketFeature lean)
+        {
+            lean.Run = transport.RunAsync(upgrade);
+            return Task.CompletedTask;
+        }
+
+        return transport.RunAsync(upgrade);
     }
 
     private byte[] WriteHandshake(string sid, byte[] upgrades)

@@ -22,6 +22,7 @@ internal sealed class SocketIOClientConnection
     private readonly Dictionary<string, SocketIOSocket> _sockets = new(StringComparer.Ordinal);
     private readonly SocketIOPacketDecoder _decoder;
     private readonly ISocketIOTransport _transport;
+    // Cleared when disposed (first CONNECT, close): a connected client keeps no timer.
     private ITimer? _connectTimer;
     private int _closing;
 
@@ -167,7 +168,7 @@ internal sealed class SocketIOClientConnection
     public ValueTask OnCloseAsync(EngineIOCloseReason reason)
     {
         Interlocked.Exchange(ref _closing, 1);
-        _connectTimer?.Dispose();
+        Interlocked.Exchange(ref _connectTimer, null)?.Dispose();
         CloseSockets(reason.Reason);
         ResetDecoder();
         Server.RemoveClient(this);
@@ -459,7 +460,7 @@ internal sealed class SocketIOClientConnection
             socket.MarkConnected();
         }
 
-        _connectTimer?.Dispose();
+        Interlocked.Exchange(ref _connectTimer, null)?.Dispose();
         ns.Add(socket);
         if (!socket.Connected)
         {
@@ -582,7 +583,7 @@ internal sealed class SocketIOClientConnection
         SocketIOServerLog.ProtocolError(Server.Logger, Info.RemoteAddress?.ToString() ?? "unknown", detail);
         Server.Counters.ProtocolError();
         Server.CountError(SocketIOErrorReasons.ProtocolError, null);
-        _connectTimer?.Dispose();
+        Interlocked.Exchange(ref _connectTimer, null)?.Dispose();
         CloseSockets(SocketIODisconnectReason.ParseError);
         ResetDecoder();
         return new ValueTask(CloseTransportAsync(new EngineIOCloseReason(EngineIOCloseReason.ParseError.Reason, detail)));

@@ -44,14 +44,46 @@ internal sealed class KestrelWebSocketMiddleware
             return;
         }
 
-        (WebSocketRequestHead? head, KestrelWebSocketEndpoint? endpoint) = await PeekAsync(connection).ConfigureAwait(false);
-        if (head is null || endpoint is null)
+        (bool taken, Task? run, PipeWebSocket? socket) = await AcceptAsync(connection).ConfigureAwait(false);
+        if (!taken)
         {
             await _next(connection).ConfigureAwait(false);
             return;
         }
 
-        await ServeAsync(connection, head, endpoint).ConfigureAwait(false);
+        // From here on only the session and the socket are referenced: the handshake's request objects are gone.
+        try
+        {
+            if (run is not null)
+            {
+                await run.ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException)
+        {
+            // The connection went away.
+        }
+        finally
+        {
+            socket?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Peeks at the first request and, when it is a WebSocket handshake for an Engine.IO endpoint this transport serves,
+    /// answers it (101, or the Engine.IO refusal).
+    /// </summary>
+    /// <returns>Whether the connection was taken; if so, the accepted socket and its run (both null when refused).</returns>
+    private async Task<(bool Taken, Task? Run, PipeWebSocket? Socket)> AcceptAsync(ConnectionContext connection)
+    {
+        (WebSocketRequestHead? head, KestrelWebSocketEndpoint? endpoint) = await PeekAsync(connection).ConfigureAwait(false);
+        if (head is null || endpoint is null)
+        {
+            return default;
+        }
+
+        (Task? run, PipeWebSocket? socket) = await HandshakeAsync(connection, head, endpoint).ConfigureAwait(false);
+        return (true, run, socket);
     }
 
     /// <summary>
@@ -115,7 +147,8 @@ internal sealed class KestrelWebSocketMiddleware
         }
     }
 
-    private async Task ServeAsync(ConnectionContext connection, WebSocketRequestHead head, KestrelWebSocketEndpoint endpoint)
+    /// <summary>Answers the handshake (101, or the Engine.IO refusal); returns the accepted socket's run, if it was accepted.</summary>
+    private async Task<(Task? Run, PipeWebSocket? Socket)> HandshakeAsync(ConnectionContext connection, WebSocketRequestHead head, KestrelWebSocketEndpoint endpoint)
     {
         endpoint.TryGetEndpoint(out Endpoint? routeEndpoint);
         var features = new FeatureCollection();
@@ -158,6 +191,7 @@ internal sealed class KestrelWebSocketMiddleware
 
         try
         {
+            // For an accepted socket this returns once the session is open: its run is handed over in webSocket.Run.
             await endpoint.Server.HandleRequestAsync(context).ConfigureAwait(false);
             if (!webSocket.Accepted)
             {
@@ -171,8 +205,9 @@ internal sealed class KestrelWebSocketMiddleware
         finally
         {
             await services.DisposeAsync().ConfigureAwait(false);
-            webSocket.Socket?.Dispose();
         }
+
+        return (webSocket.Run, webSocket.Socket);
     }
 
     /// <summary>Writes a refusal (the Engine.IO error JSON) as an HTTP/1.1 response, then the connection is closed.</summary>
@@ -223,6 +258,12 @@ internal sealed class PipeWebSocketFeature : IHttpWebSocketFeature
     public bool Accepted { get; private set; }
 
     public PipeWebSocket? Socket { get; private set; }
+
+    /// <summary>
+    /// The accepted socket's run (its read loop until it closes), handed over by the Engine.IO server so that the handshake's
+    /// request can end while the socket lives on; <see langword="null"/> when nothing runs it.
+    /// </summary>
+    public Task? Run { get; set; }
 
     public async Task<WebSocket> AcceptAsync(WebSocketAcceptContext context)
     {
