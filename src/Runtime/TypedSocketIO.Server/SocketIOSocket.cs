@@ -306,7 +306,11 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
             }
         }
 
-        Server.EventsReceived.Add(1, new KeyValuePair<string, object?>("socketio.namespace", Namespace.Name));
+        if (Server.EventsReceived.Enabled)
+        {
+            Server.EventsReceived.Add(1, new KeyValuePair<string, object?>("socketio.namespace", Namespace.Name));
+        }
+
         if (!System.Threading.Volatile.Read(ref _handlers).TryGetValue(eventName, out SocketIOEventListener[]? handlers))
         {
             return;
@@ -525,8 +529,12 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
 
         if (previous == StateConnected)
         {
-            Server.Disconnects.Add(
-                1, new KeyValuePair<string, object?>("socketio.namespace", Namespace.Name), new KeyValuePair<string, object?>("socketio.disconnect.reason", reason));
+            if (Server.Disconnects.Enabled)
+            {
+                Server.Disconnects.Add(
+                    1, new KeyValuePair<string, object?>("socketio.namespace", Namespace.Name), new KeyValuePair<string, object?>("socketio.disconnect.reason", reason));
+            }
+
             SocketIOServerLog.SocketDisconnected(Server.Logger, Namespace.Name, reason);
             Raise(Disconnected, reason, "disconnect");
         }
