@@ -194,6 +194,30 @@ public sealed class AdminNamespaceTests
     }
 
     [Fact]
+    public async Task Two_servers_sharing_Redis_show_in_one_dashboard()
+    {
+        // As the official package with a cluster adapter: the admin events go through the adapter, so a dashboard connected to one
+        // server sees the other's stats and sockets.
+        await using RedisProcess redis = await RedisProcess.StartAsync();
+        await using AdminUIServer a = await StartAsync(o => { o.ServerId = "server-a"; o.StatsInterval = TimeSpan.FromMilliseconds(300); }, redis: redis.Configuration);
+        await using AdminUIServer b = await StartAsync(o => { o.ServerId = "server-b"; o.StatsInterval = TimeSpan.FromMilliseconds(300); }, redis: redis.Configuration);
+        NodeScript first = b.StartClient("/", "{}");
+        string firstId = (await WaitForAsync(first, "connect")).GetProperty("id").GetString()!;
+
+        NodeScript admin = a.StartClient();
+        JsonElement sockets = (await WaitForEventAsync(admin, "all_sockets")).GetProperty("args")[0];
+        JsonElement remote = sockets.EnumerateArray().Single(s => s.GetProperty("id").GetString() == firstId);
+        Assert.Equal(new[] { firstId, "lobby" }.Order(StringComparer.Ordinal), remote.GetProperty("rooms").EnumerateArray().Select(r => r.GetString()!).Order(StringComparer.Ordinal));
+        await WaitForEventAsync(admin, "server_stats", x => x[0].GetProperty("serverId").GetString() == "server-b");
+        await WaitForEventAsync(admin, "server_stats", x => x[0].GetProperty("serverId").GetString() == "server-a");
+
+        NodeScript second = b.StartClient("/", "{}");
+        string secondId = (await WaitForAsync(second, "connect")).GetProperty("id").GetString()!;
+        await WaitForEventAsync(admin, "socket_connected", x => x[0].GetProperty("id").GetString() == secondId);
+        await WaitForEventAsync(admin, "room_joined", x => x[1].GetString() == "lobby" && x[2].GetString() == secondId);
+    }
+
+    [Fact]
     public async Task Server_stats_name_the_server_its_namespaces_and_its_counts()
     {
         await using AdminUIServer server = await StartAsync(o => o.StatsInterval = TimeSpan.FromMilliseconds(200));

@@ -68,15 +68,24 @@ public sealed class AdminUIServer : IAsyncDisposable
         }
     }
 
-    public static async Task<AdminUIServer> StartAsync(Action<SocketIOAdminUIOptions>? configure = null, bool msgpack = false)
+    public static async Task<AdminUIServer> StartAsync(Action<SocketIOAdminUIOptions>? configure = null, bool msgpack = false, string? redis = null)
     {
         LoopbackServer server = await LoopbackServer.StartAsync(
-            services => services.AddSocketIO(o => o.Parser = msgpack ? TypedSocketIO.MessagePack.SocketIOMessagePackParser.Instance : null).AddAdminUI(o =>
+            services =>
             {
-                o.Authentication = SocketIOAdminUIAuthentication.Basic("admin", ChangeItHash);
-                o.ServerId = "dotnet-1";
-                configure?.Invoke(o);
-            }),
+                ISocketIOServerBuilder builder = services
+                    .AddSocketIO(o => o.Parser = msgpack ? TypedSocketIO.MessagePack.SocketIOMessagePackParser.Instance : null)
+                    .AddAdminUI(o =>
+                    {
+                        o.Authentication = SocketIOAdminUIAuthentication.Basic("admin", ChangeItHash);
+                        o.ServerId = "dotnet-1";
+                        configure?.Invoke(o);
+                    });
+                if (redis is not null)
+                {
+                    builder.AddRedisAdapter(o => o.Configuration = redis);
+                }
+            },
             app => app.MapSocketIO("/", ns => ns.OnConnection(socket =>
             {
                 socket.Join("lobby");
