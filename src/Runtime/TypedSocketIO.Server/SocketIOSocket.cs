@@ -422,9 +422,24 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
     /// <summary>Completes the waiter of an ACK/BINARY_ACK packet; an unknown id (late, or never sent) is ignored as the official server does.</summary>
     internal void OnAck(long ackId, SocketIOArguments arguments)
     {
-        if (TryRemoveAck(ackId, out IPendingAck? pending))
+        IPendingAck? pending;
+        bool found;
+        lock (_gate)
         {
-            pending.OnResponse(this, arguments);
+            found = _acks.Remove(ackId, out pending);
+        }
+
+        if (found)
+        {
+            try
+            {
+                pending!.OnResponse(this, arguments);
+            }
+            finally
+            {
+                // Still counted as pending until its waiter has the answer (as in Close).
+                Server.Counters.AddPendingAcks(-1);
+            }
         }
         else
         {
@@ -499,7 +514,6 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
             _closeReason = reason;
             acks = [.. _acks];
             _acks.Clear();
-            Server.Counters.AddPendingAcks(-acks.Length);
         }
 
         if (previous == StateConnected)
@@ -512,9 +526,18 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
         Namespace.Remove(this);
 
         Client.RemoveSocket(this);
-        foreach (KeyValuePair<long, IPendingAck> ack in acks)
+        try
         {
-            ack.Value.OnSocketClosed(this, reason);
+            foreach (KeyValuePair<long, IPendingAck> ack in acks)
+            {
+                ack.Value.OnSocketClosed(this, reason);
+            }
+        }
+        finally
+        {
+            // Counted as pending until each waiter (a broadcast's included) has been told, so that a pending count of zero means
+            // every outcome is recorded.
+            Server.Counters.AddPendingAcks(-acks.Length);
         }
 
         try
