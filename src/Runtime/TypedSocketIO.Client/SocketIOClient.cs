@@ -16,18 +16,42 @@ namespace TypedSocketIO.Client;
 /// <para>Emits made while disconnected are buffered and sent in order once connected (volatile ones are dropped).
 /// A lost connection is re-established with exponential back-off (see <see cref="SocketIOClientOptions"/>) unless the
 /// server or the client ended the session.</para>
-/// <para>States (the JavaScript socket's): inactive (not asked to connect, or disconnected/refused: no reconnection);
-/// active and not connected (<see cref="IsActive"/>: CONNECT sent or waiting for the manager's connection; emits are
-/// buffered, received events too); connected (<see cref="IsConnected"/>). A lost connection goes back to active and
-/// not connected while the manager reconnects.</para>
-/// <para>Threading. Thread-safe; every method may be called from any thread, listeners included. Listeners and the
-/// events of the client (<see cref="Connected"/>, <see cref="Disconnected"/>, <see cref="ConnectError"/>, event
-/// listeners, <see cref="OnAny"/>, <see cref="OnAnyOutgoing"/>) and of its manager (reconnection events) run on one
-/// queue per manager, one after the other in the order they happened, never concurrently and never under the client's
-/// lock: a listener may emit, await an acknowledgement or disconnect; an async listener holds up the next event of the
-/// manager until it completes, so a long wait belongs in a task of its own. The events of
-/// <see cref="SocketIOManager.Engine"/> are the exception: raised synchronously on the connection's threads, they must
-/// not block. Acknowledgement tasks complete on the thread pool.</para>
+/// <para><b>Structure.</b> As the JavaScript client, three state machines, each with its states named in code and
+/// changed in one place: this socket (one per namespace: acknowledgements, send and receive buffers), its
+/// <see cref="SocketIOManager"/> (the connection shared by the namespaces, multiplexing, reconnection) and the Engine.IO
+/// session under the manager (transports, upgrade, heartbeat; seen through <see cref="SocketIOManager.Engine"/>).</para>
+/// <para><b>States of the socket</b> (the JavaScript socket's <c>active</c> and <c>connected</c>): <i>inactive</i> (not
+/// asked to connect, or disconnected, refused or given up: no reconnection; emits are buffered);
+/// <i>connecting</i> (<see cref="IsActive"/> and not <see cref="IsConnected"/>: waiting for the manager's connection or
+/// for the answer to its CONNECT; emits are buffered, volatile ones dropped, received events kept);
+/// <i>connected</i> (<see cref="IsConnected"/>); <i>disposed</i>. A lost connection goes back to connecting while the
+/// manager reconnects; <see cref="DisconnectAsync"/>, the server's DISCONNECT or its refusal go to inactive.</para>
+/// <para><b>Threading model.</b></para>
+/// <list type="bullet">
+/// <item><description><i>Thread-safe.</i> Every public member may be called from any thread, concurrently, from listeners
+/// too. <see cref="Emit(string, object?[])"/> and its kin only encode and queue: they never wait for the network.</description></item>
+/// <item><description><i>Which thread runs handlers, in which order.</i> Event listeners (<see cref="On(string, SocketIOEventListener)"/>,
+/// the typed <c>On</c>), <see cref="OnAny"/>, <see cref="OnAnyOutgoing"/>, <see cref="Connected"/>, <see cref="Disconnected"/>,
+/// <see cref="ConnectError"/> and the manager's <see cref="SocketIOManager.ReconnectAttempt"/>, <see cref="SocketIOManager.Reconnected"/>,
+/// <see cref="SocketIOManager.ReconnectError"/> and <see cref="SocketIOManager.ReconnectFailed"/> all run on one event
+/// queue per manager: one loop on the thread pool, one callback at a time, in the order things happened, across every
+/// namespace of the manager (the JavaScript client's single thread, in effect). Within an event, the
+/// <see cref="OnAny"/> listeners run first, then the event's own, in the order they were added. No lock of the client is
+/// held while a handler runs.</description></item>
+/// <item><description><i>What may block.</i> An async listener holds up the next callback of the manager until its task
+/// completes; a listener that blocks a thread does the same. Reading from the server goes on meanwhile (received events
+/// wait in the queue), so a handler may emit, await <see cref="EmitWithAckAsync(string, object?[])"/>, await
+/// <see cref="ConnectAsync"/> or call <see cref="DisconnectAsync"/> and <see cref="DisposeAsync"/> without deadlock:
+/// acknowledgement and connection tasks complete on the thread pool, not on the queue. A handler must not wait for a later
+/// callback of the same manager (it would wait for itself); a long wait belongs in a task of its own.</description></item>
+/// <item><description><i>The exception.</i> The events of <see cref="SocketIOManager.Engine"/> are raised synchronously on the
+/// session's I/O threads, one at a time, as the JavaScript engine's: they must be short and must not block (they hold up
+/// reading and writing).</description></item>
+/// <item><description><i>Locks, inside.</i> A socket and its manager share the manager's lock, which orders every state change
+/// of one connection as the JavaScript client's single thread does; it is held only to change states and queue bytes,
+/// never while user code runs or I/O is awaited. The Engine.IO session has locks of its own below it (order: the session's
+/// delivery lock, then the manager's, then the session's state lock).</description></item>
+/// </list>
 /// </remarks>
 public sealed partial class SocketIOClient : IAsyncDisposable
 {

@@ -14,14 +14,18 @@ namespace TypedSocketIO.Client;
 /// reuses a manager per origin and path; <see cref="Create"/> makes a private one.
 /// </summary>
 /// <remarks>
-/// The connection opens when a client connects, and closes when no client of the manager is active any more.
-/// States: closed, opening (one handshake, bounded by <see cref="SocketIOClientOptions.ConnectTimeout"/>), open; after a
-/// lost connection or a failed attempt, closed with a reconnection scheduled (<see cref="IsReconnecting"/>) until an
-/// attempt succeeds or <see cref="SocketIOClientOptions.ReconnectionAttempts"/> run out (<see cref="ReconnectFailed"/>;
-/// a client's next <see cref="SocketIOClient.ConnectAsync"/> starts again). Thread-safe. The manager's events and those
-/// of its clients run on one queue, one after the other in the order they happened (for a failed attempt:
-/// <c>ConnectError</c>, then <see cref="ReconnectFailed"/> if it was the last, then <see cref="ReconnectError"/>, as the
-/// JavaScript manager), outside the manager's lock; see <see cref="SocketIOClient"/> for the threading model.
+/// <para>The connection opens when a client connects, and closes when no client of the manager is active any more.</para>
+/// <para><b>States</b> (the JavaScript manager's <c>_readyState</c> crossed with its <c>_reconnecting</c>, as one state
+/// machine): <i>closed</i>; <i>opening</i> (one handshake, bounded by <see cref="SocketIOClientOptions.ConnectTimeout"/>);
+/// <i>open</i> (<see cref="IsOpen"/>); after a lost connection or a failed attempt, <i>waiting to reconnect</i> (the
+/// back-off delay) and <i>reconnecting</i> (an attempt's handshake) — both <see cref="IsReconnecting"/> — until an attempt
+/// succeeds or <see cref="SocketIOClientOptions.ReconnectionAttempts"/> run out (<see cref="ReconnectFailed"/>, then
+/// closed: a client's next <see cref="SocketIOClient.ConnectAsync"/> starts again).</para>
+/// <para><b>Threading.</b> Thread-safe. The manager's events and those of its clients run on one queue, one after the
+/// other in the order they happened (for a failed attempt: <c>ConnectError</c>, then <see cref="ReconnectFailed"/> if it
+/// was the last, then <see cref="ReconnectError"/>, as the JavaScript manager), never under the manager's lock; the
+/// events of <see cref="Engine"/> run on the session's threads and must not block. See <see cref="SocketIOClient"/> for
+/// the whole threading model.</para>
 /// </remarks>
 public sealed partial class SocketIOManager : IAsyncDisposable
 {

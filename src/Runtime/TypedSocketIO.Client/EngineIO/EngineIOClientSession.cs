@@ -13,10 +13,17 @@ namespace TypedSocketIO.Client.EngineIO;
 /// (<see cref="IEngineIOClientHandler"/>) and <see cref="TrySend(EngineIOMessage)"/>.
 /// </summary>
 /// <remarks>
-/// Ordering: one writer loop drains the queue to the current transport (one POST or one WebSocket write at a
+/// <para>The engine session of the JavaScript client's split (engine.io-client's <c>Socket</c>): its states are
+/// <see cref="SessionState"/>, its upgrade's <see cref="UpgradeState"/>, each changed in one <c>TransitionLocked</c>.</para>
+/// <para>Ordering: one writer loop drains the queue to the current transport (one POST or one WebSocket write at a
 /// time); one reader (the GET loop, then the WebSocket loop after an upgrade) delivers packets. The upgrade
 /// takes the writer's lock (waiting for the POST in flight) and waits for the GET in flight to end before it
-/// sends <c>5</c> and switches, so nothing is lost or reordered.
+/// sends <c>5</c> and switches, so nothing is lost or reordered.</para>
+/// <para>Threading: <see cref="TrySend(EngineIOMessage)"/> and the getters are thread-safe and never block on I/O. The
+/// handler is called on the session's own threads (the reader, the writer for outgoing packets, the upgrade task, the
+/// ping timer for a ping timeout), one call at a time under the delivery lock, never under the state lock
+/// (<c>_gate</c>), so the handler may call <see cref="TrySend(EngineIOMessage)"/>; it must not wait for
+/// <see cref="CloseAsync"/>.</para>
 /// </remarks>
 internal sealed partial class EngineIOClientSession : IAsyncDisposable
 {
