@@ -1,4 +1,4 @@
-using TypedSocketIO.Interop.Tests.Infrastructure;
+using TypedSocketIO.Testing;
 
 namespace TypedSocketIO.Aot.Tests;
 
@@ -35,7 +35,7 @@ public sealed class NativeAotServerTests(AotPublish publish) : IClassFixture<Aot
         string binary = await publish.GetBinaryAsync();
         await using NativeServer server = await NativeServer.StartAsync(binary, TimeSpan.FromSeconds(15));
 
-        NodeResult run = await NodeRunner.RunAsync(
+        NodeScriptResult run = await NodeScript.RunAsync(
             "aot-client.mjs",
             [server.Address, "--transports", transports, "--timeout", ((int)ClientTimeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture)],
             ClientTimeout + TimeSpan.FromSeconds(5));

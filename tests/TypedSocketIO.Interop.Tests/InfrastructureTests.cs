@@ -23,7 +23,7 @@ public sealed class InfrastructureTests
     [Fact]
     public async Task Client_script_reports_usage_errors_on_stderr()
     {
-        var result = await NodeRunner.RunAsync("client.mjs", ["no-such-scenario", "http://127.0.0.1:9"], TimeSpan.FromSeconds(20));
+        var result = await NodeScript.RunAsync("client.mjs", ["no-such-scenario", "http://127.0.0.1:9"], TimeSpan.FromSeconds(20));
         Assert.Equal(64, result.ExitCode);
         Assert.Contains("unknown scenario", result.StdErr, StringComparison.Ordinal);
         Assert.Throws<NodeScriptFailedException>(() => result.AssertSuccess());
@@ -33,7 +33,7 @@ public sealed class InfrastructureTests
     public async Task Client_script_fails_clearly_when_nothing_listens()
     {
         // Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
-        var result = await NodeRunner.RunAsync("client.mjs", ["emit-ack", "http://127.0.0.1:9", "--transports", "websocket"], TimeSpan.FromSeconds(20));
+        var result = await NodeScript.RunAsync("client.mjs", ["emit-ack", "http://127.0.0.1:9", "--transports", "websocket"], TimeSpan.FromSeconds(20));
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("connect_error", result.StdErr, StringComparison.Ordinal);
         Assert.Single(result.Events("failed"));
@@ -44,7 +44,7 @@ public sealed class InfrastructureTests
     {
         // The client's own hard timeout is 60 s here; the runner's 2 s must win and kill it.
         await using var server = await LoopbackServer.StartAsync(_ => { }, app => app.Map("/socket.io/", (HttpContext _) => Task.Delay(Timeout.Infinite)));
-        var result = await NodeRunner.RunAsync(
+        var result = await NodeScript.RunAsync(
             "client.mjs", ["emit-ack", server.BaseAddress, "--transports", "polling", "--timeout", "60000"], TimeSpan.FromSeconds(2));
         Assert.True(result.TimedOut, result.Describe());
         Assert.InRange(result.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(10));

@@ -27,7 +27,7 @@ public sealed class ReferenceServerTests(ReferenceServerTests.Fixture fixture, I
         }
     }
 
-    private static async Task<string?> WaitForDisconnectReasonAsync(NodeProcess process, string id)
+    private static async Task<string?> WaitForDisconnectReasonAsync(NodeScript process, string id)
     {
         for (var i = 0; i < 100; i++)
         {
@@ -41,7 +41,7 @@ public sealed class ReferenceServerTests(ReferenceServerTests.Fixture fixture, I
         return null;
     }
 
-    public sealed record Running(NodeProcess Process, string BaseAddress);
+    public sealed record Running(NodeScript Process, string BaseAddress);
 
     /// <summary>One reference server for the class, on a free loopback port.</summary>
     public sealed class Fixture : IAsyncLifetime
@@ -52,8 +52,8 @@ public sealed class ReferenceServerTests(ReferenceServerTests.Fixture fixture, I
 
         public async Task InitializeAsync()
         {
-            var (process, ready) = await NodeProcess.StartAsync(
-                "reference-server.mjs", ["0"], "listening", TimeSpan.FromSeconds(20), TimeSpan.FromMinutes(10));
+            var (process, ready) = await NodeScript.StartAsync(
+                "reference-server.mjs", "listening", TimeSpan.FromSeconds(20), TimeSpan.FromMinutes(10), "0");
             _running = new Running(process, $"http://127.0.0.1:{ready.GetProperty("port").GetInt32()}");
         }
 

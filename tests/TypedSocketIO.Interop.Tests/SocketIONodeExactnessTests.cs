@@ -160,7 +160,7 @@ public sealed class SocketIONodeExactnessTests(SocketIONodeExactnessTests.Fixtur
 
     private static async Task<string[]> CookiesSeenAsync(string address, string mode)
     {
-        var result = await NodeRunner.RunAsync("sticky-client.mjs", [address, mode, Guid.NewGuid().ToString("N")], TimeSpan.FromSeconds(20));
+        var result = await NodeScript.RunAsync("sticky-client.mjs", [address, mode, Guid.NewGuid().ToString("N")], TimeSpan.FromSeconds(20));
         Assert.True(result.ExitCode == 0 && result.Events("done").Count == 1, result.Describe());
         var cookies = result.One("cookies");
         Assert.Equal(mode == "polling" ? "polling" : "websocket", cookies.GetProperty("transport").GetString());
@@ -310,7 +310,7 @@ public sealed class SocketIONodeExactnessTests(SocketIONodeExactnessTests.Fixtur
     /// <summary>Both servers for the class.</summary>
     public sealed class Fixture : IAsyncLifetime
     {
-        private NodeProcess? _node;
+        private NodeScript? _node;
         private LoopbackServer? _ours;
         private LoopbackServer? _oursLean;
 
@@ -323,8 +323,8 @@ public sealed class SocketIONodeExactnessTests(SocketIONodeExactnessTests.Fixtur
 
         public async Task InitializeAsync()
         {
-            var (process, ready) = await NodeProcess.StartAsync(
-                "sio-exact-server.mjs", ["0"], "listening", TimeSpan.FromSeconds(20), TimeSpan.FromMinutes(10));
+            var (process, ready) = await NodeScript.StartAsync(
+                "sio-exact-server.mjs", "listening", TimeSpan.FromSeconds(20), TimeSpan.FromMinutes(10), "0");
             _node = process;
             NodeAddress = $"http://127.0.0.1:{ready.GetProperty("port").GetInt32()}";
             _ours = await LoopbackServer.StartAsync(

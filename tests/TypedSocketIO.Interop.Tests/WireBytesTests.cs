@@ -102,7 +102,7 @@ public sealed class WireBytesTests(WireBytesTests.Fixture fixture, ITestOutputHe
     public sealed class Fixture : IAsyncLifetime
     {
         private readonly ConcurrentDictionary<string, Lazy<Task<(WireRecording Node, WireRecording Ours)>>> _recordings = new();
-        private NodeProcess? _node;
+        private NodeScript? _node;
         private string? _nodeAddress;
         private WireServer? _ours;
 
@@ -137,8 +137,8 @@ public sealed class WireBytesTests(WireBytesTests.Fixture fixture, ITestOutputHe
 
         public async Task InitializeAsync()
         {
-            var (process, ready) = await NodeProcess.StartAsync(
-                "wire-reference-server.mjs", ["0"], "listening", TimeSpan.FromSeconds(20), TimeSpan.FromMinutes(10));
+            var (process, ready) = await NodeScript.StartAsync(
+                "wire-reference-server.mjs", "listening", TimeSpan.FromSeconds(20), TimeSpan.FromMinutes(10), "0");
             _node = process;
             _nodeAddress = $"http://127.0.0.1:{ready.GetProperty("port").GetInt32()}";
             _ours = await WireServer.StartAsync();

@@ -1,11 +1,9 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using TypedSocketIO.Interop.Tests.Infrastructure;
 using TypedSocketIO.Server;
 using TypedSocketIO.Testing;
 
@@ -20,19 +18,17 @@ public sealed class NodeCluster : IAsyncDisposable
     public static readonly string[] Clients = ["node-in", "node-out", "a-in", "a-out", "b-in", "b-out", "binary-voter"];
     public static readonly string[] InRoom = ["node-in", "a-in", "b-in"];
 
-    private readonly Process _node;
-    private readonly ConcurrentQueue<string> _stderr = new();
     private readonly ConcurrentDictionary<int, TaskCompletionSource<JsonElement>> _replies = new();
     private readonly List<JsonElement> _received = [];
     private int _nextId;
+    private NodeScript? _node;
 
-    private NodeCluster(RedisServer redis, string key, LoopbackServer a, LoopbackServer b, Process node, ConcurrentQueue<(string Server, string Args)> serverSideEvents)
+    private NodeCluster(RedisServer redis, string key, LoopbackServer a, LoopbackServer b, ConcurrentQueue<(string Server, string Args)> serverSideEvents)
     {
         Redis = redis;
         Key = key;
         A = a;
         B = b;
-        _node = node;
         ServerSideEvents = serverSideEvents;
     }
 
@@ -60,6 +56,9 @@ public sealed class NodeCluster : IAsyncDisposable
     /// <summary>Which adapter every server of the cluster uses, .NET and Node alike.</summary>
     public ClusterAdapterKind Kind { get; private init; }
 
+    /// <summary>The bound of the Node process's life (a cluster lives for one test).</summary>
+    private static readonly TimeSpan MaxLifetime = TimeSpan.FromMinutes(10);
+
     public static async Task<NodeCluster> StartAsync(ClusterAdapterKind kind = ClusterAdapterKind.Classic, bool recovery = false)
     {
         RedisServer redis = await RedisServer.StartAsync();
@@ -68,21 +67,23 @@ public sealed class NodeCluster : IAsyncDisposable
         LoopbackServer a = await StartDotNetAsync("A", redis, key, kind, recovery, serverSideEvents);
         LoopbackServer b = await StartDotNetAsync("B", redis, key, kind, recovery, serverSideEvents);
 
-        NodeRunner.EnsureNodeModules();
-        var process = new Process
-        {
-            StartInfo = NodeRunner.CreateStartInfo(
-                "redis-cluster.mjs",
-                ["--redis", redis.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--key", key, "--adapter", kind.ToString().ToLowerInvariant(), .. (recovery ? new[] { "--recovery" } : [])]),
-        };
-        var cluster = new NodeCluster(redis, key, a, b, process, serverSideEvents) { Kind = kind };
+        var cluster = new NodeCluster(redis, key, a, b, serverSideEvents) { Kind = kind };
         var ready = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        process.OutputDataReceived += (_, e) => cluster.OnLine(e.Data, ready);
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { cluster._stderr.Enqueue(e.Data); } };
-        NodeRunner.StartOrExplain(process, keepStdinOpen: true);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        int nodePort = await ready.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        cluster._node = NodeScript.Start(
+            "redis-cluster.mjs",
+            MaxLifetime,
+            json => cluster.OnLine(json, ready),
+            ["--redis", redis.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--key", key, "--adapter", kind.ToString().ToLowerInvariant(), .. (recovery ? new[] { "--recovery" } : [])]);
+        int nodePort;
+        try
+        {
+            nodePort = await ready.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException)
+        {
+            await cluster.DisposeAsync();
+            throw new TimeoutException("redis-cluster.mjs did not say it was ready within 30 s.\n" + cluster.Describe());
+        }
 
         await cluster.WaitForServerCountAsync(3);
         cluster.Urls = [$"http://127.0.0.1:{nodePort}", a.BaseAddress.TrimEnd('/'), b.BaseAddress.TrimEnd('/')];
@@ -133,8 +134,7 @@ public sealed class NodeCluster : IAsyncDisposable
         command["id"] = id;
         var reply = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
         _replies[id] = reply;
-        await _node.StandardInput.WriteLineAsync(command.ToJsonString());
-        await _node.StandardInput.FlushAsync();
+        await _node!.SendAsync(command.ToJsonString());
         JsonElement result;
         try
         {
@@ -232,14 +232,17 @@ public sealed class NodeCluster : IAsyncDisposable
             lines = [.. _received.TakeLast(40).Select(r => r.GetRawText())];
         }
 
-        return "--- node stderr ---\n" + string.Join('\n', _stderr) + "\n--- last received ---\n" + string.Join('\n', lines)
+        return "--- node stderr ---\n" + string.Join('\n', _node?.StdErr ?? []) + "\n--- last received ---\n" + string.Join('\n', lines)
             + "\n--- server A log ---\n" + A.Logs.Tail() + "\n--- server B log ---\n" + B.Logs.Tail();
     }
 
     public async ValueTask DisposeAsync()
     {
-        NodeRunner.KillTree(_node);
-        _node.Dispose();
+        if (_node is not null)
+        {
+            await _node.DisposeAsync();
+        }
+
         await A.DisposeAsync();
         await B.DisposeAsync();
         await Redis.DisposeAsync();
@@ -309,24 +312,14 @@ public sealed class NodeCluster : IAsyncDisposable
             }
         });
 
-    private void OnLine(string? line, TaskCompletionSource<int> ready)
+    private void OnLine(JsonElement json, TaskCompletionSource<int> ready)
     {
-        if (line is null || !line.StartsWith('{'))
+        if (!json.TryGetProperty("event", out JsonElement name) || name.ValueKind != JsonValueKind.String)
         {
             return;
         }
 
-        JsonElement json;
-        try
-        {
-            json = JsonDocument.Parse(line).RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            return;
-        }
-
-        switch (json.GetProperty("event").GetString())
+        switch (name.GetString())
         {
             case "ready":
                 ready.TrySetResult(json.GetProperty("port").GetInt32());

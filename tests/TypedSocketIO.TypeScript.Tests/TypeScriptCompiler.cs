@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Reflection;
-using System.Text;
 using System.Text.RegularExpressions;
 using TypedSocketIO.Testing;
 
@@ -53,7 +51,13 @@ internal static partial class TypeScriptCompiler
                 }
                 """);
 
-            string output = await RunNodeAsync(folder, tsc, "-p", "tsconfig.json", "--pretty", "false");
+            NodeScriptResult run = await NodeScript.RunProgramAsync("node", folder, [tsc, "-p", "tsconfig.json", "--pretty", "false"], TimeSpan.FromMinutes(3));
+            if (run.TimedOut)
+            {
+                throw new TimeoutException("tsc did not finish within 3 minutes.\n" + run.Describe());
+            }
+
+            string output = run.StdOut + "\n" + run.StdErr;
             var errors = new List<TypeScriptError>();
             foreach (string line in output.Split('\n'))
             {
@@ -76,37 +80,6 @@ internal static partial class TypeScriptCompiler
         {
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    private static async Task<string> RunNodeAsync(string workingDirectory, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("node did not start.");
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("tsc did not finish within 3 minutes.");
-        }
-
-        return new StringBuilder(await stdout).Append(await stderr).ToString();
     }
 
     [GeneratedRegex(@"^(?<file>[^(\s]+)\((?<line>\d+),\d+\): error (?<code>TS\d+): (?<message>.*)$")]

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TypedSocketIO.Testing;
 
 namespace TypedSocketIO.Browser.Tests.Infrastructure;
 
@@ -13,13 +13,12 @@ namespace TypedSocketIO.Browser.Tests.Infrastructure;
 public sealed class BrowserDriver : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(45);
-    private readonly Process _process;
-    private readonly ConcurrentDictionary<int, TaskCompletionSource<JsonNode?>> _pending = new();
-    private readonly ConcurrentQueue<string> _stderr = new();
-    private readonly SemaphoreSlim _send = new(1, 1);
-    private int _nextId;
 
-    private BrowserDriver(Process process) => _process = process;
+    /// <summary>The driver's own lifetime (it closes the browser and exits then), and the bound of its process's life.</summary>
+    private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(15);
+    private readonly ConcurrentDictionary<int, TaskCompletionSource<JsonNode?>> _pending = new();
+    private NodeScript? _node;
+    private int _nextId;
 
     public string Version { get; private set; } = "";
 
@@ -33,42 +32,34 @@ public sealed class BrowserDriver : IAsyncDisposable
                 "(`apt-get install -y chromium`; test.sh installs it where apt-get exists), or CHROMIUM_PATH set to a Chromium.");
         }
 
-        string script = Path.Combine(Paths.InteropNode, "browser-driver.mjs");
         if (!Directory.Exists(Path.Combine(Paths.InteropNode, "node_modules", "playwright-core")))
         {
             throw new InvalidOperationException("playwright-core is not installed: run `npm ci` in tests/interop-node (test.sh does).");
         }
 
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = Paths.InteropNode,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add("--executable");
-        start.ArgumentList.Add(Paths.Chromium);
-        start.ArgumentList.Add("--lifetime");
-        start.ArgumentList.Add("900000");
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var driver = new BrowserDriver(process);
+        var driver = new BrowserDriver();
         var ready = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        process.OutputDataReceived += (_, e) => driver.OnLine(e.Data, ready);
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { driver._stderr.Enqueue(e.Data); } };
-        process.Exited += (_, _) =>
-        {
-            var gone = new InvalidOperationException($"the browser driver exited.\n{driver.Describe()}");
-            ready.TrySetException(gone);
-            foreach (TaskCompletionSource<JsonNode?> pending in driver._pending.Values)
+        driver._node = NodeScript.Start(
+            "browser-driver.mjs",
+            Lifetime + TimeSpan.FromMinutes(1),
+            json => driver.OnLine(json, ready),
+            "--executable",
+            Paths.Chromium,
+            "--lifetime",
+            ((long)Lifetime.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        _ = driver._node.Exited.ContinueWith(
+            _ =>
             {
-                pending.TrySetException(gone);
-            }
-        };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+                var gone = new InvalidOperationException($"the browser driver exited.\n{driver.Describe()}");
+                ready.TrySetException(gone);
+                foreach (TaskCompletionSource<JsonNode?> pending in driver._pending.Values)
+                {
+                    pending.TrySetException(gone);
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
         try
         {
             driver.Version = await ready.Task.WaitAsync(StartTimeout);
@@ -95,17 +86,7 @@ public sealed class BrowserDriver : IAsyncDisposable
         _pending[id] = answer;
         try
         {
-            await _send.WaitAsync();
-            try
-            {
-                await _process.StandardInput.WriteLineAsync(arguments.ToJsonString());
-                await _process.StandardInput.FlushAsync();
-            }
-            finally
-            {
-                _send.Release();
-            }
-
+            await _node!.SendAsync(arguments.ToJsonString());
             return await answer.Task.WaitAsync(limit + TimeSpan.FromSeconds(15));
         }
         catch (TimeoutException)
@@ -118,48 +99,21 @@ public sealed class BrowserDriver : IAsyncDisposable
         }
     }
 
-    public string Describe() => "--- browser driver stderr ---\n" + string.Join('\n', _stderr);
+    public string Describe() => "--- browser driver stderr ---\n" + string.Join('\n', _node?.StdErr ?? []);
 
     public async ValueTask DisposeAsync()
     {
-        try
+        if (_node is not null)
         {
-            _process.StandardInput.Close();   // the driver closes the browser and exits
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await _process.WaitForExitAsync(grace.Token);
+            await _node.StopAsync(TimeSpan.FromSeconds(10));   // the driver closes the browser and exits
+            await _node.DisposeAsync();                        // kills what is left
         }
-        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or IOException)
-        {
-        }
-
-        try
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
-        }
-
-        _process.Dispose();
-        _send.Dispose();
     }
 
-    private void OnLine(string? line, TaskCompletionSource<string> ready)
+    private void OnLine(JsonElement element, TaskCompletionSource<string> ready)
     {
-        if (line is null || !line.StartsWith('{'))
-        {
-            return;
-        }
-
-        JsonNode? json;
-        try
-        {
-            json = JsonNode.Parse(line);
-        }
-        catch (JsonException)
-        {
-            return;
-        }
+        string line = element.GetRawText();
+        JsonNode? json = JsonNode.Parse(line);
 
         if (json?["event"]?.GetValue<string>() is { } name)
         {

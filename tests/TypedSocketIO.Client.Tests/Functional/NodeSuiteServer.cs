@@ -28,7 +28,7 @@ public sealed class NodeSuiteServer : ISuiteServer
 
     /// <summary>The lines <c>{"event": name, …}</c> the running process printed, in order.</summary>
     public IReadOnlyList<JsonElement> Events(string name) =>
-        _process is null ? [] : [.. _process.Lines.Where(l => l.TryGetProperty("event", out JsonElement e) && e.GetString() == name)];
+        _process?.Events(name) ?? [];
 
     public static async Task<NodeSuiteServer> StartAsync(params string[] extraArguments)
     {

@@ -28,8 +28,8 @@ public static class Scenarios
     public static TheoryData<string> TransportModes() => new(Transports);
 
     /// <summary>Runs <c>node client.mjs scenario url --transports mode</c>.</summary>
-    public static Task<NodeResult> RunClientAsync(string scenario, string baseAddress, string transports, string path = "/socket.io/") =>
-        NodeRunner.RunAsync(
+    public static Task<NodeScriptResult> RunClientAsync(string scenario, string baseAddress, string transports, string path = "/socket.io/") =>
+        NodeScript.RunAsync(
             "client.mjs",
             [scenario, baseAddress, "--transports", transports, "--path", path, "--timeout", ((int)ScriptTimeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture)],
             ScriptTimeout + TimeSpan.FromSeconds(5));
