@@ -461,17 +461,19 @@ internal sealed class SocketIOClientConnection
         }
 
         Interlocked.Exchange(ref _connectTimer, null)?.Dispose();
+        if (restored is not null)
+        {
+            // In its rooms before it can be found (as the official server joins them in the socket's constructor): a broadcast
+            // to one of them can no longer reach the socket's namespace-wide events but miss its rooms.
+            socket.Join(restored.Session.Rooms);
+        }
+
         ns.Add(socket);
         if (!socket.Connected)
         {
             // The connection closed between the two steps: Close() may have run before Add().
             ns.Remove(socket);
             return;
-        }
-
-        if (restored is not null)
-        {
-            socket.Join(restored.Session.Rooms);
         }
 
         TrySend(SocketIOEncodedPacket.Connect(name, BuildSidPayload(socket.Id, socket.Pid)), isVolatile: false);
