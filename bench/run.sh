@@ -116,7 +116,7 @@ start_server() {
     # A tuning, not a default: socket continuations run on the epoll thread (no thread-pool hop), as in README "Performance".
     untyped-jit-inline) DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 taskset -c 0 dotnet "$build/jit/BenchServer.dll" --api untyped --urls http://127.0.0.1:0 "$@" >"$log" 2>&1 & ;;
     # Both tunings of README "Performance": no thread-pool hop in the runtime's sockets nor in Kestrel.
-    untyped-jit-tuned) DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 taskset -c 0 dotnet "$build/jit/BenchServer.dll" --api untyped --kestrel-inline --urls http://127.0.0.1:0 "$@" >"$log" 2>&1 & ;;
+    untyped-jit-tuned) DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 taskset -c 0 dotnet "$build/jit/BenchServer.dll" --api untyped --kestrel-inline true --urls http://127.0.0.1:0 "$@" >"$log" 2>&1 & ;;
     untyped-aot) taskset -c 0 "$build/aot/BenchServer" --api untyped --urls http://127.0.0.1:0 "$@" >"$log" 2>&1 & ;;
     typed-aot) taskset -c 0 "$build/aot/BenchServer" --api typed --urls http://127.0.0.1:0 "$@" >"$log" 2>&1 & ;;
   esac

@@ -2,7 +2,7 @@
 //
 //   BenchServer --api untyped|typed --urls http://127.0.0.1:0      prints "listening on <address>"
 //   … --redis 127.0.0.1:PORT      one node of a cluster on the Redis adapter (JIT build only: see BenchServer.csproj)
-//   … --kestrel-inline            SocketTransportOptions.UnsafePreferInlineScheduling (a tuning, off by default)
+//   … --kestrel-inline true       SocketTransportOptions.UnsafePreferInlineScheduling (a tuning, off by default)
 using BenchServer;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
