@@ -33,7 +33,8 @@ public sealed class ServerLifetimeTests
         string open = await http.GetStringAsync("/engine.io/?EIO=4&transport=polling");
         string sid = System.Text.Json.JsonDocument.Parse(open[1..]).RootElement.GetProperty("sid").GetString()!;
         Task<string> pendingPoll = http.GetStringAsync($"/engine.io/?EIO=4&transport=polling&sid={sid}");
-        await WaitUntilAsync(() => engine.SessionCount == 1);
+        // The poll must be waiting on the server (not merely sent) when the host stops, or it may arrive after the session is gone.
+        await WaitUntilAsync(() => engine.TryGetConnection(sid, out EngineIOConnection? session) && IsPollPending(session));
 
         await server.DisposeAsync(); // stops the host, then disposes the application
 
@@ -41,6 +42,14 @@ public sealed class ServerLifetimeTests
         Assert.Equal("server shutting down", (await handler.WaitClosedAsync()).Reason);
         await WaitUntilAsync(() => !engine.IsHeartbeatRunning); // without AddEngineIO the disposal is started, not awaited, by the host
         Assert.Equal(0, engine.SessionCount);
+    }
+
+    private static bool IsPollPending(EngineIOConnection session)
+    {
+        lock (session.SyncRoot)
+        {
+            return session.Polling is { IsGetPendingUnderLock: true };
+        }
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)
