@@ -290,30 +290,31 @@ public sealed class EngineIOConnection
 
     private void EnqueueUnderLock(OutgoingPacket packet, int bytes)
     {
-        if (_pending is null)
+        if (_pendingCount == 0)
         {
-            if (_pendingCount == 0)
+            _first = packet;
+        }
+        else
+        {
+            if (_pending is null)
             {
-                _first = packet;
-                _pendingCount = 1;
-                _queuedBytes += bytes;
-                return;
+                // A second packet: the queue moves to a rented array.
+                _pending = ArrayPool<OutgoingPacket>.Shared.Rent(4);
+                _pending[0] = _first;
+                _first = default;
+            }
+            else if (_pendingCount == _pending.Length)
+            {
+                OutgoingPacket[] larger = ArrayPool<OutgoingPacket>.Shared.Rent(_pending.Length * 2);
+                _pending.AsSpan(0, _pendingCount).CopyTo(larger);
+                ArrayPool<OutgoingPacket>.Shared.Return(_pending, clearArray: true);
+                _pending = larger;
             }
 
-            // A second packet: the queue moves to a rented array.
-            _pending = ArrayPool<OutgoingPacket>.Shared.Rent(4);
-            _pending[0] = _first;
-            _first = default;
-        }
-        else if (_pendingCount == _pending.Length)
-        {
-            OutgoingPacket[] larger = ArrayPool<OutgoingPacket>.Shared.Rent(_pending.Length * 2);
-            _pending.AsSpan(0, _pendingCount).CopyTo(larger);
-            ArrayPool<OutgoingPacket>.Shared.Return(_pending, clearArray: true);
-            _pending = larger;
+            _pending[_pendingCount] = packet;
         }
 
-        _pending[_pendingCount++] = packet;
+        _pendingCount++;
         _queuedBytes += bytes;
     }
 

@@ -423,17 +423,16 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
     internal void OnAck(long ackId, SocketIOArguments arguments)
     {
         IPendingAck? pending;
-        bool found;
         lock (_gate)
         {
-            found = _acks.Remove(ackId, out pending);
+            _acks.Remove(ackId, out pending);
         }
 
-        if (found)
+        if (pending is not null)
         {
             try
             {
-                pending!.OnResponse(this, arguments);
+                pending.OnResponse(this, arguments);
             }
             finally
             {

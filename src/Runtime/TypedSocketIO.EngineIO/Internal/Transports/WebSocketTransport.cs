@@ -146,6 +146,7 @@ internal abstract class WebSocketTransport : IEngineIOTransport, IThreadPoolWork
                 }
 
                 ValueTask<bool> dispatch;
+                WebSocketTransport? outer = t_dispatching; // another read loop's handler may have run this one inline
                 t_dispatching = this;
                 try
                 {
@@ -164,7 +165,7 @@ internal abstract class WebSocketTransport : IEngineIOTransport, IThreadPoolWork
                 }
                 finally
                 {
-                    t_dispatching = null;
+                    t_dispatching = outer;
                 }
 
                 // What the handler queued to this socket so far leaves now, before anything is awaited.
