@@ -12,9 +12,11 @@ using TypedSocketIO.Server;
 namespace TypedSocketIO.Interop.Tests;
 
 /// <summary>
-/// Our own byte-level checks of what the official protocol test suites check, against a server
-/// configured as samples/Conformance (pingInterval 300 ms, pingTimeout 200 ms, connectTimeout 1 s):
-/// exact packets, status codes and timings, over raw HTTP and WebSocket.
+/// Our own byte-level checks of what the official protocol test suites check, against a server configured as
+/// samples/Conformance (pingInterval 300 ms) except for a pingTimeout of 2 s instead of 200 ms and a connectTimeout of 10 s
+/// instead of 1 s: exact packets, status codes and the heartbeat's sequence, over raw HTTP and WebSocket. (With the
+/// sample's values, any pause of a loaded machine between a ping and this test's pong closed the session: the checks here
+/// are about bytes, not about timing; the official suites run against samples/Conformance itself.)
 /// </summary>
 public sealed class ProtocolConformanceTests(ProtocolConformanceTests.Fixture fixture) : IClassFixture<ProtocolConformanceTests.Fixture>
 {
@@ -35,7 +37,7 @@ public sealed class ProtocolConformanceTests(ProtocolConformanceTests.Fixture fi
         Assert.Equal(JsonValueKind.String, root.GetProperty("sid").ValueKind);
         Assert.Equal(["websocket"], root.GetProperty("upgrades").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(300, root.GetProperty("pingInterval").GetInt32());
-        Assert.Equal(200, root.GetProperty("pingTimeout").GetInt32());
+        Assert.Equal(2000, root.GetProperty("pingTimeout").GetInt32());
         Assert.Equal(1_000_000, root.GetProperty("maxPayload").GetInt32());
     }
 
@@ -101,15 +103,9 @@ public sealed class ProtocolConformanceTests(ProtocolConformanceTests.Fixture fi
 
     [Theory]
     [InlineData(Eio, 3)]
-    [InlineData(Sio, 2)] // the official suite does 3 rounds here too, within the 1 s connect timeout: too tight for a loaded CI machine
+    [InlineData(Sio, 3)]
     public async Task Polling_heartbeat_rounds_then_ping_timeout(string prefix, int rounds)
     {
-        // Warm up both sides (JIT of the ping path, connections) with one round on a throwaway session: cold, the first
-        // ping can leave the pong less than the 200 ms it is due in (seen: the POST of the pong answered 400).
-        var warm = await OpenPollingAsync(prefix);
-        await GetAsync(prefix + "polling&sid=" + warm);
-        await PostAsync(prefix + "polling&sid=" + warm, "3");
-
         var sid = await OpenPollingAsync(prefix);
         for (var i = 0; i < rounds; i++)
         {
@@ -120,9 +116,16 @@ public sealed class ProtocolConformanceTests(ProtocolConformanceTests.Fixture fi
             Assert.True(pong.Status == HttpStatusCode.OK, $"round {i}: the pong POST got {pong.Status} {pong.Body}\n{fixture.LogTail(prefix.StartsWith("/socket.io/", StringComparison.Ordinal))}");
         }
 
-        var sid2 = await OpenPollingAsync(prefix);
-        await Task.Delay(500);
-        Assert.Equal(HttpStatusCode.BadRequest, (await GetAsync(prefix + "polling&sid=" + sid2)).Status);
+        // A session that gets its ping and never answers is closed: the poll that waits for the next packet is released,
+        // and the sid is unknown from then on.
+        var silent = await OpenPollingAsync(prefix);
+        Assert.Equal((HttpStatusCode.OK, "2"), await GetAsync(prefix + "polling&sid=" + silent));
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 5 && (statuses.Count == 0 || statuses[^1] != HttpStatusCode.BadRequest); i++)
+        {
+            statuses.Add((await GetAsync(prefix + "polling&sid=" + silent)).Status);
+        }
+        Assert.Equal(HttpStatusCode.BadRequest, statuses[^1]);
     }
 
     [Fact]
@@ -344,11 +347,11 @@ public sealed class ProtocolConformanceTests(ProtocolConformanceTests.Fixture fi
         public async Task InitializeAsync()
         {
             var pingInterval = TimeSpan.FromMilliseconds(300);
-            var pingTimeout = TimeSpan.FromMilliseconds(200);
+            var pingTimeout = TimeSpan.FromMilliseconds(2000);
             _socketIO = await LoopbackServer.StartAsync(
                 services => services.AddSocketIO(o =>
                 {
-                    o.ConnectTimeout = TimeSpan.FromMilliseconds(1000);
+                    o.ConnectTimeout = TimeSpan.FromSeconds(10);
                     o.EngineIO.PingInterval = pingInterval;
                     o.EngineIO.PingTimeout = pingTimeout;
                     o.EngineIO.MaxHttpBufferSize = 1_000_000;
