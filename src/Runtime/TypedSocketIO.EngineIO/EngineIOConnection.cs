@@ -35,6 +35,14 @@ public sealed class EngineIOConnection
     private int _pendingCount;
     private int _queuedBytes;
 
+    // Bytes a transport took from the queue and has not finished writing (a burst being flushed, a poll's response): they count
+    // against MaxOutgoingBufferSize until the write completes, so that a client that stops reading is cut at the bound even though
+    // the writer empties the queue into its socket at once. Retired by the transport on its next take (no extra lock).
+    private int _writingBytes;
+
+    // Who waits for room in the queue (WaitForCapacityAsync); null until someone has waited.
+    private List<CapacityWaiter>? _capacityWaiters;
+
     // Created on first use: the token of Closed, and the gate that keeps inbound packets one at a time (needed only when
     // two transports can read at once: polling POSTs beside an upgrading WebSocket).
     private CancellationTokenSource? _closed;
@@ -195,17 +203,24 @@ public sealed class EngineIOConnection
             bytes += message.Data.Length + 1;
         }
 
-        bool overflow;
+        int dropped;
         lock (_lock)
         {
-            if (_state != EngineIOSessionState.Open || (isVolatile && !(_pendingCount == 0 && _transport.IsWritableUnderLock)))
+            if (_state != EngineIOSessionState.Open)
             {
                 owner?.Release();
                 return false;
             }
 
-            overflow = _queuedBytes + bytes > _server.Options.MaxOutgoingBufferSize;
-            if (!overflow)
+            if (isVolatile && !(_pendingCount == 0 && _transport.IsWritableUnderLock))
+            {
+                // Policy, step 1: a volatile message is dropped whenever anything waits (long before the bound).
+                owner?.Release();
+                _server.CountDropped(messages.Length, EngineIOServer.DropReasonVolatile);
+                return false;
+            }
+
+            if (_queuedBytes + _writingBytes + bytes <= _server.Options.MaxOutgoingBufferSize)
             {
                 foreach (EngineIOMessage message in messages)
                 {
@@ -214,21 +229,104 @@ public sealed class EngineIOConnection
 
                 _queuedBytes += bytes;
                 _transport.WakeUnderLock();
+                return true;
+            }
+
+            dropped = _pendingCount + messages.Length;
+        }
+
+        // Policy, step 2: a message that would cross the bound closes the session (what is queued is dropped with it).
+        owner?.Release();
+        OnOverflow(bytes, dropped);
+        return false;
+    }
+
+    private void OnOverflow(int bytes, int dropped)
+    {
+        int limit = _server.Options.MaxOutgoingBufferSize;
+        EngineIOLog.OutgoingBufferOverflow(_server.Logger, bytes, limit);
+        _server.CountDropped(dropped, EngineIOServer.DropReasonOverflow);
+        _ = CloseCoreAsync(new EngineIOCloseReason(EngineIOCloseReason.OutgoingBufferOverflow.Reason,
+            $"more than EngineIOOptions.MaxOutgoingBufferSize ({limit} bytes) waiting to be sent"), flush: false).AsTask();
+    }
+
+    /// <summary>
+    /// The bytes waiting for this session: queued, or taken by the transport and not yet written (a WebSocket burst being flushed,
+    /// a poll's response being sent). Each message counts its data plus one byte. It never exceeds
+    /// <see cref="EngineIOOptions.MaxOutgoingBufferSize"/>: a message that would cross it closes the session.
+    /// </summary>
+    public int BufferedAmount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _queuedBytes + _writingBytes;
             }
         }
+    }
 
-        if (overflow)
+    /// <summary>The number of messages and packets queued and not yet taken by the transport.</summary>
+    internal int QueuedCount
+    {
+        get
         {
-            owner?.Release();
+            lock (_lock)
+            {
+                return _pendingCount;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits until at most half of <see cref="EngineIOOptions.MaxOutgoingBufferSize"/> is waiting (<see cref="BufferedAmount"/>),
+    /// so that a producer can send to a slow client at the pace it reads instead of being closed at the bound.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting (the task is then cancelled).</param>
+    /// <returns><see langword="true"/> when there is room; <see langword="false"/> when the session is closed or closes while waiting.</returns>
+    public ValueTask<bool> WaitForCapacityAsync(CancellationToken cancellationToken = default)
+        => WaitForCapacityAsync(_server.Options.MaxOutgoingBufferSize / 2, cancellationToken);
+
+    /// <summary>
+    /// Waits until at most <paramref name="maxBufferedBytes"/> bytes are waiting for this session (<see cref="BufferedAmount"/>).
+    /// Completes synchronously, without allocating, when that is already so. The wait ends when the transport finishes a write
+    /// (a flushed WebSocket burst, a sent poll response).
+    /// </summary>
+    /// <param name="maxBufferedBytes">The most bytes that may still wait: 0 up to <see cref="EngineIOOptions.MaxOutgoingBufferSize"/> − 1.</param>
+    /// <param name="cancellationToken">Stops waiting (the task is then cancelled).</param>
+    /// <returns><see langword="true"/> when there is room; <see langword="false"/> when the session is closed or closes while waiting.</returns>
+    public ValueTask<bool> WaitForCapacityAsync(int maxBufferedBytes, CancellationToken cancellationToken = default)
+    {
+        if ((uint)maxBufferedBytes >= (uint)_server.Options.MaxOutgoingBufferSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxBufferedBytes), maxBufferedBytes,
+                $"Must be from 0 to EngineIOOptions.MaxOutgoingBufferSize - 1 ({_server.Options.MaxOutgoingBufferSize - 1}).");
         }
 
-        if (overflow)
+        CapacityWaiter waiter;
+        lock (_lock)
         {
-            _ = CloseCoreAsync(new EngineIOCloseReason(EngineIOCloseReason.TransportError.Reason,
-                $"more than EngineIOOptions.MaxOutgoingBufferSize ({_server.Options.MaxOutgoingBufferSize} bytes) waiting to be sent"), flush: false).AsTask();
+            if (_state != EngineIOSessionState.Open)
+            {
+                return new ValueTask<bool>(false);
+            }
+
+            if (_queuedBytes + _writingBytes <= maxBufferedBytes)
+            {
+                return new ValueTask<bool>(true);
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return ValueTask.FromCanceled<bool>(cancellationToken);
+            }
+
+            waiter = new CapacityWaiter(this, maxBufferedBytes);
+            (_capacityWaiters ??= new List<CapacityWaiter>()).Add(waiter);
         }
 
-        return !overflow;
+        waiter.Register(cancellationToken);
+        return new ValueTask<bool>(waiter.Task);
     }
 
     /// <summary>
@@ -251,6 +349,69 @@ public sealed class EngineIOConnection
         {
             _transport = transport;
             EnqueueUnderLock(new OutgoingPacket(EngineIOPacketType.Open, handshakeJson, false), handshakeJson.Length + 1);
+        }
+    }
+
+    /// <summary>
+    /// For a transport that writes what is queued (under <see cref="SyncRoot"/>): forgets the queue as <see cref="ClearPendingUnderLock"/>
+    /// does, but its bytes keep counting (<see cref="BufferedAmount"/>) until the transport calls <see cref="OnWrittenUnderLock"/> with
+    /// the number returned here, once the write completed.
+    /// </summary>
+    /// <returns>The bytes taken.</returns>
+    internal int TakePendingUnderLock(bool release)
+    {
+        int taken = _queuedBytes;
+        ClearPendingUnderLock(release);
+        _writingBytes += taken;
+        return taken;
+    }
+
+    /// <summary>A write of what <see cref="TakePendingUnderLock"/> took completed (or failed): the bytes stop counting, and who waits for room may go on.</summary>
+    internal void OnWrittenUnderLock(int bytes)
+    {
+        if (bytes == 0)
+        {
+            return;
+        }
+
+        _writingBytes = Math.Max(0, _writingBytes - bytes);
+        if (_capacityWaiters is { Count: > 0 } waiters)
+        {
+            int buffered = _queuedBytes + _writingBytes;
+            for (int i = waiters.Count - 1; i >= 0; i--)
+            {
+                if (buffered <= waiters[i].Threshold)
+                {
+                    CapacityWaiter waiter = waiters[i];
+                    waiters.RemoveAt(i);
+                    waiter.Complete(true);
+                }
+            }
+        }
+    }
+
+    /// <summary>Ends every wait for room with <see langword="false"/> (the session is closed).</summary>
+    private void ReleaseCapacityWaiters()
+    {
+        lock (_lock)
+        {
+            if (_capacityWaiters is { Count: > 0 } waiters)
+            {
+                foreach (CapacityWaiter waiter in waiters)
+                {
+                    waiter.Complete(false);
+                }
+
+                waiters.Clear();
+            }
+        }
+    }
+
+    internal void RemoveCapacityWaiterFor(CapacityWaiter waiter)
+    {
+        lock (_lock)
+        {
+            _capacityWaiters?.Remove(waiter);
         }
     }
 
@@ -354,12 +515,18 @@ public sealed class EngineIOConnection
                 closed = _closed;
             }
 
+            // After the handler was told: who waited for room sees the session closed, with its reason known above.
+            ReleaseCapacityWaiters();
             closed?.Cancel();
         }
     }
 
     /// <summary>Drops the session without waiting for anything more to be written.</summary>
-    internal void Abandon() => Finish();
+    internal void Abandon()
+    {
+        Finish();
+        ReleaseCapacityWaiters();
+    }
 
     /// <summary>Removes the session from the server and releases the transport. Idempotent.</summary>
     internal void Finish()
@@ -452,8 +619,9 @@ public sealed class EngineIOConnection
     /// For a polling GET (under <see cref="SyncRoot"/>): takes what the poll must carry into <paramref name="packets"/> (what is
     /// queued, a noop that releases the poll during an upgrade, the close packet of a closing session).
     /// </summary>
-    internal PollTake TakeForPollUnderLock(List<OutgoingPacket> packets)
+    internal PollTake TakeForPollUnderLock(List<OutgoingPacket> packets, out int takenBytes)
     {
+        takenBytes = 0;
         if (_transport != Polling)
         {
             // Upgraded while this GET was pending. A client that upgrades pauses polling first, so this GET is answered as any
@@ -476,7 +644,7 @@ public sealed class EngineIOConnection
         }
 
         packets.AddRange(PendingUnderLock);
-        ClearPendingUnderLock(release: false); // the poll releases them once written
+        takenBytes = TakePendingUnderLock(release: false); // the poll releases them once written
         if (_noopPending && packets.Count == 0)
         {
             packets.Add(new OutgoingPacket(EngineIOPacketType.Noop, ReadOnlyMemory<byte>.Empty, false));
@@ -700,4 +868,49 @@ internal enum PollTake
 
     /// <summary>The session was upgraded: the poll is refused.</summary>
     Upgraded,
+}
+
+/// <summary>One wait for room in a session's outbound queue (<see cref="EngineIOConnection.WaitForCapacityAsync(int, CancellationToken)"/>).</summary>
+internal sealed class CapacityWaiter : TaskCompletionSource<bool>
+{
+    private readonly EngineIOConnection _session;
+    private CancellationTokenRegistration _registration;
+
+    public CapacityWaiter(EngineIOConnection session, int threshold)
+        : base(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        _session = session;
+        Threshold = threshold;
+    }
+
+    /// <summary>The most bytes that may wait for the wait to end.</summary>
+    public int Threshold { get; }
+
+    public void Register(CancellationToken cancellationToken)
+    {
+        if (!cancellationToken.CanBeCanceled)
+        {
+            return;
+        }
+
+        _registration = cancellationToken.UnsafeRegister(static (state, token) => ((CapacityWaiter)state!).Cancel(token), this);
+        if (Task.IsCompleted)
+        {
+            _registration.Unregister();
+        }
+    }
+
+    /// <summary>Under the session's lock (continuations run asynchronously, so nothing runs here).</summary>
+    public void Complete(bool open)
+    {
+        // Unregister, not Dispose: Dispose would wait for a running Cancel, which waits for the session's lock held here.
+        _registration.Unregister();
+        TrySetResult(open);
+    }
+
+    private void Cancel(CancellationToken token)
+    {
+        _session.RemoveCapacityWaiterFor(this);
+        TrySetCanceled(token);
+    }
 }

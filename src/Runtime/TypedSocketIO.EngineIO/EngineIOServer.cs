@@ -28,6 +28,7 @@ public sealed class EngineIOServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, EngineIOConnection> _sessions = new(StringComparer.Ordinal);
     private readonly Timer _ticker;
     private readonly Meter _meter;
+    private readonly Counter<long> _dropped;
     private readonly byte[] _upgradesPolling;
     private int _pollingCount;
     private int _webSocketCount;
@@ -62,6 +63,19 @@ public sealed class EngineIOServer : IAsyncDisposable
             description: "Open Engine.IO sessions, by transport.");
         _meter.CreateObservableCounter(
             "engineio.upgrades", () => Interlocked.Read(ref _upgrades), "{upgrade}", "Sessions upgraded from HTTP long-polling to WebSocket.");
+        _dropped = _meter.CreateCounter<long>(
+            "engineio.outgoing.dropped",
+            "{message}",
+            "Messages not sent, by reason: volatile_dropped (a volatile message while the transport was busy), overflow_disconnect (the message that would have crossed EngineIOOptions.MaxOutgoingBufferSize and every message still queued for its session, which is closed).");
+        _meter.CreateObservableUpDownCounter(
+            "engineio.outgoing.buffered", () => SumBuffered(), "By",
+            "Bytes waiting to be sent, all sessions: queued or being written (each bounded by EngineIOOptions.MaxOutgoingBufferSize).");
+        _meter.CreateObservableGauge(
+            "engineio.outgoing.buffered.max", () => MaxBuffered(), "By",
+            "Bytes waiting to be sent to the one session with the most (a slow client nears EngineIOOptions.MaxOutgoingBufferSize).");
+        _meter.CreateObservableUpDownCounter(
+            "engineio.outgoing.queued", () => SumQueued(), "{message}",
+            "Messages and packets queued for all sessions and not yet taken by their transport.");
 
         // One timer for every session's heartbeat, upgrade and closing deadlines (no timer per session).
         // Its period is a fiftieth of the shortest heartbeat delay (2 ms to 250 ms), and requests check their session's deadlines on
@@ -85,6 +99,9 @@ public sealed class EngineIOServer : IAsyncDisposable
     internal IEngineIOHandler Handler { get; }
 
     internal ILogger Logger { get; }
+
+    /// <summary>The meter of this server's instruments (tests listen to this one alone).</summary>
+    internal Meter Meter => _meter;
 
     /// <summary>The number of open sessions whose current transport is <paramref name="transport"/>.</summary>
     /// <param name="transport"><c>polling</c> or <c>websocket</c>.</param>
@@ -419,6 +436,54 @@ public sealed class EngineIOServer : IAsyncDisposable
         Span<byte> random = stackalloc byte[15];
         RandomNumberGenerator.Fill(random);
         return Base64Url.EncodeToString(random);
+    }
+
+    /// <summary>The <c>reason</c> tag of <c>engineio.outgoing.dropped</c> for a volatile message dropped while the transport was busy.</summary>
+    internal const string DropReasonVolatile = "volatile_dropped";
+
+    /// <summary>The <c>reason</c> tag of <c>engineio.outgoing.dropped</c> for the messages of a session closed at the outgoing bound.</summary>
+    internal const string DropReasonOverflow = "overflow_disconnect";
+
+    /// <summary>Counts messages not sent (a flag read when nobody collects the counter).</summary>
+    internal void CountDropped(int messages, string reason)
+    {
+        if (_dropped.Enabled)
+        {
+            _dropped.Add(messages, new KeyValuePair<string, object?>("reason", reason));
+        }
+    }
+
+    private long SumBuffered()
+    {
+        long sum = 0;
+        foreach (KeyValuePair<string, EngineIOConnection> entry in _sessions)
+        {
+            sum += entry.Value.BufferedAmount;
+        }
+
+        return sum;
+    }
+
+    private int MaxBuffered()
+    {
+        int max = 0;
+        foreach (KeyValuePair<string, EngineIOConnection> entry in _sessions)
+        {
+            max = Math.Max(max, entry.Value.BufferedAmount);
+        }
+
+        return max;
+    }
+
+    private long SumQueued()
+    {
+        long sum = 0;
+        foreach (KeyValuePair<string, EngineIOConnection> entry in _sessions)
+        {
+            sum += entry.Value.QueuedCount;
+        }
+
+        return sum;
     }
 
     internal void OnUpgraded(EngineIOConnection connection)

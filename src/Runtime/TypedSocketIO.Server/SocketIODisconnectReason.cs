@@ -12,8 +12,17 @@ public static class SocketIODisconnectReason
     /// <summary>The connection was closed by the client or lost.</summary>
     public const string TransportClose = "transport close";
 
-    /// <summary>The connection failed (including an outgoing buffer over its limit).</summary>
+    /// <summary>The connection failed.</summary>
     public const string TransportError = "transport error";
+
+    /// <summary>
+    /// The client did not read fast enough: an emit would have crossed the connection's outgoing buffer bound
+    /// (<c>EngineIOOptions.MaxOutgoingBufferSize</c>, 1 MiB by default), so the connection was closed. Volatile emits are dropped
+    /// long before that (whenever anything waits); <see cref="SocketIOSocket.WaitForCapacityAsync(CancellationToken)"/> lets a
+    /// producer wait for room instead. Not one of the official server's reasons (it has no such bound); the client sees its
+    /// connection closed.
+    /// </summary>
+    public const string OutgoingBufferOverflow = "outgoing buffer overflow";
 
     /// <summary>The client did not answer a ping within <c>pingTimeout</c>.</summary>
     public const string PingTimeout = "ping timeout";

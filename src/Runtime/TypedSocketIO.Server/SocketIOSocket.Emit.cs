@@ -74,6 +74,72 @@ public sealed partial class SocketIOSocket
         string eventName, TState state, SocketIOArgumentsWriter<TState> writeArguments, CancellationToken cancellationToken = default) =>
         new SocketIOSocketEmitter(this, false, null).EmitWithAckAsync(eventName, state, writeArguments, cancellationToken);
 
+    /// <summary>
+    /// The bytes waiting to be written to this client's connection (shared by its sockets of every namespace): queued, or being
+    /// written to a client that has not read them yet. Never more than <c>EngineIOOptions.MaxOutgoingBufferSize</c> (1 MiB by
+    /// default): an emit that would cross it closes the connection with <see cref="SocketIODisconnectReason.OutgoingBufferOverflow"/>.
+    /// </summary>
+    public int BufferedAmount => Client.BufferedAmount;
+
+    /// <summary>
+    /// Waits until at most half of <c>EngineIOOptions.MaxOutgoingBufferSize</c> waits for this client's connection
+    /// (<see cref="BufferedAmount"/>): await it before each emit to send at the pace the client reads instead of being cut at the bound.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting (the task is then cancelled).</param>
+    /// <returns>
+    /// A task that completes when there is room: at once, without allocating, when there already is; it fails with
+    /// <see cref="SocketIODisconnectedException"/> when the socket is or gets disconnected first.
+    /// </returns>
+    public ValueTask WaitForCapacityAsync(CancellationToken cancellationToken = default) => WaitForCapacityCoreAsync(-1, cancellationToken);
+
+    /// <summary>
+    /// Waits until at most <paramref name="maxBufferedBytes"/> bytes wait for this client's connection (<see cref="BufferedAmount"/>).
+    /// </summary>
+    /// <param name="maxBufferedBytes">The most bytes that may still wait: 0 up to <c>EngineIOOptions.MaxOutgoingBufferSize</c> − 1.</param>
+    /// <param name="cancellationToken">Stops waiting (the task is then cancelled).</param>
+    /// <returns><inheritdoc cref="WaitForCapacityAsync(CancellationToken)" path="/returns"/></returns>
+    public ValueTask WaitForCapacityAsync(int maxBufferedBytes, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxBufferedBytes);
+        return WaitForCapacityCoreAsync(maxBufferedBytes, cancellationToken);
+    }
+
+    private ValueTask WaitForCapacityCoreAsync(int maxBufferedBytes, CancellationToken cancellationToken)
+    {
+        if (!Connected)
+        {
+            return ValueTask.FromException(SocketIODisconnectedException.ForReason(DisconnectReason));
+        }
+
+        ValueTask<bool> wait = Client.WaitForCapacityAsync(maxBufferedBytes, cancellationToken);
+        if (wait.IsCompletedSuccessfully)
+        {
+            return wait.Result && Connected ? default : ValueTask.FromException(SocketIODisconnectedException.ForReason(DisconnectReason));
+        }
+
+        return WaitForCapacitySlowAsync(maxBufferedBytes, cancellationToken);
+    }
+
+    private async ValueTask WaitForCapacitySlowAsync(int maxBufferedBytes, CancellationToken cancellationToken)
+    {
+        // The connection may stay open while this socket leaves its namespace: its disconnection ends the wait too.
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, DisconnectedToken);
+        bool open;
+        try
+        {
+            open = await Client.WaitForCapacityAsync(maxBufferedBytes, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            open = false;
+        }
+
+        if (!open || !Connected)
+        {
+            throw SocketIODisconnectedException.ForReason(DisconnectReason);
+        }
+    }
+
     internal static void WriteUntyped(SocketIOPacketWriter writer, object?[] arguments)
     {
         foreach (object? argument in arguments)

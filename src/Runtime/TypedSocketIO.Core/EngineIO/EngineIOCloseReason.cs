@@ -20,6 +20,13 @@ public readonly record struct EngineIOCloseReason(string Reason, string? Descrip
     /// <summary><c>forced close</c>: the server closed the session on purpose.</summary>
     public static EngineIOCloseReason ForcedClose => new("forced close");
 
+    /// <summary>
+    /// <c>outgoing buffer overflow</c>: more than the server's outgoing buffer bound (<c>EngineIOOptions.MaxOutgoingBufferSize</c>)
+    /// was waiting to be sent to the client, which does not read fast enough. Not one of the official server's reasons (it has no
+    /// such bound); it never goes on the wire: the client sees its connection closed.
+    /// </summary>
+    public static EngineIOCloseReason OutgoingBufferOverflow => new("outgoing buffer overflow");
+
     /// <summary><c>server shutting down</c>: the host is stopping.</summary>
     public static EngineIOCloseReason ServerShuttingDown => new("server shutting down");
 

@@ -28,4 +28,7 @@ internal static partial class EngineIOLog
 
     [LoggerMessage(107, LogLevel.Debug, "Transport failed.", EventName = "TransportFailed")]
     public static partial void TransportFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(108, LogLevel.Information, "Engine.IO session closed: a message of {Bytes} bytes would cross EngineIOOptions.MaxOutgoingBufferSize ({Limit} bytes waiting to be sent); the client does not read fast enough.", EventName = "OutgoingBufferOverflow")]
+    public static partial void OutgoingBufferOverflow(ILogger logger, int bytes, int limit);
 }

@@ -37,5 +37,11 @@ internal sealed class EngineIOConnectionTransport(EngineIOConnection connection)
 
     public bool TrySendPooled(PooledPacketText text, bool isVolatile) => connection.TrySendOwned(text.Text, text, isVolatile);
 
+    public int BufferedAmount => connection.BufferedAmount;
+
+    public ValueTask<bool> WaitForCapacityAsync(int maxBufferedBytes, CancellationToken cancellationToken) => maxBufferedBytes < 0
+        ? connection.WaitForCapacityAsync(cancellationToken)
+        : connection.WaitForCapacityAsync(maxBufferedBytes, cancellationToken);
+
     public ValueTask CloseAsync(EngineIOCloseReason reason) => connection.CloseAsync(reason);
 }

@@ -42,6 +42,15 @@ internal interface ISocketIOTransport
         return TrySendText(copy, isVolatile);
     }
 
+    /// <summary>The bytes waiting to be written to the session (<see cref="EngineIOConnection.BufferedAmount"/>); 0 in memory.</summary>
+    int BufferedAmount => 0;
+
+    /// <summary>
+    /// Waits until at most <paramref name="maxBufferedBytes"/> bytes wait for the session (-1: half its bound), as
+    /// <see cref="EngineIOConnection.WaitForCapacityAsync(int, CancellationToken)"/>; <see langword="false"/> when it is closed.
+    /// </summary>
+    ValueTask<bool> WaitForCapacityAsync(int maxBufferedBytes, CancellationToken cancellationToken) => new(IsOpen);
+
     /// <summary>Closes the session; the handler's close callback still runs once.</summary>
     ValueTask CloseAsync(EngineIOCloseReason reason);
 }

@@ -39,5 +39,11 @@ internal sealed class ParserConnectionTransport(EngineIOConnection connection, I
         return connection.TrySend(EngineIOMessage.Binary(encoded), isVolatile);
     }
 
+    public int BufferedAmount => connection.BufferedAmount;
+
+    public ValueTask<bool> WaitForCapacityAsync(int maxBufferedBytes, CancellationToken cancellationToken) => maxBufferedBytes < 0
+        ? connection.WaitForCapacityAsync(cancellationToken)
+        : connection.WaitForCapacityAsync(maxBufferedBytes, cancellationToken);
+
     public ValueTask CloseAsync(EngineIOCloseReason reason) => connection.CloseAsync(reason);
 }

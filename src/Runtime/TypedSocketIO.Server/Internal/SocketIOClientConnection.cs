@@ -53,6 +53,13 @@ internal sealed class SocketIOClientConnection
     /// <summary>The current transport, <c>polling</c> or <c>websocket</c>; <see langword="null"/> when unknown (in-memory tests).</summary>
     public string? TransportName => _transport.Name;
 
+    /// <summary>The bytes waiting to be written to the connection.</summary>
+    public int BufferedAmount => _transport.BufferedAmount;
+
+    /// <summary>Waits for room in the connection's outbound queue (-1: half its bound); <see langword="false"/> when it is closed.</summary>
+    public ValueTask<bool> WaitForCapacityAsync(int maxBufferedBytes, CancellationToken cancellationToken)
+        => _transport.WaitForCapacityAsync(maxBufferedBytes, cancellationToken);
+
     /// <summary>Whether a binary packet is half received (read from the diagnostics thread: a racy but harmless snapshot).</summary>
     public bool HasPendingBinaryPacket
     {

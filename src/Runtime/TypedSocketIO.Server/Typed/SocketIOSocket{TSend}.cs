@@ -80,6 +80,15 @@ public class SocketIOSocket<TSend> : ISocketIOTarget<TSend>
     /// <inheritdoc cref="SocketIOSocket.Leave(string)"/>
     public void Leave(string room) => Untyped.Leave(room);
 
+    /// <inheritdoc cref="SocketIOSocket.BufferedAmount"/>
+    public int BufferedAmount => Untyped.BufferedAmount;
+
+    /// <inheritdoc cref="SocketIOSocket.WaitForCapacityAsync(CancellationToken)"/>
+    public ValueTask WaitForCapacityAsync(CancellationToken cancellationToken = default) => Untyped.WaitForCapacityAsync(cancellationToken);
+
+    /// <inheritdoc cref="SocketIOSocket.WaitForCapacityAsync(int, CancellationToken)"/>
+    public ValueTask WaitForCapacityAsync(int maxBufferedBytes, CancellationToken cancellationToken = default) => Untyped.WaitForCapacityAsync(maxBufferedBytes, cancellationToken);
+
     /// <inheritdoc cref="SocketIOSocket.Disconnect(bool)"/>
     public void Disconnect(bool close = false) => Untyped.Disconnect(close);
 

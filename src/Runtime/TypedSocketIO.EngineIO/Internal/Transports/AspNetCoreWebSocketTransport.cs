@@ -36,6 +36,7 @@ internal sealed class AspNetCoreWebSocketTransport : WebSocketTransport
     {
         lock (Session.SyncRoot)
         {
+            RetireBurstUnderLock();
             ReadOnlySpan<OutgoingPacket> pending = PendingUnderLock;
             if (pending.IsEmpty)
             {
@@ -43,7 +44,7 @@ internal sealed class AspNetCoreWebSocketTransport : WebSocketTransport
             }
 
             _burst.AddRange(pending);
-            Session.ClearPendingUnderLock(release: false); // released below, once sent
+            TakeBurstUnderLock(release: false); // released below, once sent
         }
 
         try

@@ -44,6 +44,7 @@ internal sealed class KestrelWebSocketTransport : WebSocketTransport
     {
         lock (Session.SyncRoot)
         {
+            RetireBurstUnderLock();
             ReadOnlySpan<OutgoingPacket> pending = PendingUnderLock;
             if (pending.IsEmpty)
             {
@@ -65,7 +66,7 @@ internal sealed class KestrelWebSocketTransport : WebSocketTransport
                 }
             }
 
-            Session.ClearPendingUnderLock();
+            TakeBurstUnderLock(release: true); // copied into the pipe; counted until the flush is done
             return true;
         }
     }

@@ -60,6 +60,7 @@ internal sealed class PollingTransport : IEngineIOTransport
 
         List<OutgoingPacket> packets = new();
         PollTake take = PollTake.Wait;
+        int takenBytes = 0;
         try
         {
             while (true)
@@ -67,7 +68,7 @@ internal sealed class PollingTransport : IEngineIOTransport
                 Task wait;
                 lock (_session.SyncRoot)
                 {
-                    take = _session.TakeForPollUnderLock(packets);
+                    take = _session.TakeForPollUnderLock(packets, out takenBytes);
                     if (take != PollTake.Wait)
                     {
                         break;
@@ -125,6 +126,7 @@ internal sealed class PollingTransport : IEngineIOTransport
             lock (_session.SyncRoot)
             {
                 _getPending = false;
+                _session.OnWrittenUnderLock(takenBytes); // the response was sent (or failed): its bytes stop counting
             }
 
             if (take == PollTake.PacketsThenFinish)

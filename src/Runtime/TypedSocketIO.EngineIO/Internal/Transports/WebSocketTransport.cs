@@ -32,6 +32,11 @@ internal abstract class WebSocketTransport : IEngineIOTransport, IThreadPoolWork
     private bool _writerDone;
     private TaskCompletionSource? _writerDoneSignal;
 
+    // The bytes of the last burst taken: they count against the session's outgoing bound until the burst is written, and are
+    // retired at the next take (the writer takes again after every burst), so that a client that stops reading is cut at the
+    // bound and who waits for room is woken when the socket really took the bytes.
+    private int _burstBytes;
+
     // When the write in progress started (0: none), for the ticker's SendTimeout check.
     private long _sendStartedAt;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
@@ -324,6 +329,21 @@ internal abstract class WebSocketTransport : IEngineIOTransport, IThreadPoolWork
 
         signal?.TrySetResult();
     }
+
+    /// <summary>
+    /// Under the session's lock, before looking at what is queued: the previous burst (if any) was written, its bytes stop counting.
+    /// </summary>
+    protected void RetireBurstUnderLock()
+    {
+        if (_burstBytes != 0)
+        {
+            Session.OnWrittenUnderLock(_burstBytes);
+            _burstBytes = 0;
+        }
+    }
+
+    /// <summary>Under the session's lock: takes what is queued as the next burst (see <see cref="EngineIOConnection.TakePendingUnderLock"/>).</summary>
+    protected void TakeBurstUnderLock(bool release) => _burstBytes = Session.TakePendingUnderLock(release);
 
     /// <summary>Marks the start of a write to the socket (the ticker drops the connection when it outlasts SendTimeout).</summary>
     protected void OnSendStarted() => Volatile.Write(ref _sendStartedAt, Math.Max(Environment.TickCount64, 1));
