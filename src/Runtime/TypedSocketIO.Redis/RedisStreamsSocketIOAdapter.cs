@@ -122,32 +122,68 @@ public sealed partial class RedisStreamsSocketIOAdapter : RedisClusterSocketIOAd
             }
 
             var missed = new List<SocketIOEncodedPacket>();
-            string position = offset;
-            for (int read = 0; read < RestoreMaxReads; read++)
-            {
-                StreamEntry[] entries = await db.StreamRangeAsync(_stream, NextOffset(position), "+", count: RestoreBatch).WaitAsync(cancellationToken).ConfigureAwait(false);
-                foreach (StreamEntry entry in entries)
-                {
-                    position = entry.Id.ToString();
-                    if (MissedPacket(entry, session.Rooms) is { } packet)
-                    {
-                        missed.Add(packet);
-                    }
-                }
-
-                if (entries.Length < RestoreBatch)
-                {
-                    break;
-                }
-            }
-
-            return new SocketIORestoredSession(session, missed);
+            string position = await ReadAfterAsync(db, offset, session.Rooms, missed, cancellationToken).ConfigureAwait(false);
+            return new SocketIORestoredSession(session, missed) { Position = position };
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             RedisAdapterLog.SessionFailed(Logger, Nsp.Name, pid, ex);
             return null;
         }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The position is the last entry the restore read: the entries after it, read again from the stream once the socket can be
+    /// found (an entry this server delivers to the socket as well is dropped by the server). <see langword="null"/> when the
+    /// position was trimmed from the stream meanwhile.
+    /// </remarks>
+    public override async ValueTask<IReadOnlyList<SocketIOEncodedPacket>?> ReadPacketsAfterAsync(string position, IReadOnlyCollection<string> rooms, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(position);
+        ArgumentNullException.ThrowIfNull(rooms);
+        if (_recoveryWindow is null || !OffsetPattern().IsMatch(position))
+        {
+            return null;
+        }
+
+        IDatabase db = Connection.GetDatabase();
+        if ((await db.StreamRangeAsync(_stream, position, position, count: 1).WaitAsync(cancellationToken).ConfigureAwait(false)).Length == 0)
+        {
+            return null;
+        }
+
+        var missed = new List<SocketIOEncodedPacket>();
+        await ReadAfterAsync(db, position, rooms, missed, cancellationToken).ConfigureAwait(false);
+        return missed;
+    }
+
+    /// <summary>
+    /// Reads the stream after <paramref name="offset"/> (at most <see cref="RestoreMaxReads"/> batches, as the official restore),
+    /// adding the broadcasts that select <paramref name="rooms"/>; returns the id of the last entry read (the offset when none).
+    /// </summary>
+    private async Task<string> ReadAfterAsync(IDatabase db, string offset, IReadOnlyCollection<string> rooms, List<SocketIOEncodedPacket> missed, CancellationToken cancellationToken)
+    {
+        string position = offset;
+        for (int read = 0; read < RestoreMaxReads; read++)
+        {
+            StreamEntry[] entries = await db.StreamRangeAsync(_stream, NextOffset(position), "+", count: RestoreBatch).WaitAsync(cancellationToken).ConfigureAwait(false);
+            foreach (StreamEntry entry in entries)
+            {
+                position = entry.Id.ToString();
+                if (MissedPacket(entry, rooms) is { } packet)
+                {
+                    missed.Add(packet);
+                }
+            }
+
+            if (entries.Length < RestoreBatch)
+            {
+                break;
+            }
+        }
+
+        return position;
     }
 
     /// <summary>An entry of the stream for this namespace (from <see cref="RedisStreamReader"/>); a bad one is logged and dropped.</summary>

@@ -164,6 +164,11 @@ public sealed partial class SocketIOSocket
             NotifyOutgoing(listeners, packet);
         }
 
+        if (_replayHold is not null && TryHoldForReplay(packet, isVolatile))
+        {
+            return true;
+        }
+
         return Client.TrySend(packet, isVolatile);
     }
 
@@ -190,6 +195,16 @@ public sealed partial class SocketIOSocket
             {
                 text.Release();
                 throw;
+            }
+        }
+
+        if (_replayHold is not null)
+        {
+            SocketIOEncodedPacket packet = SocketIOEncodedPacket.FromText(text.ToArray());
+            if (TryHoldForReplay(packet, isVolatile))
+            {
+                text.Release();
+                return true;
             }
         }
 

@@ -140,6 +140,21 @@ public interface ISocketIOAdapter : IDisposable
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>The session and its missed packets, or <see langword="null"/>.</returns>
     ValueTask<SocketIORestoredSession?> RestoreSessionAsync(string pid, string offset, string? userId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The EVENT packets emitted after <paramref name="position"/> (a <see cref="SocketIORestoredSession.Position"/>) that
+    /// select <paramref name="rooms"/>, in order, each with its offset: what a restored socket missed while it was being
+    /// restored. Called once the socket can be found by broadcasts, so that every packet is either in this answer or reaches the
+    /// socket (the server drops those that do both). <see langword="null"/> when the adapter cannot tell (the default: the
+    /// socket then gets the missed packets of <see cref="RestoreSessionAsync"/> only) or no longer keeps every packet after the
+    /// position.
+    /// </summary>
+    /// <param name="position">Where the snapshot of <see cref="RestoreSessionAsync"/> ended.</param>
+    /// <param name="rooms">The rooms of the restored session.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The packets, or <see langword="null"/>.</returns>
+    ValueTask<IReadOnlyList<SocketIOEncodedPacket>?> ReadPacketsAfterAsync(string position, IReadOnlyCollection<string> rooms, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<SocketIOEncodedPacket>?>(null);
 }
 
 /// <summary>

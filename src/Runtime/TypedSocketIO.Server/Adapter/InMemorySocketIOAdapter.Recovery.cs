@@ -128,27 +128,31 @@ public partial class InMemorySocketIOAdapter
         }
     }
 
-    /// <summary>With recovery on: the packet with its offset appended (one new packet per broadcast), kept for replay; otherwise the packet itself.</summary>
-    private SocketIOBroadcastPacket StoreForRecovery(SocketIOBroadcastPacket packet, SocketIOBroadcastOptions options)
-    {
-        if (_recovery is not { } recovery || (options.Flags & SocketIOBroadcastFlags.Volatile) != 0 || packet.AckId >= 0)
-        {
-            return packet;
-        }
+    /// <summary>Whether a broadcast is kept for replay: with recovery on, an EVENT without acknowledgement and not volatile.</summary>
+    private bool IsRecorded(SocketIOBroadcastPacket packet, SocketIOBroadcastOptions options) =>
+        _recovery is not null && (options.Flags & SocketIOBroadcastFlags.Volatile) == 0 && packet.AckId < 0;
 
+    /// <summary>
+    /// Appends the offset to the packet, keeps it for replay and sends it to the selected sockets, all under the recovery lock:
+    /// every socket gets the packets of this namespace in offset order, even from broadcasts on several threads at once (a
+    /// client whose last offset came before one it already has would get that one twice after a reconnection). The official
+    /// server, on one thread, gives the same order.
+    /// </summary>
+    private void BroadcastRecorded(SocketIOBroadcastPacket packet, SocketIOBroadcastOptions options)
+    {
+        RecoverySettings recovery = _recovery!;
         IReadOnlySet<string> rooms = Freeze(options.Rooms);
         IReadOnlySet<string> except = Freeze(options.Except);
         lock (_recoveryGate)
         {
             if (_disposed)
             {
-                return packet;
+                Send(packet.Encode(), options);
+                return;
             }
 
-            // Under the lock, so that the buffer is in offset order.
             long seq = _nextSeq++;
-            SocketIOBroadcastPacket withOffset = packet.WithOffset(_epoch, seq);
-            SocketIOEncodedPacket encoded = withOffset.Encode();
+            SocketIOEncodedPacket encoded = packet.WithOffset(_epoch, seq).Encode();
             long size = EntryOverhead + encoded.Text.Length;
             foreach (ReadOnlyMemory<byte> attachment in encoded.Attachments)
             {
@@ -164,7 +168,9 @@ public partial class InMemorySocketIOAdapter
 
             Compact();
             EnsureSweepTimer();
-            return withOffset;
+
+            // Queuing is non-blocking: a socket's outgoing queue never waits here (a full one closes that session).
+            Send(encoded, options);
         }
     }
 
@@ -202,18 +208,45 @@ public partial class InMemorySocketIOAdapter
 
             _sessions.Remove(pid);
             SocketIOSession session = stored.Session;
-            var missed = new List<SocketIOEncodedPacket>();
-            for (int i = _head + (int)(seq + 1 - _headSeq); i < _packets.Count; i++)
+            return new SocketIORestoredSession(session, CollectAfter(seq, session.Rooms))
             {
-                StoredPacket packet = _packets[i]!;
-                if (ShouldInclude(session.Rooms, packet))
-                {
-                    missed.Add(packet.Packet);
-                }
-            }
-
-            return new SocketIORestoredSession(session, missed);
+                Position = _epoch + "-" + (_nextSeq - 1).ToString(CultureInfo.InvariantCulture),
+            };
         }
+    }
+
+    /// <inheritdoc/>
+    public virtual ValueTask<IReadOnlyList<SocketIOEncodedPacket>?> ReadPacketsAfterAsync(string position, IReadOnlyCollection<string> rooms, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(position);
+        ArgumentNullException.ThrowIfNull(rooms);
+        if (_recovery is null)
+        {
+            return ValueTask.FromResult<IReadOnlyList<SocketIOEncodedPacket>?>(null);
+        }
+
+        lock (_recoveryGate)
+        {
+            // Every packet after the position must still be here.
+            return ValueTask.FromResult<IReadOnlyList<SocketIOEncodedPacket>?>(
+                !TryParseOffset(position, out long seq) || seq >= _nextSeq || seq + 1 < _headSeq ? null : CollectAfter(seq, rooms));
+        }
+    }
+
+    /// <summary>The kept packets after <paramref name="seq"/> that select <paramref name="rooms"/>, in order (under the recovery lock).</summary>
+    private List<SocketIOEncodedPacket> CollectAfter(long seq, IReadOnlyCollection<string> rooms)
+    {
+        var missed = new List<SocketIOEncodedPacket>();
+        for (int i = _head + (int)(seq + 1 - _headSeq); i < _packets.Count; i++)
+        {
+            StoredPacket packet = _packets[i]!;
+            if (ShouldInclude(rooms, packet))
+            {
+                missed.Add(packet.Packet);
+            }
+        }
+
+        return missed;
     }
 
     private static bool ShouldInclude(IReadOnlyCollection<string> sessionRooms, StoredPacket packet)

@@ -157,7 +157,13 @@ public partial class InMemorySocketIOAdapter : ISocketIOAdapter
     {
         ArgumentNullException.ThrowIfNull(packet);
         ArgumentNullException.ThrowIfNull(options);
-        Send(StoreForRecovery(packet, options).Encode(), options);
+        if (IsRecorded(packet, options))
+        {
+            BroadcastRecorded(packet, options);
+            return;
+        }
+
+        Send(packet.Encode(), options);
     }
 
     /// <summary>

@@ -30,4 +30,12 @@ public sealed class SocketIOSession
 /// <summary>A session given back by <see cref="ISocketIOAdapter.RestoreSessionAsync"/>, with the events the client missed, in order.</summary>
 /// <param name="Session">The session.</param>
 /// <param name="MissedPackets">The EVENT packets (each with its offset) emitted to the session's selection after the client's offset.</param>
-public sealed record SocketIORestoredSession(SocketIOSession Session, IReadOnlyList<SocketIOEncodedPacket> MissedPackets);
+public sealed record SocketIORestoredSession(SocketIOSession Session, IReadOnlyList<SocketIOEncodedPacket> MissedPackets)
+{
+    /// <summary>
+    /// Where the adapter's snapshot of <see cref="MissedPackets"/> ended (an offset of the adapter, possibly of a packet that did
+    /// not select the session), for <see cref="ISocketIOAdapter.ReadPacketsAfterAsync"/>; <see langword="null"/> when the adapter
+    /// cannot read after it.
+    /// </summary>
+    public string? Position { get; init; }
+}

@@ -465,6 +465,10 @@ internal sealed class SocketIOClientConnection
 
             _sockets.Add(name, socket);
             socket.MarkConnected();
+
+            // Before it can be found: what reaches it from now on waits until its CONNECT answer (and a restored socket's missed
+            // packets) are queued, so that the client gets CONNECT first, as from the official server, which does both at once.
+            socket.BeginReplayHold();
         }
 
         Interlocked.Exchange(ref _connectTimer, null)?.Dispose();
@@ -483,16 +487,24 @@ internal sealed class SocketIOClientConnection
             return;
         }
 
-        TrySend(SocketIOEncodedPacket.Connect(name, BuildSidPayload(socket.Id, socket.Pid)), isVolatile: false);
-        if (restored is not null)
+        SocketIOEncodedPacket connect = SocketIOEncodedPacket.Connect(name, BuildSidPayload(socket.Id, socket.Pid));
+        if (restored is null)
         {
-            // After the CONNECT answer, in order, each with its offset (the official server sends them as it rebuilds the socket).
-            foreach (SocketIOEncodedPacket missed in restored.MissedPackets)
+            socket.ReleaseReplayHold(connect, []);
+        }
+        else
+        {
+            // The packets emitted between the adapter's snapshot and now are in neither the snapshot nor the socket's queue (it
+            // could not be found then): read them now that it can, the duplicates are dropped as the hold is released. Then the
+            // CONNECT answer, the missed packets in offset order, and what reached the socket meanwhile.
+            IReadOnlyList<SocketIOEncodedPacket> missed = await ReadMissedSinceSnapshotAsync(ns, restored).ConfigureAwait(false);
+            int live = socket.ReleaseReplayHold(connect, missed);
+            if (!socket.Connected)
             {
-                TrySend(missed, isVolatile: false);
+                return;
             }
 
-            SocketIOServerLog.SocketRecovered(Server.Logger, name, restored.MissedPackets.Count);
+            SocketIOServerLog.SocketRecovered(Server.Logger, name, missed.Count + live);
         }
 
         SocketIOServerLog.SocketConnected(Server.Logger, name);
@@ -525,6 +537,49 @@ internal sealed class SocketIOClientConnection
             SocketIOServerLog.RecoveryFailed(Server.Logger, ns.Name, ex);
             return null;
         }
+    }
+
+    /// <summary>
+    /// The restored session's missed packets followed by those emitted after its snapshot (<see cref="ISocketIOAdapter.ReadPacketsAfterAsync"/>);
+    /// the snapshot's alone when the adapter cannot read after it (logged: the client may have missed some).
+    /// </summary>
+    private async ValueTask<IReadOnlyList<SocketIOEncodedPacket>> ReadMissedSinceSnapshotAsync(SocketIONamespace ns, SocketIORestoredSession restored)
+    {
+        if (restored.Position is not { } position)
+        {
+            return restored.MissedPackets;
+        }
+
+        IReadOnlyList<SocketIOEncodedPacket>? after;
+        try
+        {
+            after = await ns.Adapter.ReadPacketsAfterAsync(position, restored.Session.Rooms, _transport.Closed).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!_transport.IsOpen)
+        {
+            return restored.MissedPackets;
+        }
+        catch (Exception ex)
+        {
+            SocketIOServerLog.RecoveryIncomplete(Server.Logger, ns.Name, ex);
+            return restored.MissedPackets;
+        }
+
+        if (after is null)
+        {
+            SocketIOServerLog.RecoveryIncomplete(Server.Logger, ns.Name, null);
+            return restored.MissedPackets;
+        }
+
+        if (after.Count == 0)
+        {
+            return restored.MissedPackets;
+        }
+
+        var all = new List<SocketIOEncodedPacket>(restored.MissedPackets.Count + after.Count);
+        all.AddRange(restored.MissedPackets);
+        all.AddRange(after);
+        return all;
     }
 
     private static bool TryReadRecoveryAuth(ReadOnlySpan<byte> json, [NotNullWhen(true)] out string? pid, [NotNullWhen(true)] out string? offset)

@@ -44,6 +44,9 @@ internal static partial class SocketIOServerLog
     [LoggerMessage(313, LogLevel.Warning, "Connection state recovery failed in namespace {Namespace} (the adapter threw); the socket starts fresh.", EventName = "RecoveryFailed")]
     public static partial void RecoveryFailed(ILogger logger, string @namespace, Exception exception);
 
+    [LoggerMessage(321, LogLevel.Warning, "Connection state recovery in namespace {Namespace}: the packets emitted while the socket was being restored could not be read (the adapter no longer keeps them, or threw); the client may have missed some.", EventName = "RecoveryIncomplete")]
+    public static partial void RecoveryIncomplete(ILogger logger, string @namespace, Exception? exception);
+
     [LoggerMessage(314, LogLevel.Debug, "Socket restored in namespace {Namespace} by connection state recovery; {MissedCount} missed events replayed.", EventName = "SocketRecovered")]
     public static partial void SocketRecovered(ILogger logger, string @namespace, int missedCount);
 
