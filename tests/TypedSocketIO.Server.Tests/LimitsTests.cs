@@ -154,6 +154,306 @@ public sealed partial class LimitsTests
         Assert.Throws<ArgumentOutOfRangeException>(() => Done(socket.WaitForCapacityAsync(-1)));
     }
 
+    [Fact]
+    public void Defaults_AreTheDecidedOnes()
+    {
+        var options = new SocketIOServerOptions();
+        Assert.Equal(1_000, options.MaxPendingAcksPerSocket);
+        Assert.Equal(128, options.MaxPendingEventsPerSocket);
+        Assert.Equal(10, options.MaxAttachments);
+        Assert.Equal(64, options.MaxJsonDepth);
+        Assert.Equal(1024 * 1024, options.EngineIO.MaxOutgoingBufferSize);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.EngineIO.SendTimeout);
+        Assert.Equal(131_072, options.EngineIO.MaxWebSocketFragments);
+        Assert.Equal(1_000_000, options.EngineIO.MaxHttpBufferSize);
+        var recovery = new SocketIOConnectionStateRecoveryOptions();
+        Assert.Equal(TimeSpan.FromMinutes(2), recovery.MaxDisconnectionDuration);
+        Assert.Equal(10_000, recovery.MaxPacketsPerNamespace);
+        Assert.Equal(16L * 1024 * 1024, recovery.MaxBytesPerNamespace);
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(SocketIOServerOptions.DefaultMaxPendingAcksPerSocket)]
+    public async Task PendingAcks_AtTheLimitKept_OnePastClosesThatConnection(int limit)
+    {
+        using var fixture = new ServerFixture(o => o.MaxPendingAcksPerSocket = limit);
+        var (client, socket) = await fixture.ConnectAsync();
+        var pending = new List<Task<SocketIO.SocketIOArguments>>();
+        for (int i = 0; i < limit; i++)
+        {
+            pending.Add(socket.EmitWithAckAsync("q", i));
+        }
+
+        Assert.True(client.IsOpen);
+        Assert.Equal(limit, fixture.Server.Diagnostics.PendingAckCount);
+        Assert.Equal(0, fixture.Logs.Count("TooManyPendingAcks"));
+
+        Task<SocketIO.SocketIOArguments> past = socket.EmitWithAckAsync("q", limit);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => past);
+        Assert.Contains("SocketIOServerOptions.MaxPendingAcksPerSocket", error.Message, StringComparison.Ordinal);
+        Assert.False(client.IsOpen);
+        Assert.Equal(SocketIODisconnectReason.ForcedServerClose, socket.DisconnectReason);
+        Assert.Equal(1, fixture.Logs.Count("TooManyPendingAcks"));
+        foreach (Task<SocketIO.SocketIOArguments> task in pending)
+        {
+            await Assert.ThrowsAsync<SocketIODisconnectedException>(() => task);
+        }
+
+        Assert.Equal(0, fixture.Server.Diagnostics.PendingAckCount);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(SocketIOServerOptions.DefaultMaxPendingEventsPerSocket)]
+    public async Task PendingEvents_AtTheLimitAllRun_OnePastPausesReadingUntilOneCompletes(int limit)
+    {
+        using var fixture = new ServerFixture(o => o.MaxPendingEventsPerSocket = limit);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int started = 0;
+        fixture.Server.OnConnection(socket => socket.On("work", async (_, _) =>
+        {
+            Interlocked.Increment(ref started);
+            await release.Task;
+        }));
+        TestClient client = fixture.CreateClient();
+        await client.ConnectAsync();
+
+        for (int i = 0; i < limit; i++)
+        {
+            await client.SendAsync("42[\"work\"]").WaitAsync(TimeSpan.FromSeconds(30)); // each is read and its handler started
+        }
+
+        Assert.Equal(limit, Volatile.Read(ref started));
+        Task past = client.SendAsync("42[\"work\"]");
+        Assert.False(past.IsCompleted); // reading paused: the packet waits for a handler to finish
+        Assert.Equal(limit, Volatile.Read(ref started));
+
+        release.SetResult();
+        await past.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(limit + 1, Volatile.Read(ref started));
+        Assert.True(client.IsOpen);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(SocketIOServerOptions.DefaultMaxAttachments)]
+    public async Task Attachments_AtTheLimitDelivered_OnePastClosesWithParseError(int limit)
+    {
+        using var fixture = new ServerFixture(o => o.MaxAttachments = limit);
+        int received = -1;
+        fixture.Server.OnConnection(socket => socket.On("files", (args, _) =>
+        {
+            received = args.Count;
+            return ValueTask.CompletedTask;
+        }));
+        var (client, socket) = await fixture.ConnectAsync();
+
+        await SendBinaryEventAsync(client, limit);
+        Assert.Equal(limit, received);
+        Assert.True(client.IsOpen);
+
+        await client.SendAsync(BinaryEventText(limit + 1));
+        Assert.False(client.IsOpen);
+        Assert.Equal(SocketIODisconnectReason.ParseError, socket.DisconnectReason);
+        Assert.Equal("parse error", (await client.Transport.CloseReason).Reason);
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(SocketIOServerOptions.DefaultMaxJsonDepth)]
+    public async Task JsonDepth_AtTheLimitDelivered_OnePastClosesWithParseError(int limit)
+    {
+        using var fixture = new ServerFixture(o => o.MaxJsonDepth = limit);
+        int received = 0;
+        fixture.Server.OnConnection(socket => socket.On("deep", (_, _) =>
+        {
+            Interlocked.Increment(ref received);
+            return ValueTask.CompletedTask;
+        }));
+        var (client, socket) = await fixture.ConnectAsync();
+
+        // The event's array is level 1: limit - 1 more levels reach the limit.
+        await client.SendAsync("42[\"deep\"," + new string('[', limit - 1) + new string(']', limit - 1) + "]");
+        Assert.Equal(1, received);
+        Assert.True(client.IsOpen);
+
+        await client.SendAsync("42[\"deep\"," + new string('[', limit) + new string(']', limit) + "]");
+        Assert.Equal(1, received);
+        Assert.False(client.IsOpen);
+        Assert.Equal(SocketIODisconnectReason.ParseError, socket.DisconnectReason);
+    }
+
+    [Fact]
+    public async Task RecoveryBuffer_AtThePacketCapAllMissedReplayed_OnePastStartsFresh()
+    {
+        const int cap = 4;
+        foreach (int missed in new[] { cap, cap + 1 })
+        {
+            using var fixture = Recovering(o => o.MaxPacketsPerNamespace = cap);
+            var (client, sid, pid) = await ConnectRecoveringAsync(fixture);
+            fixture.Server.Emit("a");
+            string offset = Offset(await client.ReceiveAsync());
+            await client.CloseFromEngineAsync("transport close");
+            for (int i = 0; i < missed; i++)
+            {
+                fixture.Server.Emit("n", i);
+            }
+
+            Assert.Equal(cap, Adapter(fixture).BufferedPacketCount);
+            var (back, sid2, _) = await ConnectRecoveringAsync(fixture, $"{{\"pid\":\"{pid}\",\"offset\":\"{offset}\"}}");
+            if (missed == cap)
+            {
+                Assert.Equal(sid, sid2);
+                for (int i = 0; i < cap; i++)
+                {
+                    Assert.StartsWith($"42[\"n\",{i},", await back.ReceiveAsync(), StringComparison.Ordinal);
+                }
+            }
+            else
+            {
+                Assert.NotEqual(sid, sid2); // the oldest missed packet was dropped: replaying the rest would lose it silently
+            }
+
+            Assert.True(back.HasNothingToReceive());
+        }
+    }
+
+    [Fact]
+    public async Task RecoveryBuffer_AtTheByteCapAllMissedReplayed_OneBytePastStartsFresh()
+    {
+        const int missed = 3;
+        string payload = new('x', 100);
+
+        // The bytes one kept event costs (its text with the offset, plus the per-entry overhead): all have one-digit sequences.
+        long size;
+        using (var probe = Recovering())
+        {
+            await ConnectRecoveringAsync(probe);
+            probe.Server.Emit("n", payload);
+            probe.Server.Emit("n", payload);
+            size = Adapter(probe).BufferedBytes / 2;
+            Assert.Equal(2 * size, Adapter(probe).BufferedBytes);
+        }
+
+        foreach (long cap in new[] { missed * size, (missed * size) - 1 })
+        {
+            using var fixture = Recovering(o => o.MaxBytesPerNamespace = cap);
+            var (client, sid, pid) = await ConnectRecoveringAsync(fixture);
+            fixture.Server.Emit("n", payload);
+            string offset = Offset(await client.ReceiveAsync());
+            await client.CloseFromEngineAsync("transport close");
+            for (int i = 0; i < missed; i++)
+            {
+                fixture.Server.Emit("n", payload);
+            }
+
+            Assert.InRange(Adapter(fixture).BufferedBytes, 1, cap);
+            var (back, sid2, _) = await ConnectRecoveringAsync(fixture, $"{{\"pid\":\"{pid}\",\"offset\":\"{offset}\"}}");
+            if (cap == missed * size)
+            {
+                Assert.Equal(missed * size, Adapter(fixture).BufferedBytes);
+                Assert.Equal(sid, sid2);
+                for (int i = 0; i < missed; i++)
+                {
+                    Assert.StartsWith("42[\"n\",\"" + payload + "\",", await back.ReceiveAsync(), StringComparison.Ordinal);
+                }
+            }
+            else
+            {
+                Assert.NotEqual(sid, sid2);
+            }
+
+            Assert.True(back.HasNothingToReceive());
+        }
+    }
+
+    [Fact]
+    public async Task RecoveryWindow_AtTheLimitRestored_OneTickPastStartsFresh()
+    {
+        foreach (TimeSpan away in new[] { TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30) + TimeSpan.FromTicks(1) })
+        {
+            var clock = new ManualClock();
+            using var fixture = Recovering(o => o.MaxDisconnectionDuration = TimeSpan.FromSeconds(30), clock);
+            var (client, sid, pid) = await ConnectRecoveringAsync(fixture);
+            fixture.Server.Emit("a");
+            string offset = Offset(await client.ReceiveAsync());
+            await client.CloseFromEngineAsync("transport close");
+            clock.Advance(away);
+
+            var (_, sid2, _) = await ConnectRecoveringAsync(fixture, $"{{\"pid\":\"{pid}\",\"offset\":\"{offset}\"}}");
+            if (away == TimeSpan.FromSeconds(30))
+            {
+                Assert.Equal(sid, sid2);
+                Assert.True(fixture.Server.MainNamespace.Sockets[sid2].Recovered);
+            }
+            else
+            {
+                Assert.NotEqual(sid, sid2);
+                Assert.False(fixture.Server.MainNamespace.Sockets[sid2].Recovered);
+            }
+        }
+    }
+
+    private static ServerFixture Recovering(Action<SocketIOConnectionStateRecoveryOptions>? configure = null, TimeProvider? clock = null) =>
+        new(o =>
+        {
+            o.ConnectionStateRecovery = new SocketIOConnectionStateRecoveryOptions();
+            configure?.Invoke(o.ConnectionStateRecovery);
+        }, timeProvider: clock);
+
+    private static InMemorySocketIOAdapter Adapter(ServerFixture fixture) => (InMemorySocketIOAdapter)fixture.Server.MainNamespace.Adapter;
+
+    private static async Task<(TestClient Client, string Sid, string Pid)> ConnectRecoveringAsync(ServerFixture fixture, string? auth = null)
+    {
+        TestClient client = fixture.CreateClient();
+        await client.SendAsync("40" + auth);
+        string answer = await client.ReceiveAsync();
+        Match match = ConnectAnswer().Match(answer);
+        Assert.True(match.Success, answer);
+        return (client, match.Groups[1].Value, match.Groups[2].Value);
+    }
+
+    /// <summary>The offset appended as the last argument of an event sent with recovery on.</summary>
+    private static string Offset(string packet)
+    {
+        var array = System.Text.Json.Nodes.JsonNode.Parse(packet[packet.IndexOf('[', StringComparison.Ordinal)..])!.AsArray();
+        return array[^1]!.GetValue<string>();
+    }
+
+    /// <summary>A BINARY_EVENT announcing <paramref name="count"/> attachments, one placeholder each.</summary>
+    private static string BinaryEventText(int count)
+    {
+        var text = new StringBuilder("45").Append(count.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append("-[\"files\"");
+        for (int i = 0; i < count; i++)
+        {
+            text.Append(",{\"_placeholder\":true,\"num\":").Append(i.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append('}');
+        }
+
+        return text.Append(']').ToString();
+    }
+
+    private static async Task SendBinaryEventAsync(TestClient client, int count)
+    {
+        await client.SendAsync(BinaryEventText(count));
+        for (int i = 0; i < count; i++)
+        {
+            await client.SendBinaryAsync([(byte)i]);
+        }
+    }
+
+    [GeneratedRegex("^40\\{\"sid\":\"([^\"]+)\",\"pid\":\"([^\"]+)\"\\}$")]
+    private static partial Regex ConnectAnswer();
+
+    private sealed class ManualClock : TimeProvider
+    {
+        private DateTimeOffset _now = new(2026, 11, 25, 0, 0, 0, TimeSpan.Zero);
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
+    }
+
     /// <summary>A host with AddSocketIO on 127.0.0.1 whose root namespace hands over each connected socket.</summary>
     private sealed class Host : IAsyncDisposable
     {

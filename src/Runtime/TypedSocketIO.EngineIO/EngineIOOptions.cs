@@ -50,9 +50,15 @@ public sealed class EngineIOOptions
     public int MaxHttpBufferSize { get; set; } = DefaultMaxHttpBufferSize;
 
     /// <summary>
-    /// The most bytes queued for one session and not yet written to its transport. Volatile messages are dropped when
-    /// the transport is busy; a message that would cross this limit closes the session with <c>transport error</c>.
-    /// Defaults to 1 MiB.
+    /// The most bytes waiting to be sent to one session: queued, or taken by its transport and not yet written (a WebSocket burst
+    /// whose flush the client has not absorbed, a poll's response); each message counts its data plus one byte. The policy when a
+    /// client reads too slowly: first, a volatile message is dropped whenever anything else waits or the transport cannot write at
+    /// once (so at most one volatile message is ever queued, and none is evicted later: that could not make room for a client that
+    /// stopped reading); then a message that would cross this bound is refused and closes the session with
+    /// <see cref="EngineIOCloseReason.OutgoingBufferOverflow"/> (<c>outgoing buffer overflow</c>, logged at Information), and what
+    /// was queued is dropped. The client sees its connection closed. To send at the client's pace instead, await
+    /// <see cref="EngineIOConnection.WaitForCapacityAsync(int, CancellationToken)"/> before sending; drops are counted by the
+    /// <c>engineio.outgoing.dropped</c> counter. Defaults to 1 MiB (<see cref="DefaultMaxOutgoingBufferSize"/>).
     /// </summary>
     public int MaxOutgoingBufferSize { get; set; } = DefaultMaxOutgoingBufferSize;
 

@@ -104,6 +104,9 @@ internal abstract class WebSocketTransport : IEngineIOTransport, IThreadPoolWork
 
     public abstract void Abort();
 
+    /// <summary>When the write in progress started (<see cref="Environment.TickCount64"/>), or 0 when none is (for tests).</summary>
+    internal long SendStartedAt => Volatile.Read(ref _sendStartedAt);
+
     /// <summary>Drops the connection when a write has been pending longer than <see cref="EngineIOOptions.SendTimeout"/>.</summary>
     internal void CheckSendTimeout(long now)
     {
