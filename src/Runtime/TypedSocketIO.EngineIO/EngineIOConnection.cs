@@ -56,6 +56,9 @@ public sealed class EngineIOConnection
     private long _nextPingAt;
     private long _pongDeadline;
 
+    // The deadline of this session's live entry in the server's DeadlineWheel (long.MaxValue: none), under _lock.
+    private long _wheelAt = long.MaxValue;
+
     // The upgrade: the WebSocket being probed, and the noops that release a pending poll meanwhile.
     private WebSocketTransport? _probe;
     private long _upgradeDeadline;
@@ -349,6 +352,7 @@ public sealed class EngineIOConnection
         {
             _transport = transport;
             EnqueueUnderLock(new OutgoingPacket(EngineIOPacketType.Open, handshakeJson, false), handshakeJson.Length + 1);
+            WakeAtUnderLock(_nextPingAt);
         }
     }
 
@@ -495,6 +499,11 @@ public sealed class EngineIOConnection
             }
 
             _closingDeadline = Environment.TickCount64 + (_closedByClient ? ClientClosedGraceMilliseconds : ClosingGraceMilliseconds);
+            if (flush)
+            {
+                WakeAtUnderLock(_closingDeadline);
+            }
+
             _transport.WakeUnderLock();
         }
 
@@ -539,6 +548,13 @@ public sealed class EngineIOConnection
             _transport.WakeUnderLock();
             probe = _probe;
             _probe = null;
+
+            // Nothing is due any more: the wheel lets go of the session now rather than at its next deadline.
+            if (_wheelAt != long.MaxValue)
+            {
+                _server.Deadlines.Remove(this, _wheelAt);
+                _wheelAt = long.MaxValue;
+            }
         }
 
         _server.Remove(this);
@@ -547,7 +563,91 @@ public sealed class EngineIOConnection
         probe?.Abort();
     }
 
-    /// <summary>Called by the server's single ticker: sends pings, enforces pong, upgrade, write and closing deadlines.</summary>
+    /// <summary>
+    /// Makes the server's ticker visit this session at <paramref name="at"/>, or earlier: a deadline later than the one the
+    /// session's wheel entry has waits for that visit, which schedules the next.
+    /// </summary>
+    private void WakeAtUnderLock(long at)
+    {
+        if (at >= _wheelAt || _state == EngineIOSessionState.Closed)
+        {
+            return;
+        }
+
+        if (_wheelAt == long.MaxValue)
+        {
+            _server.Deadlines.Add(this, at);
+        }
+        else
+        {
+            _server.Deadlines.Move(this, _wheelAt, at);
+        }
+
+        _wheelAt = at;
+    }
+
+    /// <summary>A write to the WebSocket did not complete at once: the ticker checks its <see cref="EngineIOOptions.SendTimeout"/>.</summary>
+    internal void WakeForSendTimeout(long sendStartedAt)
+    {
+        lock (_lock)
+        {
+            WakeAtUnderLock(sendStartedAt + (long)_server.Options.SendTimeout.TotalMilliseconds + 1);
+        }
+    }
+
+    /// <summary>The ticker's visit for the wheel entry due at <paramref name="at"/>; ignored when it is not the live one.</summary>
+    internal void OnDeadline(long at, long now)
+    {
+        lock (_lock)
+        {
+            if (at != _wheelAt)
+            {
+                return;
+            }
+
+            _wheelAt = long.MaxValue;
+        }
+
+        OnTick(now);
+    }
+
+    /// <summary>The next time something of this session falls due (under <see cref="SyncRoot"/>).</summary>
+    private long NextDeadlineUnderLock(IEngineIOTransport transport, long now)
+    {
+        if (_state == EngineIOSessionState.Closing)
+        {
+            return _closingDeadline;
+        }
+
+        if (_state != EngineIOSessionState.Open)
+        {
+            return long.MaxValue;
+        }
+
+        long next = _pongDeadline != 0 ? _pongDeadline : _nextPingAt;
+        if (_noopDue != 0)
+        {
+            // While a probe is answered and no GET waits, the noop stays due: looked at again on the next tick.
+            next = Math.Min(next, Math.Max(_noopDue, now + 1));
+        }
+
+        if (_probe is not null)
+        {
+            next = Math.Min(next, _upgradeDeadline);
+        }
+
+        if (transport is WebSocketTransport { SendStartedAt: > 0 } webSocket)
+        {
+            next = Math.Min(next, webSocket.SendStartedAt + (long)_server.Options.SendTimeout.TotalMilliseconds + 1);
+        }
+
+        return next;
+    }
+
+    /// <summary>
+    /// Called by the server's single ticker when one of this session's deadlines falls due, and by each polling request on
+    /// arrival: sends pings, enforces pong, upgrade, write and closing deadlines, and schedules the next visit.
+    /// </summary>
     internal void OnTick(long now)
     {
         bool pingTimedOut = false;
@@ -593,6 +693,11 @@ public sealed class EngineIOConnection
                     _noopDue = 0;
                     _transport.WakeUnderLock();
                 }
+            }
+
+            if (!pingTimedOut && !finish)
+            {
+                WakeAtUnderLock(NextDeadlineUnderLock(transport, now));
             }
         }
 
@@ -684,6 +789,7 @@ public sealed class EngineIOConnection
 
             _probe = probe;
             _upgradeDeadline = Environment.TickCount64 + (long)_server.Options.UpgradeTimeout.TotalMilliseconds;
+            WakeAtUnderLock(_upgradeDeadline);
             return true;
         }
     }
@@ -696,6 +802,7 @@ public sealed class EngineIOConnection
             // A pending GET is released with a noop, as the official server does: on its 100 ms check, not at once, so that an
             // upgrade packet right behind the probe completes the upgrade first.
             _noopDue = Environment.TickCount64 + NoopIntervalMilliseconds;
+            WakeAtUnderLock(_noopDue);
         }
     }
 
@@ -755,6 +862,7 @@ public sealed class EngineIOConnection
 
             _pongDeadline = 0;
             _nextPingAt = Environment.TickCount64 + (long)_server.Options.PingInterval.TotalMilliseconds;
+            WakeAtUnderLock(_nextPingAt); // sooner than the pong deadline when pingInterval < pingTimeout
         }
     }
 

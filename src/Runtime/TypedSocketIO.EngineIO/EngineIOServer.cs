@@ -27,6 +27,8 @@ public sealed class EngineIOServer : IAsyncDisposable
 
     private readonly ConcurrentDictionary<string, EngineIOConnection> _sessions = new(StringComparer.Ordinal);
     private readonly Timer _ticker;
+    private readonly List<DeadlineWheel<EngineIOConnection>.Entry> _due = new();
+    private int _ticking;
     private readonly Meter _meter;
     private readonly Counter<long> _dropped;
     private readonly byte[] _upgradesPolling;
@@ -77,10 +79,11 @@ public sealed class EngineIOServer : IAsyncDisposable
             "engineio.outgoing.queued", () => SumQueued(), "{message}",
             "Messages and packets queued for all sessions and not yet taken by their transport.");
 
-        // One timer for every session's heartbeat, upgrade and closing deadlines (no timer per session).
-        // Its period is a fiftieth of the shortest heartbeat delay (2 ms to 250 ms), and requests check their session's deadlines on
-        // arrival, so that a ping timeout is never observed late by a client.
+        // One timer for every session's heartbeat, upgrade and closing deadlines (no timer per session), which visits only the
+        // sessions with a deadline due (DeadlineWheel). Its period is a fiftieth of the shortest heartbeat delay (2 ms to
+        // 250 ms), and requests check their session's deadlines on arrival, so that a ping timeout is never observed late by a client.
         long tick = Math.Clamp((long)Math.Min(options.PingInterval.TotalMilliseconds, options.PingTimeout.TotalMilliseconds) / 50, 2, 250);
+        Deadlines = new DeadlineWheel<EngineIOConnection>(tick, Environment.TickCount64);
         _ticker = new Timer(static s => ((EngineIOServer)s!).Tick(), this, tick, tick);
     }
 
@@ -515,12 +518,39 @@ public sealed class EngineIOServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The sessions' deadlines, visited by the ticker.</summary>
+    internal DeadlineWheel<EngineIOConnection> Deadlines { get; }
+
     private void Tick()
     {
-        long now = Environment.TickCount64;
-        foreach (KeyValuePair<string, EngineIOConnection> entry in _sessions)
+        // A tick that finds the previous one still running leaves the work to it (or to the next tick: the wheel is emptied up
+        // to "now" whenever it runs).
+        if (Interlocked.Exchange(ref _ticking, 1) == 1)
         {
-            entry.Value.OnTick(now);
+            return;
+        }
+
+        try
+        {
+            long now = Environment.TickCount64;
+            Deadlines.TakeDue(now, _due);
+            foreach (DeadlineWheel<EngineIOConnection>.Entry entry in _due)
+            {
+                try
+                {
+                    entry.Item.OnDeadline(entry.At, now);
+                }
+                catch (Exception ex)
+                {
+                    // One session's failure must not stop the heartbeat of the others (nor reach the timer's thread).
+                    EngineIOLog.HandlerFailed(Logger, ex);
+                }
+            }
+        }
+        finally
+        {
+            _due.Clear();
+            Volatile.Write(ref _ticking, 0);
         }
     }
 

@@ -52,7 +52,13 @@ internal sealed class AspNetCoreWebSocketTransport : WebSocketTransport
             foreach (OutgoingPacket packet in _burst)
             {
                 OnSendStarted();
-                await SendFrameAsync(packet.Type, packet.Data, packet.IsBinary, CancellationToken.None).ConfigureAwait(false);
+                ValueTask send = SendFrameAsync(packet.Type, packet.Data, packet.IsBinary, CancellationToken.None);
+                if (!send.IsCompleted)
+                {
+                    OnSendPending();
+                }
+
+                await send.ConfigureAwait(false);
                 OnSendCompleted();
             }
         }

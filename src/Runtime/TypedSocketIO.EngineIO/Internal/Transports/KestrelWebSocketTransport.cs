@@ -34,7 +34,13 @@ internal sealed class KestrelWebSocketTransport : WebSocketTransport
     protected override async ValueTask<bool> WriteQueuedAsync()
     {
         OnSendStarted();
-        bool taken = await _socket.WriteFramesAsync(static (writer, self) => self.WriteQueuedFrames(writer), this).ConfigureAwait(false);
+        ValueTask<bool> write = _socket.WriteFramesAsync(static (writer, self) => self.WriteQueuedFrames(writer), this);
+        if (!write.IsCompleted)
+        {
+            OnSendPending();
+        }
+
+        bool taken = await write.ConfigureAwait(false);
         OnSendCompleted();
         return taken;
     }

@@ -354,6 +354,19 @@ internal abstract class WebSocketTransport : IEngineIOTransport, IThreadPoolWork
     /// <summary>Marks the end of a write.</summary>
     protected void OnSendCompleted() => Volatile.Write(ref _sendStartedAt, 0);
 
+    /// <summary>The write started by <see cref="OnSendStarted"/> did not complete at once: the ticker is to check its send timeout.</summary>
+    protected void OnSendPending()
+    {
+        long started = Volatile.Read(ref _sendStartedAt);
+        if (started != 0)
+        {
+            Session.WakeForSendTimeout(started);
+        }
+    }
+
+    /// <summary>When the write in progress started (<see cref="Environment.TickCount64"/>), or 0 when none is.</summary>
+    internal long SendStartedAt => Volatile.Read(ref _sendStartedAt);
+
     /// <summary>Receives the next whole message; its data is valid until <see cref="ReleaseReceived"/> or the next receive.</summary>
     protected abstract ValueTask<WebSocketMessage> ReceiveAsync();
 
