@@ -104,7 +104,7 @@ internal abstract class WebSocketTransport : IEngineIOTransport, IThreadPoolWork
 
     public abstract void Abort();
 
-    /// <summary>When the write in progress started (<see cref="Environment.TickCount64"/>), or 0 when none is (for tests).</summary>
+    /// <summary>When the write in progress started (<see cref="Environment.TickCount64"/>), or 0 when none is.</summary>
     internal long SendStartedAt => Volatile.Read(ref _sendStartedAt);
 
     /// <summary>Drops the connection when a write has been pending longer than <see cref="EngineIOOptions.SendTimeout"/>.</summary>
@@ -363,9 +363,6 @@ internal abstract class WebSocketTransport : IEngineIOTransport, IThreadPoolWork
             Session.WakeForSendTimeout(started);
         }
     }
-
-    /// <summary>When the write in progress started (<see cref="Environment.TickCount64"/>), or 0 when none is.</summary>
-    internal long SendStartedAt => Volatile.Read(ref _sendStartedAt);
 
     /// <summary>Receives the next whole message; its data is valid until <see cref="ReleaseReceived"/> or the next receive.</summary>
     protected abstract ValueTask<WebSocketMessage> ReceiveAsync();
