@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
@@ -152,6 +153,64 @@ public sealed partial class LimitsTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.True(socket.Connected);
         Assert.Throws<ArgumentOutOfRangeException>(() => Done(socket.WaitForCapacityAsync(-1)));
+    }
+
+    [Fact]
+    public async Task SlowConsumer_TheStallerIsCutAtTheBound_HealthyClientsGetEveryBroadcastInOrder()
+    {
+        // The short variant of tests/soak/SlowConsumer: one client that stops reading, ten that read, 16 KB broadcasts. Paced by
+        // waiting for room on the healthy sockets (no clock): the staller's buffer fills and it alone is cut.
+        const int healthyCount = 10;
+        const int bound = EngineIO.EngineIOOptions.DefaultMaxOutgoingBufferSize;
+        await using Host host = await Host.StartAsync(_ => { });
+        SocketIOServer io = host.Services.GetRequiredService<SocketIOServer>();
+
+        using ClientWebSocket staller = await ConnectWebSocketAsync(host.Address, receiveBuffer: 4096);
+        SocketIOSocket stalled = await host.NextSocketAsync();
+        var stallerReason = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        stalled.Disconnected += (_, reason) => stallerReason.TrySetResult(reason);
+
+        var healthy = new List<HealthyClient>();
+        var healthySockets = new List<SocketIOSocket>();
+        for (int i = 0; i < healthyCount; i++)
+        {
+            healthy.Add(new HealthyClient(await ConnectWebSocketAsync(host.Address, receiveBuffer: null)));
+            healthySockets.Add(await host.NextSocketAsync());
+        }
+
+        string payload = new('x', 16 * 1024);
+        int sent = 0;
+        int afterCut = -1;
+        while (afterCut < 20)
+        {
+            Assert.True(sent < 20_000, "the staller was never cut");
+            await Task.WhenAll(healthySockets.Select(s => s.WaitForCapacityAsync(bound / 2).AsTask())).WaitAsync(TimeSpan.FromSeconds(60));
+            if (stalled.Connected)
+            {
+                Assert.InRange(stalled.BufferedAmount, 0, bound);
+            }
+
+            Assert.True(io.Emit("tick", sent, payload));
+            sent++;
+            if (afterCut >= 0 || stallerReason.Task.IsCompleted)
+            {
+                afterCut++;
+            }
+        }
+
+        Assert.Equal(SocketIODisconnectReason.OutgoingBufferOverflow, await stallerReason.Task);
+        foreach (HealthyClient client in healthy)
+        {
+            await client.WaitForAsync(sent).WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal(sent, client.Received);
+            Assert.True(client.InOrder);
+        }
+
+        Assert.All(healthySockets, s => Assert.True(s.Connected));
+        foreach (HealthyClient client in healthy)
+        {
+            await client.DisposeAsync();
+        }
     }
 
     [Fact]
@@ -454,6 +513,120 @@ public sealed partial class LimitsTests
         public void Advance(TimeSpan by) => _now += by;
     }
 
+    /// <summary>Opens a WebSocket session and joins the root namespace; a small receive buffer makes a staller fill up sooner.</summary>
+    private static async Task<ClientWebSocket> ConnectWebSocketAsync(Uri address, int? receiveBuffer)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, token) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+                if (receiveBuffer is { } size)
+                {
+                    socket.ReceiveBufferSize = size;
+                }
+
+                await socket.ConnectAsync(context.DnsEndPoint, token);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            },
+        };
+        var ws = new ClientWebSocket();
+        using var invoker = new HttpMessageInvoker(handler);
+        await ws.ConnectAsync(new Uri($"ws://{address.Authority}/socket.io/?EIO=4&transport=websocket"), invoker, CancellationToken.None);
+        Assert.StartsWith("0{", await ReceiveTextAsync(ws), StringComparison.Ordinal);
+        await ws.SendAsync("40"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
+        Assert.StartsWith("40{\"sid\":", await ReceiveTextAsync(ws), StringComparison.Ordinal);
+        return ws;
+    }
+
+    private static async Task<string> ReceiveTextAsync(ClientWebSocket ws)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var buffer = new byte[4096];
+        WebSocketReceiveResult result = await ws.ReceiveAsync(buffer, cts.Token);
+        return Encoding.UTF8.GetString(buffer, 0, result.Count);
+    }
+
+    /// <summary>A client that reads everything: answers pings, checks each <c>tick</c>'s number follows the previous one.</summary>
+    private sealed class HealthyClient : IAsyncDisposable
+    {
+        private readonly ClientWebSocket _ws;
+        private readonly Task _loop;
+        private readonly CancellationTokenSource _stop = new();
+        private int _received;
+        private volatile bool _outOfOrder;
+
+        public HealthyClient(ClientWebSocket ws)
+        {
+            _ws = ws;
+            _loop = Task.Run(ReadAsync);
+        }
+
+        public int Received => Volatile.Read(ref _received);
+
+        public bool InOrder => !_outOfOrder;
+
+        public async Task WaitForAsync(int count)
+        {
+            while (Received < count && !_loop.IsCompleted)
+            {
+                await Task.Delay(20);
+            }
+        }
+
+        private async Task ReadAsync()
+        {
+            byte[] buffer = new byte[64 * 1024];
+            using var message = new MemoryStream();
+            try
+            {
+                while (true)
+                {
+                    WebSocketReceiveResult result = await _ws.ReceiveAsync(buffer, _stop.Token);
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        return;
+                    }
+
+                    message.Write(buffer, 0, result.Count);
+                    if (!result.EndOfMessage)
+                    {
+                        continue;
+                    }
+
+                    string text = Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length);
+                    message.SetLength(0);
+                    if (text == "2")
+                    {
+                        await _ws.SendAsync("3"u8.ToArray(), WebSocketMessageType.Text, true, _stop.Token);
+                    }
+                    else if (text.StartsWith("42[\"tick\",", StringComparison.Ordinal))
+                    {
+                        int comma = text.IndexOf(',', 10);
+                        int n = int.Parse(text.AsSpan(10, comma - 10), System.Globalization.CultureInfo.InvariantCulture);
+                        if (n != Received)
+                        {
+                            _outOfOrder = true;
+                        }
+
+                        Interlocked.Increment(ref _received);
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+            {
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _loop;
+            _ws.Dispose();
+            _stop.Dispose();
+        }
+    }
+
     /// <summary>A host with AddSocketIO on 127.0.0.1 whose root namespace hands over each connected socket.</summary>
     private sealed class Host : IAsyncDisposable
     {
@@ -469,6 +642,8 @@ public sealed partial class LimitsTests
         }
 
         public Uri Address { get; }
+
+        public IServiceProvider Services => _app.Services;
 
         public TestLoggerProvider Logs { get; }
 
