@@ -267,7 +267,7 @@ public sealed class DynamicNamespaceTests
     [Fact]
     public async Task Cleanup_Off_AnEmptyChildStays()
     {
-        using var fixture = new ServerFixture();
+        using var fixture = new ServerFixture(o => o.CleanupEmptyChildNamespaces = false);
         SocketIONamespace parent = fixture.Server.Of(Teams);
         (TestClient client, _) = await ConnectAsync(fixture, "/team-1");
 

@@ -84,9 +84,10 @@ public sealed class SocketIOServerOptions
     /// <summary>
     /// Whether a child namespace of a dynamic (parent) namespace is removed once it has no socket left, its adapter disposed (the
     /// official <c>cleanupEmptyChildNamespaces</c>); a child a client asked for and whose middleware refused it goes too. A later
-    /// CONNECT creates it again, with the parent's middleware and connection handlers. Defaults to <see langword="false"/>.
+    /// CONNECT creates it again, with the parent's middleware and connection handlers. Defaults to <see langword="true"/> (the
+    /// official server's default is <c>false</c>: there, names a client makes up stay forever, a memory growth the client drives).
     /// </summary>
-    public bool CleanupEmptyChildNamespaces { get; set; }
+    public bool CleanupEmptyChildNamespaces { get; set; } = true;
 
     /// <summary>
     /// The Socket.IO parser on the wire (the official <c>parser</c> option): <see langword="null"/> (the default) for the default

@@ -44,7 +44,20 @@ internal sealed class KestrelWebSocketMiddleware
             return;
         }
 
-        (bool taken, Task? run, PipeWebSocket? socket) = await AcceptAsync(connection).ConfigureAwait(false);
+        bool taken;
+        Task? run;
+        PipeWebSocket? socket;
+        try
+        {
+            (taken, run, socket) = await AcceptAsync(connection).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // The peer reset the connection while its first request was read (CVE-2022-41940: an h2c upgrade, then a reset):
+            // nothing is left to serve, and the exception must not reach Kestrel as an unhandled one.
+            return;
+        }
+
         if (!taken)
         {
             await _next(connection).ConfigureAwait(false);
