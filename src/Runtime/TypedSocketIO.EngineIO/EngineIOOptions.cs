@@ -75,13 +75,18 @@ public sealed class EngineIOOptions
     /// Whether WebSocket handshakes that arrive first on a Kestrel HTTP/1.1 connection are served by the lean transport: a
     /// Kestrel connection middleware (installed by <c>AddEngineIO</c> or <c>AddSocketIO</c>) that reads and writes frames on the
     /// connection's own pipes, with no <c>HttpContext</c> kept and no buffer held while the socket is idle. The same checks
-    /// apply (path, <c>EIO</c>, <c>sid</c>, <see cref="AllowRequest"/>, the endpoint's CORS policy for the <c>Origin</c>), but
-    /// the application's HTTP middleware does not run for these handshakes. An endpoint that requires authorization or rate
-    /// limiting, and every endpoint of an application that registers an authentication scheme (so that the handshake's
-    /// <c>User</c> is the authenticated one) or a global rate limiter, is always served by the HTTP pipeline. <see langword="false"/> serves every WebSocket through the
-    /// ASP.NET Core WebSocket middleware (turn it off when HTTP middleware of the application must see WebSocket
-    /// handshakes). Polling, HTTPS, HTTP/2 and keep-alive connections whose first request was something else always go
-    /// through the HTTP pipeline. Defaults to <see langword="true"/>.
+    /// apply (path, <c>EIO</c>, <c>sid</c>, <see cref="AllowRequest"/>, the endpoint's CORS policy, or the application's default
+    /// one, for the <c>Origin</c>), but the application's HTTP middleware and routing do not run for these handshakes: custom
+    /// middleware (<c>app.Use</c>: IP filters, request logging), forwarded headers (the handshake's remote address is the
+    /// peer's), HTTPS redirection, request timeouts and endpoint metadata other than CORS, authorization, rate limiting and
+    /// host are not applied. So that no protection is skipped, an endpoint that requires authorization (<c>[Authorize]</c>, a
+    /// policy or requirements in its metadata), rate limiting or a host (<c>RequireHost</c>), and every endpoint of an
+    /// application that registers an authentication scheme (so that the handshake's <c>User</c> is the authenticated one), a
+    /// fallback authorization policy, a global rate limiter or host filtering (<c>AllowedHosts</c> other than <c>*</c>), is
+    /// always served by the HTTP pipeline. <see langword="false"/> serves every WebSocket through the ASP.NET Core WebSocket
+    /// middleware (turn it off when HTTP middleware of the application must see WebSocket handshakes). Polling, HTTPS, HTTP/2
+    /// and keep-alive connections whose first request was something else always go through the HTTP pipeline. Defaults to
+    /// <see langword="true"/>.
     /// </summary>
     public bool KestrelWebSocketTransport { get; set; } = true;
 

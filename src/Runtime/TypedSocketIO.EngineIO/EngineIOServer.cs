@@ -434,7 +434,7 @@ public sealed class EngineIOServer : IAsyncDisposable
     }
 
     /// <summary>A session id: 15 random bytes from a CSPRNG as 20 URL-safe base64 characters, like the official server's.</summary>
-    private static string NewSessionId()
+    internal static string NewSessionId()
     {
         Span<byte> random = stackalloc byte[15];
         RandomNumberGenerator.Fill(random);

@@ -12,7 +12,7 @@ internal sealed class KestrelWebSocketEndpoint
     private readonly IServiceProvider _services;
     private Endpoint? _endpoint;
     private bool _resolved;
-    private bool _authenticates;
+    private bool _pipelineOnly;
 
     public KestrelWebSocketEndpoint(string pattern, EngineIOServer server, IServiceProvider services)
     {
@@ -36,14 +36,17 @@ internal sealed class KestrelWebSocketEndpoint
     /// <summary>
     /// The routing endpoint with its final metadata (CORS policy, authorization), once routing has built it; built here on
     /// the first connection when no HTTP request has done it yet. <see langword="false"/> when the lean path must not take this
-    /// endpoint: it requires authorization or rate limiting, or the application authenticates requests (a registered
-    /// authentication scheme) or limits every request (a global rate limiter), which only the HTTP pipeline can apply.
+    /// endpoint because only the HTTP pipeline can apply what it asks for: the endpoint requires authorization (an
+    /// <c>[Authorize]</c>, a policy or requirements as metadata), rate limiting or a host (<c>RequireHost</c>); or the
+    /// application authenticates requests (a registered authentication scheme), has a fallback authorization policy, limits
+    /// every request (a global rate limiter) or restricts the <c>Host</c> header (<c>AllowedHosts</c>).
     /// </summary>
     public bool TryGetEndpoint(out Endpoint? endpoint)
     {
         if (!_resolved)
         {
-            _authenticates = HasAuthenticationScheme(_services) || HasGlobalRateLimiter(_services);
+            _pipelineOnly = HasAuthenticationScheme(_services) || HasFallbackAuthorizationPolicy(_services) || HasGlobalRateLimiter(_services)
+                || FiltersHosts(_services);
             foreach (EndpointDataSource source in _services.GetServices<EndpointDataSource>())
             {
                 foreach (Endpoint candidate in source.Endpoints)
@@ -59,7 +62,7 @@ internal sealed class KestrelWebSocketEndpoint
         }
 
         endpoint = _endpoint;
-        if (_authenticates)
+        if (_pipelineOnly)
         {
             return false;
         }
@@ -69,12 +72,26 @@ internal sealed class KestrelWebSocketEndpoint
             return true;
         }
 
-        // Authorization and rate limiting are HTTP middleware: an endpoint that asks for either keeps its handshakes there.
-        bool authorizes = endpoint.Metadata.GetMetadata<IAuthorizeData>() is not null && endpoint.Metadata.GetMetadata<IAllowAnonymous>() is null;
-        bool rateLimited = endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute>() is not null
-            && endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.RateLimiting.DisableRateLimitingAttribute>() is null;
-        return !authorizes && !rateLimited;
+        // Authorization, rate limiting and host matching are HTTP middleware and routing: an endpoint that asks for any keeps its
+        // handshakes there. The authorization middleware reads [Authorize] data, policies and requirements from the metadata.
+        EndpointMetadataCollection metadata = endpoint.Metadata;
+        bool authorizes = (metadata.GetMetadata<IAuthorizeData>() is not null || metadata.GetMetadata<AuthorizationPolicy>() is not null
+                || metadata.GetMetadata<IAuthorizationRequirementData>() is not null)
+            && metadata.GetMetadata<IAllowAnonymous>() is null;
+        bool rateLimited = metadata.GetMetadata<Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute>() is not null
+            && metadata.GetMetadata<Microsoft.AspNetCore.RateLimiting.DisableRateLimitingAttribute>() is null;
+        bool hostBound = metadata.GetMetadata<IHostMetadata>() is { Hosts.Count: > 0 };
+        return !authorizes && !rateLimited && !hostBound;
     }
+
+    /// <summary>A fallback policy (<c>AuthorizationOptions.FallbackPolicy</c>) authorizes every endpoint without metadata of its own.</summary>
+    private static bool HasFallbackAuthorizationPolicy(IServiceProvider services) =>
+        services.GetService<Microsoft.Extensions.Options.IOptions<AuthorizationOptions>>()?.Value.FallbackPolicy is not null;
+
+    /// <summary>Host filtering (<c>AllowedHosts</c> other than <c>*</c>) refuses requests whose <c>Host</c> header it does not list.</summary>
+    private static bool FiltersHosts(IServiceProvider services) =>
+        services.GetService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>>()?.Value.AllowedHosts is { Count: > 0 } hosts
+        && !hosts.Contains("*");
 
     /// <summary>A global limiter (<c>RateLimiterOptions.GlobalLimiter</c>) applies to every request, WebSocket handshakes included.</summary>
     private static bool HasGlobalRateLimiter(IServiceProvider services) =>
