@@ -83,7 +83,9 @@ public abstract class LimitsTests
 
         transport.CheckSendTimeout(started + (long)timeout.TotalMilliseconds + 1);
         Assert.Equal(0, transport.SendStartedAt); // one past: dropped
-        Assert.Equal("transport error", (await server.Handler.WaitClosedAsync()).Reason);
+        EngineIOCloseReason reason = await server.Handler.WaitClosedAsync();
+        Assert.Equal("transport error", reason.Reason);
+        Assert.Equal("a WebSocket write took longer than EngineIOOptions.SendTimeout (01:00:00)", reason.Description);
         Assert.False(connection.IsOpen);
     }
 

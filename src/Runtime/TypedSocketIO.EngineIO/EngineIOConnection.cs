@@ -40,6 +40,9 @@ public sealed class EngineIOConnection
     // the writer empties the queue into its socket at once. Retired by the transport on its next take (no extra lock).
     private int _writingBytes;
 
+    // Set by the first message that crosses the bound (under _lock), until the close it starts takes the state.
+    private bool _overflowed;
+
     // Who waits for room in the queue (WaitForCapacityAsync); null until someone has waited.
     private List<CapacityWaiter>? _capacityWaiters;
 
@@ -207,6 +210,7 @@ public sealed class EngineIOConnection
         }
 
         int dropped;
+        bool first;
         lock (_lock)
         {
             if (_state != EngineIOSessionState.Open)
@@ -235,12 +239,23 @@ public sealed class EngineIOConnection
                 return true;
             }
 
-            dropped = _pendingCount + messages.Length;
+            // Counted, logged and closed once, however many senders cross the bound before the close takes the state.
+            first = !_overflowed;
+            _overflowed = true;
+            dropped = first ? _pendingCount + messages.Length : messages.Length;
         }
 
         // Policy, step 2: a message that would cross the bound closes the session (what is queued is dropped with it).
         owner?.Release();
-        OnOverflow(bytes, dropped);
+        if (first)
+        {
+            OnOverflow(bytes, dropped);
+        }
+        else
+        {
+            _server.CountDropped(dropped, EngineIOServer.DropReasonOverflow);
+        }
+
         return false;
     }
 

@@ -114,7 +114,11 @@ internal abstract class WebSocketTransport : IEngineIOTransport, IThreadPoolWork
         if (started != 0 && now - started > (long)Session.Server.Options.SendTimeout.TotalMilliseconds
             && Interlocked.CompareExchange(ref _sendStartedAt, 0, started) == started)
         {
-            EngineIOLog.ProtocolViolation(Session.Server.Logger, $"a WebSocket write took longer than EngineIOOptions.SendTimeout ({Session.Server.Options.SendTimeout})");
+            string detail = $"a WebSocket write took longer than EngineIOOptions.SendTimeout ({Session.Server.Options.SendTimeout})";
+            EngineIOLog.ProtocolViolation(Session.Server.Logger, detail);
+
+            // The session closes first, with the reason, so that its handler learns why (the aborted write alone says transport error).
+            _ = Session.CloseCoreAsync(new EngineIOCloseReason(EngineIOCloseReason.TransportError.Reason, detail), flush: false).AsTask();
             Abort();
         }
     }
