@@ -70,7 +70,7 @@ public static partial class Corpus
             await using RawTcp raw = await RawTcp.ConnectAsync(context.Uri);
             await raw.WriteAsync($"POST /socket.io/?EIO=4&transport=polling&sid={Uri.EscapeDataString(session.Sid)} HTTP/1.1\r\nHost: {context.Uri.Authority}\r\n" +
                 "Content-Type: text/plain;charset=UTF-8\r\nContent-Length: 100000000\r\n\r\n42[\"echo\"");
-            string response = await raw.ReadResponseAsync();
+            string response = await raw.ReadResponseAsync(HostileSession.SilenceTimeout);
             return response + " ; " + await session.ProbeAsync();
         }, "http 413 ; open | transport close")
         {

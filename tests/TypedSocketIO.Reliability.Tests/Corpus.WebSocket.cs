@@ -150,7 +150,8 @@ public static partial class Corpus
         yield return new HostileCase("CVE-2022-41940_h2c_upgrade_then_reset", CaseScope.Http, async context =>
         {
             RawTcp raw = await RawTcp.ConnectAsync(context.Uri);
-            await raw.WriteAsync($"GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: {context.Uri.Authority}\r\nConnection: Upgrade, HTTP2-Settings\r\n" +
+            // An unknown sid: the request is refused without creating a session (a handshake would leave one for the heartbeat to end).
+            await raw.WriteAsync($"GET /socket.io/?EIO=4&transport=polling&sid=AAAAAAAAAAAAAAAAAAAA HTTP/1.1\r\nHost: {context.Uri.Authority}\r\nConnection: Upgrade, HTTP2-Settings\r\n" +
                 "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n");
             raw.Reset();
             await raw.DisposeAsync();

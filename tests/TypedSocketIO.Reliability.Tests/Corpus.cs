@@ -11,7 +11,7 @@ namespace TypedSocketIO.Reliability.Tests;
 public static partial class Corpus
 {
     private static readonly Lazy<IReadOnlyList<HostileCase>> Cases = new(() =>
-        [.. new[] { SocketIOPacketAbuse(), BinaryAttachmentAbuse(), EngineIOPollingAbuse(), HandshakeAbuse(), WebSocketFramingAbuse(), ResourceFloods() }
+        [.. new[] { SocketIOPacketAbuse(), BinaryAttachmentAbuse(), EngineIOPollingAbuse(), HandshakeAbuse(), WebSocketFramingAbuse(), ResourceFloods(), ServerWide() }
             .SelectMany(group => group).Select(WithNodeParseErrorReason)]);
 
     /// <summary>

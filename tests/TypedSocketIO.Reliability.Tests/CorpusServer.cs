@@ -12,7 +12,10 @@ namespace TypedSocketIO.Reliability.Tests;
 /// Our server with the handlers of tests/interop-node/hostile/hostile-server.mjs (keep them in step), default options, on a
 /// loopback port: namespaces <c>/</c>, <c>/chat</c> and the dynamic <c>^/dyn-\d+$</c>, each with <c>echo</c> (acknowledges its
 /// arguments, binary included), <c>reemit</c> (emits <c>reemitted</c> with them), <c>join</c> (joins the room given as a string,
-/// acknowledges <c>true</c>) and <c>ask</c> (emits <c>question</c> with an acknowledgement and no timeout).
+/// acknowledges <c>true</c>), <c>ask</c> (emits <c>question</c> with an acknowledgement and no timeout), <c>broadcast-ask</c>
+/// (broadcasts <c>question</c> to the socket's own room with a 300 ms acknowledgement timeout, then acknowledges <c>timeout</c>
+/// or <c>answered</c>) and <c>spam</c> (emits <c>spam</c> n times with a string of the given size); <c>/refused</c> refuses every
+/// socket (<c>refused</c>).
 /// </summary>
 public sealed class CorpusServer : IAsyncDisposable
 {
@@ -41,6 +44,7 @@ public sealed class CorpusServer : IAsyncDisposable
                 app.MapSocketIO("/", ns => ns.OnConnection(Configure));
                 SocketIOServer io = app.Services.GetRequiredService<SocketIOServer>();
                 io.Of("/chat", ns => ns.OnConnection(Configure));
+                io.Of("/refused", ns => ns.Use((_, _) => throw new SocketIOConnectionRejectedException("refused")));
                 io.Of(new Regex("^/dyn-\\d+$", RegexOptions.None, TimeSpan.FromSeconds(1)), ns => ns.OnConnection(Configure));
             },
             LogLevel.Information);
@@ -65,6 +69,25 @@ public sealed class CorpusServer : IAsyncDisposable
 
             ack.Send(true);
             return ValueTask.CompletedTask;
+        });
+        socket.On("broadcast-ask", (args, ack) =>
+        {
+            _ = socket.Namespace.To(socket.Id).Timeout(TimeSpan.FromMilliseconds(300)).EmitWithAckAsync("question", "q").ContinueWith(
+                t =>
+                {
+                    _ = t.Exception; // observed: the timeout is the expected outcome
+                    ack.Send(t.IsCompletedSuccessfully ? "answered" : "timeout");
+                }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            return ValueTask.CompletedTask;
+        });
+        socket.On("spam", args =>
+        {
+            int count = args.GetElement(0).GetInt32();
+            string text = new('s', args.GetElement(1).GetInt32());
+            for (int i = 0; i < count && socket.Connected; i++)
+            {
+                socket.Emit("spam", text);
+            }
         });
         socket.On("ask", args =>
         {

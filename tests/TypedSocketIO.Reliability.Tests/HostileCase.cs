@@ -44,8 +44,11 @@ public enum NodeDifference
     /// </summary>
     HttpLayer,
 
-    /// <summary>A quirk of the official server that RELIABILITY-ADVISORIES.md records ("Quirk observed here"), not copied.</summary>
+    /// <summary>A quirk of the official server (RELIABILITY-ADVISORIES.md's "Quirk observed here", or found by this corpus), not copied.</summary>
     NodeQuirk,
+
+    /// <summary>A bound of RELIABILITY-ADVISORIES.md's "Limits and their defaults (decided)" that the official server does not have.</summary>
+    DecidedLimit,
 }
 
 /// <summary>

@@ -14,6 +14,12 @@ public sealed class HostileSession : IAsyncDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a case waits in silence before it calls the outcome <c>no answer</c> where the official server is known never to
+    /// answer (it would act only after a much longer timer): shorter than <see cref="Timeout"/>, to keep the differential fast.
+    /// </summary>
+    public static readonly TimeSpan SilenceTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>The acknowledgement id of the probe: no case uses it.</summary>
     public const int ProbeAckId = 987654;
 
@@ -174,9 +180,12 @@ public sealed class HostileSession : IAsyncDisposable
     }
 
     /// <summary>The next Engine.IO packet (pings answered and returned too), or <see langword="null"/> once the server closed the session.</summary>
+    /// <summary>How long one receive waits (<see cref="Timeout"/> unless a case changes it).</summary>
+    public TimeSpan ReceiveTimeout { get; set; } = Timeout;
+
     public async Task<string?> ReceiveAsync()
     {
-        using var timeout = new CancellationTokenSource(Timeout);
+        using var timeout = new CancellationTokenSource(ReceiveTimeout);
         string? packet = await ReceiveCoreAsync(timeout.Token);
         Seen.Add(packet ?? "(closed)");
         if (packet == "2")

@@ -95,9 +95,9 @@ public sealed class RawTcp : IAsyncDisposable
     }
 
     /// <summary>Reads an HTTP response head (up to the blank line); what follows stays for the frame reader. Empty when the server closed first.</summary>
-    public async Task<string> ReadHeadAsync()
+    public async Task<string> ReadHeadAsync(TimeSpan? within = null)
     {
-        using var timeout = new CancellationTokenSource(Timeout);
+        using var timeout = new CancellationTokenSource(within ?? Timeout);
         while (true)
         {
             int end = IndexOfHeadEnd();
@@ -119,11 +119,11 @@ public sealed class RawTcp : IAsyncDisposable
     public static string Status(string head) => head.Length >= 12 ? head[9..12] : "eof";
 
     /// <summary>Reads an HTTP response: <c>http {status} {body}</c> (the body by Content-Length), or <c>eof</c> when the server closed without one.</summary>
-    public async Task<string> ReadResponseAsync()
+    public async Task<string> ReadResponseAsync(TimeSpan? timeout = null)
     {
         try
         {
-            return await ReadResponseCoreAsync();
+            return await ReadResponseCoreAsync(timeout ?? Timeout);
         }
         catch (OperationCanceledException)
         {
@@ -131,9 +131,9 @@ public sealed class RawTcp : IAsyncDisposable
         }
     }
 
-    private async Task<string> ReadResponseCoreAsync()
+    private async Task<string> ReadResponseCoreAsync(TimeSpan timeout)
     {
-        string head = await ReadHeadAsync();
+        string head = await ReadHeadAsync(timeout);
         if (head.Length < 12)
         {
             return "eof";
@@ -148,8 +148,8 @@ public sealed class RawTcp : IAsyncDisposable
             }
         }
 
-        using var timeout = new CancellationTokenSource(Timeout);
-        while (_pending.Count < length && await FillAsync(timeout.Token))
+        using var bodyTimeout = new CancellationTokenSource(timeout);
+        while (_pending.Count < length && await FillAsync(bodyTimeout.Token))
         {
         }
 

@@ -9,6 +9,10 @@
 //   - "reemit": emits "reemitted" with its arguments (the encoder walks them again: the hasBinary recursion)
 //   - "join": joins the room given as a string, then acknowledges true
 //   - "ask": emits "question" to the client with an acknowledgement and no timeout (a pending server→client ack)
+//   - "broadcast-ask": broadcasts "question" to the socket's own room with a 300 ms ack timeout, then acknowledges
+//     "timeout" or "answered"
+//   - "spam": emits "spam" n times with a string of the given size
+// "/refused" refuses every socket ("refused").
 // Every server-side disconnect is printed as {"event":"disconnect","id":…,"reason":…}.
 // stdin commands (one per line): "counts" prints {"event":"counts",...} (sessions, sockets, rooms, namespaces, acks).
 // A crash of the process is the finding of a case: nothing here catches uncaught exceptions.
@@ -38,10 +42,20 @@ function handlers(socket) {
     if (typeof ack === "function") ack(true);
   });
   socket.on("ask", () => socket.emit("question", "q", () => {}));
+  socket.on("broadcast-ask", (ack) => {
+    io.of(socket.nsp.name).to(socket.id).timeout(300).emit("question", "q", (err) => {
+      if (typeof ack === "function") ack(err ? "timeout" : "answered");
+    });
+  });
+  socket.on("spam", (count, size) => {
+    const text = "s".repeat(size);
+    for (let i = 0; i < count && socket.connected; i++) socket.emit("spam", text);
+  });
 }
 
 io.on("connection", handlers);
 io.of("/chat").on("connection", handlers);
+io.of("/refused").use((socket, next) => next(new Error("refused")));
 io.of(/^\/dyn-\d+$/).on("connection", handlers);
 
 function counts() {
