@@ -30,16 +30,27 @@ public sealed partial class LimitsTests
         PollingClient client = await host.ConnectPollingAsync();
         SocketIOSocket socket = await host.NextSocketAsync();
         var reason = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        socket.Disconnected += (_, r) => reason.TrySetResult(r);
+        bool emitting = false;
+        int emitter = Environment.CurrentManagedThreadId;
+        bool handlerRanInsideEmit = false;
+        socket.Disconnected += (_, r) =>
+        {
+            handlerRanInsideEmit = Volatile.Read(ref emitting) && Environment.CurrentManagedThreadId == emitter;
+            reason.TrySetResult(r);
+        };
 
         Assert.True(socket.Emit("e", new string('x', 490)));
         Assert.True(socket.Emit("e", new string('x', 490)));
         Assert.Equal(2 * EmitCost(490), socket.BufferedAmount);
         Assert.Equal(1000, socket.BufferedAmount);
 
+        Volatile.Write(ref emitting, true);
         Assert.False(socket.Emit("e", string.Empty)); // 10 bytes past the bound
+        Assert.False(socket.Emit("e", string.Empty)); // from then on everything is refused, even what would fit after a drain
+        Volatile.Write(ref emitting, false);
         Assert.Equal(SocketIODisconnectReason.OutgoingBufferOverflow, await reason.Task.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal("outgoing buffer overflow", socket.DisconnectReason);
+        Assert.False(handlerRanInsideEmit); // the close runs on the thread pool, not within the application's Emit
         Assert.Contains(host.Logs.Entries, e => e.EventId.Name == "OutgoingBufferOverflow"
             && e.Message.Contains("a message of 10 bytes would cross EngineIOOptions.MaxOutgoingBufferSize (1000 bytes", StringComparison.Ordinal));
         Assert.Contains(host.Logs.Entries, e => e.EventId.Name == "SocketDisconnected" && e.Message.Contains("outgoing buffer overflow", StringComparison.Ordinal));

@@ -40,7 +40,8 @@ public sealed class EngineIOConnection
     // the writer empties the queue into its socket at once. Retired by the transport on its next take (no extra lock).
     private int _writingBytes;
 
-    // Set by the first message that crosses the bound (under _lock), until the close it starts takes the state.
+    // Set by the message that crosses the bound (under _lock): the session refuses everything until its close (started on the
+    // thread pool) takes the state.
     private bool _overflowed;
 
     // Who waits for room in the queue (WaitForCapacityAsync); null until someone has waited.
@@ -111,7 +112,7 @@ public sealed class EngineIOConnection
         {
             lock (_lock)
             {
-                return _state == EngineIOSessionState.Open;
+                return _state == EngineIOSessionState.Open && !_overflowed;
             }
         }
     }
@@ -210,10 +211,9 @@ public sealed class EngineIOConnection
         }
 
         int dropped;
-        bool first;
         lock (_lock)
         {
-            if (_state != EngineIOSessionState.Open)
+            if (_state != EngineIOSessionState.Open || _overflowed)
             {
                 owner?.Release();
                 return false;
@@ -239,23 +239,14 @@ public sealed class EngineIOConnection
                 return true;
             }
 
-            // Counted, logged and closed once, however many senders cross the bound before the close takes the state.
-            first = !_overflowed;
+            // From now on the session refuses everything; it is counted, logged and closed once.
             _overflowed = true;
-            dropped = first ? _pendingCount + messages.Length : messages.Length;
+            dropped = _pendingCount + messages.Length;
         }
 
         // Policy, step 2: a message that would cross the bound closes the session (what is queued is dropped with it).
         owner?.Release();
-        if (first)
-        {
-            OnOverflow(bytes, dropped);
-        }
-        else
-        {
-            _server.CountDropped(dropped, EngineIOServer.DropReasonOverflow);
-        }
-
+        OnOverflow(bytes, dropped);
         return false;
     }
 
@@ -264,8 +255,14 @@ public sealed class EngineIOConnection
         int limit = _server.Options.MaxOutgoingBufferSize;
         EngineIOLog.OutgoingBufferOverflow(_server.Logger, bytes, limit);
         _server.CountDropped(dropped, EngineIOServer.DropReasonOverflow);
-        _ = CloseCoreAsync(new EngineIOCloseReason(EngineIOCloseReason.OutgoingBufferOverflow.Reason,
-            $"more than EngineIOOptions.MaxOutgoingBufferSize ({limit} bytes) waiting to be sent"), flush: false).AsTask();
+
+        // Closed on the thread pool, not inside the sender's emit: a broadcast goes on to the other sockets at once, and the
+        // handler's close (the sockets' Disconnecting and Disconnected handlers) does not run within an application's Emit.
+        ThreadPool.UnsafeQueueUserWorkItem(
+            static session => _ = session.CloseCoreAsync(new EngineIOCloseReason(EngineIOCloseReason.OutgoingBufferOverflow.Reason,
+                $"more than EngineIOOptions.MaxOutgoingBufferSize ({session._server.Options.MaxOutgoingBufferSize} bytes) waiting to be sent"), flush: false).AsTask(),
+            this,
+            preferLocal: false);
     }
 
     /// <summary>
@@ -324,7 +321,7 @@ public sealed class EngineIOConnection
         CapacityWaiter waiter;
         lock (_lock)
         {
-            if (_state != EngineIOSessionState.Open)
+            if (_state != EngineIOSessionState.Open || _overflowed)
             {
                 return new ValueTask<bool>(false);
             }
