@@ -58,11 +58,21 @@ public static partial class Corpus
 
     public static HostileCase Get(string id) => All.Single(c => c.Id == id);
 
-    /// <summary>The theory rows: one per case and transport.</summary>
-    public static TheoryData<string, string> Rows(bool differentialOnly)
+    private static readonly Lazy<IReadOnlyList<HostileCase>> Timers = new(() => [.. TimerCasesCore()]);
+
+    /// <summary>The cases that need the short timers of <see cref="ShortTimeoutServerFixture"/>.</summary>
+    public static IReadOnlyList<HostileCase> TimerCases => Timers.Value;
+
+    public static HostileCase GetTimerCase(string id) => TimerCases.Single(c => c.Id == id);
+
+    /// <summary>The theory rows of <see cref="All"/>: one per case and transport.</summary>
+    public static TheoryData<string, string> Rows(bool differentialOnly) => Rows(All, differentialOnly);
+
+    /// <summary>The theory rows of <paramref name="cases"/>: one per case and transport.</summary>
+    public static TheoryData<string, string> Rows(IEnumerable<HostileCase> cases, bool differentialOnly)
     {
         var rows = new TheoryData<string, string>();
-        foreach (HostileCase hostile in All.Where(c => !differentialOnly || c.Differential))
+        foreach (HostileCase hostile in cases.Where(c => !differentialOnly || c.Differential))
         {
             foreach (string transport in hostile.Transports)
             {

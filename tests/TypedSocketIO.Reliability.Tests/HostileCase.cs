@@ -109,6 +109,9 @@ public sealed class CaseContext(string baseAddress, string transport)
     /// </summary>
     public string? SocketId { get; set; }
 
+    /// <summary>Waits for the server-side disconnect reason of a socket (for cases that must stay silent until the server acts).</summary>
+    public Func<string, Task<string?>> DisconnectReason { get; init; } = _ => Task.FromResult<string?>(null);
+
     public Task<HostileSession> OpenAsync(string query = "") =>
         HostileSession.OpenAsync(BaseAddress, Transport == "http" ? "polling" : Transport, query);
 

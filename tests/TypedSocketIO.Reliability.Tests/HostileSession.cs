@@ -180,6 +180,9 @@ public sealed class HostileSession : IAsyncDisposable
     }
 
     /// <summary>The next Engine.IO packet (pings answered and returned too), or <see langword="null"/> once the server closed the session.</summary>
+    /// <summary>Whether a ping received is answered with a pong (true unless a case plays a peer that stops answering).</summary>
+    public bool AnswerPings { get; set; } = true;
+
     /// <summary>How long one receive waits (<see cref="Timeout"/> unless a case changes it).</summary>
     public TimeSpan ReceiveTimeout { get; set; } = Timeout;
 
@@ -188,7 +191,7 @@ public sealed class HostileSession : IAsyncDisposable
         using var timeout = new CancellationTokenSource(ReceiveTimeout);
         string? packet = await ReceiveCoreAsync(timeout.Token);
         Seen.Add(packet ?? "(closed)");
-        if (packet == "2")
+        if (packet == "2" && AnswerPings)
         {
             await SendAsync("3");
         }

@@ -18,7 +18,7 @@ public static class CaseRunner
 {
     public static async Task<string> RunAsync(HostileCase hostile, string transport, ICorpusTarget target)
     {
-        var context = new CaseContext(target.BaseAddress, transport);
+        var context = new CaseContext(target.BaseAddress, transport) { DisconnectReason = target.DisconnectReasonAsync };
         string outcome = await hostile.Play(context);
         if (context.SocketId is { } id)
         {
@@ -67,7 +67,7 @@ public sealed record ServerCounts(
     int EngineIOSessions, int Connections, int Sockets, int Rooms, long PendingAcks, int PendingBinaryPackets, int Namespaces, int HeartbeatTimers);
 
 /// <summary>Our server, with two healthy clients (WebSocket and polling) connected to <c>/</c> for the whole class.</summary>
-public sealed class OurServerFixture : IAsyncLifetime, ICorpusTarget, IDisposable
+public class OurServerFixture : IAsyncLifetime, ICorpusTarget, IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _roundTrip = new(1, 1);
@@ -91,7 +91,7 @@ public sealed class OurServerFixture : IAsyncLifetime, ICorpusTarget, IDisposabl
     public async Task InitializeAsync()
     {
         ExceptionWatch.Start();
-        Server = await CorpusServer.StartAsync();
+        Server = await CorpusServer.StartAsync(Configure);
         HealthyWebSocket = await RawSocketIOClient.OpenAsync(BaseAddress, "websocket");
         HealthyPolling = await RawSocketIOClient.OpenAsync(BaseAddress, "polling");
         foreach (RawSocketIOClient healthy in new[] { HealthyWebSocket, HealthyPolling })
@@ -106,6 +106,11 @@ public sealed class OurServerFixture : IAsyncLifetime, ICorpusTarget, IDisposabl
         await RoundTripAsync();
         Baseline = Read();
         _keeper = Task.Run(() => KeepHealthyAsync(_stop.Token));
+    }
+
+    /// <summary>Changes the server's options (none by default: the defaults are what the corpus is about).</summary>
+    protected virtual void Configure(TypedSocketIO.Server.SocketIOServerOptions options)
+    {
     }
 
     public ServerCounts Read()
@@ -228,11 +233,12 @@ public sealed class OurServerFixture : IAsyncLifetime, ICorpusTarget, IDisposabl
     {
         _stop.Dispose();
         _roundTrip.Dispose();
+        GC.SuppressFinalize(this);
     }
 }
 
 /// <summary>The official socket.io 4.8.4 (tests/interop-node/hostile/hostile-server.mjs), one process for the class, restarted after a crash.</summary>
-public sealed class NodeServerFixture : IAsyncLifetime, ICorpusTarget
+public class NodeServerFixture : IAsyncLifetime, ICorpusTarget
 {
     private NodeScript? _node;
 
@@ -242,10 +248,13 @@ public sealed class NodeServerFixture : IAsyncLifetime, ICorpusTarget
 
     public async Task InitializeAsync() => await StartAsync();
 
+    /// <summary>The script's arguments after the port (none: the official defaults).</summary>
+    protected virtual IEnumerable<string> Arguments => ["0"];
+
     private async Task StartAsync()
     {
         var (node, ready) = await NodeScript.StartAsync(
-            "hostile/hostile-server.mjs", "listening", TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(10));
+            "hostile/hostile-server.mjs", "listening", TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(10), [.. Arguments]);
         _node = node;
         BaseAddress = $"http://127.0.0.1:{ready.GetProperty("port").GetInt32()}";
     }

@@ -2,7 +2,9 @@
 // (tests/TypedSocketIO.Reliability.Tests/CorpusServer.cs configures ours alike): the same hostile input is played against both
 // and the outcomes compared.
 //
-//   node hostile/hostile-server.mjs [port]      (default 0 = any free port; prints {"event":"listening","port":N})
+//   node hostile/hostile-server.mjs [port] [short]      (default 0 = any free port; prints {"event":"listening","port":N})
+//
+// "short": pingInterval 1000, pingTimeout 1500, upgradeTimeout 1000, connectTimeout 1000 ms (the timer cases of the corpus).
 //
 // Namespaces "/", "/chat" and the dynamic /^\/dyn-\d+$/, each with:
 //   - "echo": acknowledges its arguments unchanged (binary included)
@@ -25,7 +27,8 @@ const port = Number(process.argv[2] ?? 0);
 const print = (event, fields) => process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`);
 
 const httpServer = createServer();
-const io = new Server(httpServer);
+const short = process.argv[3] === "short";
+const io = new Server(httpServer, short ? { pingInterval: 1000, pingTimeout: 1500, upgradeTimeout: 1000, connectTimeout: 1000 } : {});
 
 function handlers(socket) {
   socket.on("disconnect", (reason) => print("disconnect", { id: socket.id, reason }));
