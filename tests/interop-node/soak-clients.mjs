@@ -25,6 +25,8 @@ if (!url) {
 const latencies = [];
 let acks = 0;
 let ackErrors = 0;
+let abandoned = 0;
+const ackErrorSamples = [];
 let outstanding = 0;
 let connectErrors = 0;
 let unexpected = 0;
@@ -60,7 +62,13 @@ function startClient(index) {
       outstanding++;
       socket.timeout(10_000).emit("echo", { n: index, at: sentAt }, (err, answer) => {
         outstanding--;
+        if (err && client.leaving) {
+          // A client that leaves (churn) fails what it still awaits: "socket has been disconnected".
+          abandoned++;
+          return;
+        }
         if (err || !answer || answer.n !== index) {
+          ackErrorSamples.length < 5 && ackErrorSamples.push(err ? String(err.message ?? err) : JSON.stringify(answer));
           ackErrors++;
           return;
         }
@@ -150,7 +158,7 @@ console.log(JSON.stringify({
   summary: {
     clients: clientCount, seconds, pollingShare, churnPerMinute,
     created, churned, connectedAtEnd, connectErrors,
-    acks, ackErrors, ackOutstandingAtEnd: outstanding,
+    acks, ackErrors, ackErrorSamples, ackAbandonedByLeavingClients: abandoned, ackOutstandingAtEnd: outstanding,
     ackP50Ms: Number(percentile(sorted, 50).toFixed(2)),
     ackP99Ms: Number(percentile(sorted, 99).toFixed(2)),
     ackMaxMs: Number((sorted[sorted.length - 1] ?? 0).toFixed(2)),

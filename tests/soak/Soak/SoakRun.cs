@@ -256,7 +256,8 @@ public static class SoakRun
             long gaps = sum.GetProperty("newsGaps").GetInt64();
             Judge(unexpected == 0 && connectErrors == 0, true,
                 $"0 unexpected disconnects: {unexpected} ({sum.GetProperty("unexpectedReasons").GetRawText()}), {connectErrors} connect errors, {sum.GetProperty("churned").GetInt32()} churned");
-            Judge(acks > 0 && ackErrors == 0, true, $"every acknowledgement answered: {acks} answered, {ackErrors} failed or timed out");
+            Judge(acks > 0 && ackErrors == 0, true, $"every acknowledgement answered: {acks} answered, {ackErrors} failed or timed out " +
+                $"{sum.GetProperty("ackErrorSamples").GetRawText()}, {sum.GetProperty("ackAbandonedByLeavingClients").GetInt64()} given up by clients leaving (churn)");
             Judge(gaps == 0 && sum.GetProperty("news").GetInt64() > 0, true, $"every broadcast to every client in order: {sum.GetProperty("news").GetInt64()} received, {gaps} gaps");
             Judge(p99 < 50, !options.Smoke, $"ack p99 < 50 ms: p50 {sum.GetProperty("ackP50Ms").GetDouble()} ms, p99 {p99} ms, max {sum.GetProperty("ackMaxMs").GetDouble()} ms");
         }
