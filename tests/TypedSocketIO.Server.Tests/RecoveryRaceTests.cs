@@ -143,6 +143,80 @@ public sealed partial class RecoveryRaceTests
         Assert.Contains(fixture.Logs.Entries, e => e.EventId.Name == "RecoveryIncomplete");
     }
 
+    [Theory]
+    [InlineData(5, true)]
+    [InlineData(20, false)]
+    public async Task Restore_OfMoreThanTheConnectionMayHaveWaiting_StartsFresh(int missed, bool recovered)
+    {
+        // 20 events of ~130 bytes cross a 2 000-byte outgoing bound: sending them would close the connection at the bound, and
+        // the client would come back for the same replay; 5 fit.
+        using var fixture = new ServerFixture(o =>
+        {
+            o.ConnectionStateRecovery = new SocketIOConnectionStateRecoveryOptions();
+            o.EngineIO.MaxOutgoingBufferSize = 2_000;
+        });
+        var (client, sid, pid) = await ConnectAsync(fixture);
+        fixture.Server.Emit("n", 0);
+        string offset = Offset(await client.ReceiveAsync());
+        await client.CloseFromEngineAsync("transport close");
+        for (int i = 1; i <= missed; i++)
+        {
+            fixture.Server.Emit("n", i, new string('x', 100));
+        }
+
+        TestClient back = fixture.CreateClient();
+        await back.SendAsync($"40{{\"pid\":\"{pid}\",\"offset\":\"{offset}\"}}");
+        Match answer = ConnectAnswer().Match(await back.ReceiveAsync());
+
+        Assert.True(answer.Success);
+        Assert.Equal(recovered, answer.Groups[1].Value == sid);
+        Assert.Equal(recovered ? 0 : 1, fixture.Logs.Count("RecoveryTooLarge"));
+        if (recovered)
+        {
+            for (int i = 1; i <= missed; i++)
+            {
+                Assert.StartsWith($"42[\"n\",{i},", await back.ReceiveAsync(), StringComparison.Ordinal);
+            }
+        }
+
+        Assert.True(back.HasNothingToReceive());
+        Assert.True(back.IsOpen);
+    }
+
+    [Fact]
+    public async Task MoreThanTheOutgoingBound_SentToASocketBeingRestored_ClosesItsConnection_WithoutHoldingIt()
+    {
+        var adapters = new HookedAdapterFactory();
+        using var fixture = new ServerFixture(
+            o =>
+            {
+                o.ConnectionStateRecovery = new SocketIOConnectionStateRecoveryOptions();
+                o.EngineIO.MaxOutgoingBufferSize = 2_000;
+            },
+            adapters);
+        var (client, _, pid) = await ConnectAsync(fixture);
+        fixture.Server.Emit("n", 0);
+        string offset = Offset(await client.ReceiveAsync());
+        await client.CloseFromEngineAsync("transport close");
+        string? reason = null;
+        adapters.OnFindable = id =>
+        {
+            fixture.Server.MainNamespace.Sockets[id].Disconnected += (_, r) => reason = r;
+            for (int i = 0; i < 20; i++)
+            {
+                fixture.Server.Emit("n", i, new string('x', 100));
+            }
+        };
+
+        TestClient back = fixture.CreateClient();
+        await back.SendAsync($"40{{\"pid\":\"{pid}\",\"offset\":\"{offset}\"}}");
+
+        Assert.Equal("outgoing buffer overflow", (await back.Transport.CloseReason.WaitAsync(TimeSpan.FromSeconds(30))).Reason);
+        Assert.Equal(SocketIODisconnectReason.OutgoingBufferOverflow, reason);
+        Assert.True(back.HasNothingToReceive());
+        Assert.Equal(1, fixture.Logs.Count("RecoveryTooLarge"));
+    }
+
     [Fact]
     public async Task EmitsRacingDisconnectsAndReconnects_InMemory_EveryPacketOnce_InOffsetOrder()
     {

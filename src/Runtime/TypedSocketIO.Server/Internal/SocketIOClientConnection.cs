@@ -262,6 +262,17 @@ internal sealed class SocketIOClientConnection
         _ = CloseTransportAsync(new EngineIOCloseReason(EngineIOCloseReason.ForcedClose.Reason, description));
     }
 
+    /// <summary>
+    /// Closes the connection as the outgoing bound does (<c>outgoing buffer overflow</c>): more than
+    /// <c>EngineIOOptions.MaxOutgoingBufferSize</c> was sent to a socket before its CONNECT answer could be queued.
+    /// </summary>
+    private void CloseForOverflow()
+    {
+        Interlocked.Exchange(ref _closing, 1);
+        CloseSockets(SocketIODisconnectReason.OutgoingBufferOverflow);
+        _ = CloseTransportAsync(EngineIOCloseReason.OutgoingBufferOverflow);
+    }
+
     /// <summary>Server shutdown: sockets get <c>server shutting down</c>, then the connection closes.</summary>
     public ValueTask ShutdownAsync()
     {
@@ -417,6 +428,14 @@ internal sealed class SocketIOClientConnection
 
         SocketIOConnectionStateRecoveryOptions? recovery = Server.Options.ConnectionStateRecovery;
         SocketIORestoredSession? restored = recovery is null ? null : await TryRestoreAsync(ns, packet.Payload).ConfigureAwait(false);
+        if (restored is not null && SocketIOSocket.OutgoingBytes(restored.MissedPackets) > Server.Options.EngineIO.MaxOutgoingBufferSize)
+        {
+            // More than the connection may have waiting (EngineIOOptions.MaxOutgoingBufferSize): the replay would close it at
+            // the bound, and the client would come back for the same replay again. It starts fresh instead.
+            SocketIOServerLog.RecoveryTooLarge(Server.Logger, name, restored.MissedPackets.Count, Server.Options.EngineIO.MaxOutgoingBufferSize);
+            restored = null;
+        }
+
         SocketIOSocket socket = restored is null
             ? new SocketIOSocket(ns, this, handshake, CreateSocketId(), recovery is null ? null : CreateSocketId())
             : new SocketIOSocket(ns, this, handshake, restored.Session.Sid, restored.Session.Pid, recovered: true)
@@ -490,7 +509,11 @@ internal sealed class SocketIOClientConnection
         SocketIOEncodedPacket connect = SocketIOEncodedPacket.Connect(name, BuildSidPayload(socket.Id, socket.Pid));
         if (restored is null)
         {
-            socket.ReleaseReplayHold(connect, []);
+            if (socket.ReleaseReplayHold(connect, []) < 0)
+            {
+                CloseForOverflow();
+                return;
+            }
         }
         else
         {
@@ -499,6 +522,14 @@ internal sealed class SocketIOClientConnection
             // CONNECT answer, the missed packets in offset order, and what reached the socket meanwhile.
             IReadOnlyList<SocketIOEncodedPacket> missed = await ReadMissedSinceSnapshotAsync(ns, restored).ConfigureAwait(false);
             int live = socket.ReleaseReplayHold(connect, missed);
+            if (live < 0)
+            {
+                // What reached the socket while it was being restored crossed the bound (it is dropped rather than kept).
+                SocketIOServerLog.RecoveryTooLarge(Server.Logger, name, missed.Count, Server.Options.EngineIO.MaxOutgoingBufferSize);
+                CloseForOverflow();
+                return;
+            }
+
             if (!socket.Connected)
             {
                 return;

@@ -47,6 +47,9 @@ internal static partial class SocketIOServerLog
     [LoggerMessage(321, LogLevel.Warning, "Connection state recovery in namespace {Namespace}: the packets emitted while the socket was being restored could not be read (the adapter no longer keeps them, or threw); the client may have missed some.", EventName = "RecoveryIncomplete")]
     public static partial void RecoveryIncomplete(ILogger logger, string @namespace, Exception? exception);
 
+    [LoggerMessage(322, LogLevel.Warning, "Connection state recovery in namespace {Namespace}: the {MissedCount} missed events are more than EngineIOOptions.MaxOutgoingBufferSize ({Limit} bytes) lets wait for a connection; the client starts fresh.", EventName = "RecoveryTooLarge")]
+    public static partial void RecoveryTooLarge(ILogger logger, string @namespace, int missedCount, int limit);
+
     [LoggerMessage(314, LogLevel.Debug, "Socket restored in namespace {Namespace} by connection state recovery; {MissedCount} missed events replayed.", EventName = "SocketRecovered")]
     public static partial void SocketRecovered(ILogger logger, string @namespace, int missedCount);
 
