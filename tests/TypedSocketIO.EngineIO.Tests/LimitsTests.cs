@@ -39,6 +39,42 @@ public abstract class LimitsTests
     }
 
     [Fact]
+    public async Task MaxHttpBufferSize_AWebSocketMessageAtTheLimitDelivered_OneBytePastClosesTheSession()
+    {
+        await using var server = await StartAsync(o => o.MaxHttpBufferSize = 100);
+        using var ws = new ClientWebSocket();
+        await ws.ConnectAsync(server.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
+        await ws.ReceiveTextAsync();
+
+        string atLimit = "4" + new string('a', 99); // the whole message, type digit included: 100 bytes
+        await ws.SendTextAsync(atLimit);
+        Assert.Equal(atLimit, await ws.ReceiveTextAsync());
+
+        await ws.SendTextAsync("4" + new string('b', 100));
+        EngineIOCloseReason reason = await server.Handler.WaitClosedAsync();
+        Assert.Equal("transport error", reason.Reason);
+        Assert.Contains("EngineIOOptions.MaxHttpBufferSize (100 bytes)", reason.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MaxHttpBufferSize_APollingPostAtTheLimitAccepted_OneBytePastIs413()
+    {
+        await using var server = await StartAsync(o => o.MaxHttpBufferSize = 100);
+        string sid = await server.HandshakePollingAsync();
+
+        string atLimit = "4" + new string('a', 99);
+        using (HttpResponseMessage ok = await server.PostAsync(sid, atLimit))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, ok.StatusCode);
+        }
+
+        Assert.Equal(atLimit, await server.PollAsync(sid));
+        using HttpResponseMessage past = await server.PostAsync(sid, "4" + new string('b', 100));
+        Assert.Equal(System.Net.HttpStatusCode.RequestEntityTooLarge, past.StatusCode);
+        Assert.DoesNotContain("text " + new string('b', 100), server.Handler.Events);
+    }
+
+    [Fact]
     public async Task SendTimeout_AWriteBlockedExactlyThatLongStays_OneMillisecondMoreDropsTheConnection()
     {
         // An hour: the server's own ticker never fires it during the test; the test calls the check with chosen clocks.
