@@ -58,7 +58,12 @@ public static partial class Corpus
         }, "pong hello-125 | transport close");
 
         // CVE-2016-10542: one huge message; the limit is maxHttpBufferSize (ws maxPayload), declared or sent.
-        yield return Raw("CVE-2016-10542_declared_length_2_pow_62", "ws close 1009 | transport error", raw => raw.SendFrameAsync(2, [], declaredLength: 1L << 62));
+        // (ASP.NET Core's WebSocket does not expose a frame's declared length: on that path the connection waits for the payload,
+        // held until the heartbeat closes it, and nothing is allocated for it.)
+        yield return Raw("CVE-2016-10542_declared_length_2_pow_62", "ws close 1009 | transport error", raw => raw.SendFrameAsync(2, [], declaredLength: 1L << 62)) with
+        {
+            ExpectedMiddleware = "no answer | transport close",
+        };
         yield return Raw("CVE-2016-10542_message_over_max_http_buffer_size", "ws close 1009 | transport error",
             raw => raw.SendFrameAsync(1, Utf8("42[\"echo\",\"" + new string('a', 1_000_000) + "\"]")));
         yield return Raw("CVE-2016-10542_fragments_summing_over_max", "ws close 1009 | transport error", async raw =>
@@ -108,6 +113,7 @@ public static partial class Corpus
         }, "reset | transport error")
         {
             NodeExpected = "reset | transport close",
+            ExpectedMiddleware = "reset | transport close",
             Difference = NodeDifference.ReasonName,
             Why = "a connection reset mid-frame: we report transport error, Node (ws) transport close",
         };

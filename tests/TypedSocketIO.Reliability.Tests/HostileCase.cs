@@ -85,6 +85,12 @@ public sealed record HostileCase(string Id, CaseScope Scope, Func<CaseContext, T
         _ => ["http"],
     };
 
+    /// <summary>
+    /// Our outcome when the WebSocket is served by ASP.NET Core's WebSocket middleware (<c>KestrelWebSocketTransport = false</c>),
+    /// where it differs from the lean transport's (that path cannot see frame headers: <see cref="System.Net.WebSockets.WebSocket"/> hides them).
+    /// </summary>
+    public string? ExpectedMiddleware { get; init; }
+
     public string OursFor(string transport) => transport == "polling" && ExpectedPolling is not null ? ExpectedPolling : Expected;
 
     public string NodeFor(string transport) =>

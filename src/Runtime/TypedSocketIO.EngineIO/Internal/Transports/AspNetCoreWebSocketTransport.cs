@@ -21,7 +21,18 @@ internal sealed class AspNetCoreWebSocketTransport : WebSocketTransport
         _reader = new WebSocketMessageReader(socket, session.Server.Options);
     }
 
-    public override void Abort() => _socket.Abort();
+    public override void Abort()
+    {
+        try
+        {
+            _socket.Abort();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The request has ended and its features are disposed (a late abort, e.g. after the close timeout): the connection
+            // is gone already. Thrown from a timer's continuation, this would otherwise surface as an unobserved task exception.
+        }
+    }
 
     protected override ValueTask<WebSocketMessage> ReceiveAsync() => _reader.ReceiveAsync(CancellationToken.None);
 
