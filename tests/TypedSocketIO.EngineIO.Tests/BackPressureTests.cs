@@ -33,6 +33,24 @@ public sealed class BackPressureTests
     }
 
     [Fact]
+    public async Task AMessageLargerThanTheBound_TakenWhenNothingWaits_AnythingBehindItCrossesTheBound()
+    {
+        await using var server = await EngineIOTestServer.StartAsync(o => o.MaxOutgoingBufferSize = 1000);
+        string sid = await server.HandshakePollingAsync();
+        Assert.True(server.Engine.TryGetConnection(sid, out EngineIOConnection? connection));
+
+        // Alone, it goes (it could never be sent otherwise).
+        Assert.True(connection.TrySend(Text(4999)));
+        Assert.Equal(5000, connection.BufferedAmount);
+        Assert.Equal("4" + new string('x', 4999), await server.PollAsync(sid));
+
+        // Behind anything, it crosses the bound.
+        Assert.True(connection.TrySend(Text(0)));
+        Assert.False(connection.TrySend(Text(4999)));
+        Assert.Equal("outgoing buffer overflow", (await server.Handler.WaitClosedAsync()).Reason);
+    }
+
+    [Fact]
     public async Task AnAtomicGroupPastTheBound_NoneQueued_SessionClosed()
     {
         await using var server = await EngineIOTestServer.StartAsync(o => o.MaxOutgoingBufferSize = 1000);

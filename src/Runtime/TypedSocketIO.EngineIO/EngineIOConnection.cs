@@ -227,7 +227,10 @@ public sealed class EngineIOConnection
                 return false;
             }
 
-            if (_queuedBytes + _writingBytes + bytes <= _server.Options.MaxOutgoingBufferSize)
+            // A message larger than the bound alone is taken when nothing else waits: it would never fit otherwise, and holds no
+            // more than the sender already built.
+            int waiting = _queuedBytes + _writingBytes;
+            if (waiting + bytes <= _server.Options.MaxOutgoingBufferSize || waiting == 0)
             {
                 foreach (EngineIOMessage message in messages)
                 {
@@ -268,7 +271,8 @@ public sealed class EngineIOConnection
     /// <summary>
     /// The bytes waiting for this session: queued, or taken by the transport and not yet written (a WebSocket burst being flushed,
     /// a poll's response being sent). Each message counts its data plus one byte. It never exceeds
-    /// <see cref="EngineIOOptions.MaxOutgoingBufferSize"/>: a message that would cross it closes the session.
+    /// <see cref="EngineIOOptions.MaxOutgoingBufferSize"/> (a message that would cross it closes the session), except by a single
+    /// message larger than the bound, taken when nothing else waited.
     /// </summary>
     public int BufferedAmount
     {

@@ -56,7 +56,8 @@ public sealed class EngineIOOptions
     /// once (so at most one volatile message is ever queued, and none is evicted later: that could not make room for a client that
     /// stopped reading); then a message that would cross this bound is refused and closes the session with
     /// <see cref="EngineIOCloseReason.OutgoingBufferOverflow"/> (<c>outgoing buffer overflow</c>, logged at Information), and what
-    /// was queued is dropped. The client sees its connection closed. To send at the client's pace instead, await
+    /// was queued is dropped. The client sees its connection closed. A single message (or a binary packet's messages) larger than
+    /// the bound is taken when nothing else waits, so that it can be sent at all; anything behind it then crosses the bound. To send at the client's pace instead, await
     /// <see cref="EngineIOConnection.WaitForCapacityAsync(int, CancellationToken)"/> before sending; drops are counted by the
     /// <c>engineio.outgoing.dropped</c> counter. Defaults to 1 MiB (<see cref="DefaultMaxOutgoingBufferSize"/>).
     /// </summary>

@@ -77,7 +77,8 @@ public sealed partial class SocketIOSocket
     /// <summary>
     /// The bytes waiting to be written to this client's connection (shared by its sockets of every namespace): queued, or being
     /// written to a client that has not read them yet. Never more than <c>EngineIOOptions.MaxOutgoingBufferSize</c> (1 MiB by
-    /// default): an emit that would cross it closes the connection with <see cref="SocketIODisconnectReason.OutgoingBufferOverflow"/>.
+    /// default; a single larger packet is taken when nothing else waits): an emit that would cross it closes the connection with
+    /// <see cref="SocketIODisconnectReason.OutgoingBufferOverflow"/>.
     /// </summary>
     public int BufferedAmount => Client.BufferedAmount;
 
