@@ -108,6 +108,10 @@ public sealed class SocketIOMessagePackParserTests
     [InlineData("83a47479706502a46461746191810102a36e7370a12f", "a map key that is not a string")]
     [InlineData("84a47479706502a46461746190a36e7370a12fa26964a178", "invalid packet id")]
     [InlineData("83a47479706502a46461746190a36e7370a12f00", "bytes after the msgpack packet")]
+    // A binary value in a CONNECT's auth or a CONNECT_ERROR's data (found by the msgpack SharpFuzz target: it came out as an ACK).
+    [InlineData("83a47479706500a46461746181a161c40101a36e7370a12f", "only EVENT and ACK packets carry binary data")]
+    [InlineData("83a47479706500a46461746181a574676b6591c400a36e7370a62f41647b696e", "only EVENT and ACK packets carry binary data")]
+    [InlineData("83a47479706504a46461746181a161c40101a36e7370a12f", "only EVENT and ACK packets carry binary data")]
     public void Decode_BadInput_ClearError(string hex, string expected)
     {
         byte[] message = Convert.FromHexString(hex.Replace(" ", "", StringComparison.Ordinal));

@@ -261,6 +261,13 @@ public sealed class SocketIOMessagePackParser : ISocketIOParser
             throw new SocketIOProtocolException("invalid payload");
         }
 
+        // The default form has binary packets for EVENT and ACK only (found by the msgpack SharpFuzz target: a CONNECT with
+        // a binary value in its auth came out as the text of an ACK).
+        if (attachments.Count > 0 && type is not (Event or Ack))
+        {
+            throw new SocketIOProtocolException("only EVENT and ACK packets carry binary data");
+        }
+
         var text = new ArrayBufferWriter<byte>((data?.WrittenCount ?? 0) + nsp.Length + 24);
         int written = type;
         if (attachments.Count > 0)
