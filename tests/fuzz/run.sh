@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of the decoders with SharpFuzz + AFL++ (see tests/fuzz/README.md).
 #
-#   bash tests/fuzz/run.sh <socketio|engineio-payload|websocket|all> [seconds per target, default 60]
+#   bash tests/fuzz/run.sh <socketio|engineio-payload|websocket|msgpack|request-head|all> [seconds per target, default 60]
 #
-# Publishes tests/fuzz/TypedSocketIO.Fuzz, instruments TypedSocketIO.Core.dll and TypedSocketIO.EngineIO.dll with the
+# Publishes tests/fuzz/TypedSocketIO.Fuzz, instruments TypedSocketIO.Core.dll, TypedSocketIO.EngineIO.dll and TypedSocketIO.MessagePack.dll with the
 # sharpfuzz tool, runs afl-fuzz on one core from the kept corpus (tests/fuzz/corpus/<target>) for the given time, then
 # prints executions/s, paths found and crashes, and replays every crash and the queue without AFL to confirm. Installs
 # Debian's afl++ and the SharpFuzz.CommandLine tool (2.3.0) when missing. Findings stay in tests/fuzz/.out (gitignored):
@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 targets="${1:-all}"
 seconds="${2:-60}"
-[ "$targets" = all ] && targets="socketio engineio-payload websocket"
+[ "$targets" = all ] && targets="socketio engineio-payload websocket msgpack request-head"
 
 if ! command -v afl-fuzz >/dev/null; then
   as_root=""; if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null; then as_root="sudo -n"; fi
@@ -30,7 +30,7 @@ dotnet publish tests/fuzz/TypedSocketIO.Fuzz -c Release -o "$build/plain" --arti
   || { cat "$build/publish.log"; exit 1; }
 # AFL runs an instrumented copy; replays run the plain one (instrumented code needs AFL's shared memory).
 rm -rf "$build/app" && cp -r "$build/plain" "$build/app"
-for assembly in TypedSocketIO.Core.dll TypedSocketIO.EngineIO.dll; do
+for assembly in TypedSocketIO.Core.dll TypedSocketIO.EngineIO.dll TypedSocketIO.MessagePack.dll; do
   sharpfuzz "$build/app/$assembly" >/dev/null
 done
 
