@@ -48,9 +48,7 @@ internal sealed class DeadlineWheel<T>
     {
         lock (_lock)
         {
-            ref List<Entry>? slot = ref _slots[SlotIndexUnderLock(at)];
-            (slot ??= new List<Entry>()).Add(new Entry(item, at));
-            _count++;
+            AddUnderLock(item, at);
         }
     }
 
@@ -60,9 +58,7 @@ internal sealed class DeadlineWheel<T>
         lock (_lock)
         {
             RemoveUnderLock(item, previousAt);
-            ref List<Entry>? slot = ref _slots[SlotIndexUnderLock(at)];
-            (slot ??= new List<Entry>()).Add(new Entry(item, at));
-            _count++;
+            AddUnderLock(item, at);
         }
     }
 
@@ -73,6 +69,13 @@ internal sealed class DeadlineWheel<T>
         {
             RemoveUnderLock(item, at);
         }
+    }
+
+    private void AddUnderLock(T item, long at)
+    {
+        ref List<Entry>? slot = ref _slots[SlotIndexUnderLock(at)];
+        (slot ??= new List<Entry>()).Add(new Entry(item, at));
+        _count++;
     }
 
     private void RemoveUnderLock(T item, long at)
