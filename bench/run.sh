@@ -3,7 +3,7 @@
 # 4.8.4, driven by one C# load generator (bench/LoadGen) in the same run, every figure printed per server with the ratio
 # ours / Node, and written to bench/RESULTS.md with the date, the machine, the versions, the load average and this command.
 #
-#   bash bench/run.sh [--quick] [--servers node,untyped-jit,typed-jit,untyped-aot,typed-aot,untyped-jit-inline,untyped-jit-tuned]
+#   bash bench/run.sh [--quick] [--servers node,untyped-jit,typed-jit,untyped-aot,typed-aot,untyped-jit-inline,untyped-jit-tuned,bare-jit,bare-jit-tuned]
 #                     [--scenarios acks,fanout,idle,idle-large,polling,binary,cluster-fanout] [--out FILE]
 #
 # Full run ~10-15 min (includes the NativeAOT publish); --quick ~2 min (JIT servers, short windows, no idle-large).
@@ -82,7 +82,7 @@ if [ ! -d bench/node/node_modules/socket.io ]; then
 fi
 timeout 600 dotnet publish bench/LoadGen -c Release -o "$build/loadgen" --artifacts-path "$build/artifacts-loadgen" -nologo -v quiet >"$logs/build-loadgen.log" 2>&1 \
   || { cat "$logs/build-loadgen.log" >&2; exit 1; }
-case ",$servers," in *-jit,*|*-jit-inline,*|*-jit-tuned,*)
+case ",$servers," in *-jit,*|*-jit-inline,*|*-jit-tuned,*|*bare-jit*)
   timeout 900 dotnet publish bench/Servers/BenchServer -c Release -p:PublishAot=false -o "$build/jit" --artifacts-path "$build/artifacts-jit" -nologo -v quiet >"$logs/build-jit.log" 2>&1 \
     || { cat "$logs/build-jit.log" >&2; exit 1; } ;;
 esac
@@ -101,6 +101,8 @@ label() {
     typed-aot) echo "ours typed AOT" ;;
     untyped-jit-inline) echo "ours untyped JIT, inline socket completions" ;;
     untyped-jit-tuned) echo "ours untyped JIT, inline completions and Kestrel scheduling" ;;
+    bare-jit) echo "reference: bare Kestrel ConnectionHandler (acks only)" ;;
+    bare-jit-tuned) echo "reference: bare ConnectionHandler, inline completions and Kestrel scheduling" ;;
     *) echo "unknown server $1" >&2; exit 2 ;;
   esac
 }
@@ -117,6 +119,9 @@ start_server() {
     untyped-jit-inline) DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 taskset -c 0 dotnet "$build/jit/BenchServer.dll" --api untyped --urls http://127.0.0.1:0 "$@" >"$log" 2>&1 & ;;
     # Both tunings of README "Performance": no thread-pool hop in the runtime's sockets nor in Kestrel.
     untyped-jit-tuned) DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 taskset -c 0 dotnet "$build/jit/BenchServer.dll" --api untyped --kestrel-inline true --urls http://127.0.0.1:0 "$@" >"$log" 2>&1 & ;;
+    # Not Socket.IO: the least a Kestrel server does to answer the acks scenario (BareEchoHandler.cs), for its figures only.
+    bare-jit) taskset -c 0 dotnet "$build/jit/BenchServer.dll" --api bare --urls http://127.0.0.1:0 "$@" >"$log" 2>&1 & ;;
+    bare-jit-tuned) DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 taskset -c 0 dotnet "$build/jit/BenchServer.dll" --api bare --kestrel-inline true --urls http://127.0.0.1:0 "$@" >"$log" 2>&1 & ;;
     untyped-aot) taskset -c 0 "$build/aot/BenchServer" --api untyped --urls http://127.0.0.1:0 "$@" >"$log" 2>&1 & ;;
     typed-aot) taskset -c 0 "$build/aot/BenchServer" --api typed --urls http://127.0.0.1:0 "$@" >"$log" 2>&1 & ;;
   esac

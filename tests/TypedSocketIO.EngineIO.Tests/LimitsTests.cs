@@ -57,7 +57,7 @@ public abstract class LimitsTests
     }
 
     [Fact]
-    public async Task MaxHttpBufferSize_APollingPostAtTheLimitAccepted_OneBytePastIs413()
+    public async Task MaxHttpBufferSize_APollingPostAtTheLimitAccepted_OneBytePastIs413AndCloses()
     {
         await using var server = await StartAsync(o => o.MaxHttpBufferSize = 100);
         string sid = await server.HandshakePollingAsync();
@@ -72,6 +72,7 @@ public abstract class LimitsTests
         using HttpResponseMessage past = await server.PostAsync(sid, "4" + new string('b', 100));
         Assert.Equal(System.Net.HttpStatusCode.RequestEntityTooLarge, past.StatusCode);
         Assert.DoesNotContain("text " + new string('b', 100), server.Handler.Events);
+        Assert.Equal("transport error", (await server.Handler.WaitClosedAsync()).Reason);
     }
 
     [Fact]

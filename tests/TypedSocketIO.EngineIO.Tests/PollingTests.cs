@@ -98,19 +98,46 @@ public sealed class PollingTests
     }
 
     [Fact]
-    public async Task Post_OverMaxHttpBufferSize_Is413_TheSessionIsLeftToItsClient()
+    public async Task Post_OverMaxHttpBufferSize_Is413_AndClosesTheSession()
     {
-        // As the official server: 413 and nothing closed (its client closes with "transport error", see NodeExactnessTests).
+        // Stricter than the official server, which leaves the session to its client (RELIABILITY-ADVISORIES.md; see NodeExactnessTests).
         await using var server = await EngineIOTestServer.StartAsync(o => o.MaxHttpBufferSize = 100);
         string sid = await server.HandshakePollingAsync();
 
         using HttpResponseMessage post = await server.PostAsync(sid, "4" + new string('a', 200));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, post.StatusCode);
+        EngineIOCloseReason closed = await server.Handler.WaitClosedAsync();
+        Assert.Equal("transport error", closed.Reason);
+        Assert.Contains("EngineIOOptions.MaxHttpBufferSize (100 bytes)", closed.Description, StringComparison.Ordinal);
         Assert.Equal(0, server.Handler.Events.Count(e => e.StartsWith("text", StringComparison.Ordinal)));
+        Assert.Equal(0, server.Engine.SessionCount);
+    }
 
-        using HttpResponseMessage ok = await server.PostAsync(sid, "4still here");
-        Assert.Equal("4still here", await server.PollAsync(sid));
-        Assert.Equal(1, server.Engine.SessionCount);
+    [Fact]
+    public async Task Post_OverMaxHttpBufferSize_APendingPollGetsTheClosePacketAfterTheRefusal()
+    {
+        // A raw client that keeps its poll pending (the official client aborts it on the 413) still learns of the close.
+        await using var server = await EngineIOTestServer.StartAsync(o => o.MaxHttpBufferSize = 100);
+        string sid = await server.HandshakePollingAsync();
+        Assert.True(server.Engine.TryGetConnection(sid, out EngineIOConnection? connection));
+        Task<string> poll = server.PollAsync(sid);
+        while (true)
+        {
+            lock (connection.SyncRoot)
+            {
+                if (connection.Polling!.IsGetPendingUnderLock)
+                {
+                    break;
+                }
+            }
+
+            await Task.Delay(10);
+        }
+
+        using HttpResponseMessage post = await server.PostAsync(sid, "4" + new string('a', 200));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, post.StatusCode);
+        Assert.Equal("1", await poll);
+        Assert.Equal(0, server.Engine.SessionCount);
     }
 
     [Fact]

@@ -194,7 +194,7 @@ public sealed class WebSocketFrameTests
     }
 
     [Fact]
-    public void Limits_SizeAndFragments_Are1009_AsSoonAsTheHeaderCrossesThem()
+    public void Limits_SizeIs1009_FragmentsAre1008_AsSoonAsTheHeaderCrossesThem()
     {
         // Exactly the limit passes; one byte more is refused from the header alone, before any payload arrives.
         Assert.Single(ReadAll(ClientFrame(2, new byte[1000]), maxSize: 1000));
@@ -211,7 +211,8 @@ public sealed class WebSocketFrameTests
         Assert.Equal((WebSocketReadKind.Text, "4"), Assert.Single(ReadAll(three, maxFragments: 3)));
         byte[] four = [.. ClientFrame(1, [], fin: false), .. ClientFrame(0, [], fin: false), .. ClientFrame(0, [], fin: false), .. ClientFrame(0, Utf8("4"))];
         WebSocketFrameException tooMany = Refused(four, maxFragments: 3);
-        Assert.Equal(WebSocketCloseStatus.MessageTooBig, tooMany.CloseStatus);
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, tooMany.CloseStatus); // as ws 8.21 (CVE-2026-48779's fix)
+        Assert.True(tooMany.IsLimit);
         Assert.Equal("WebSocket message in more than EngineIOOptions.MaxWebSocketFragments (3) fragments", tooMany.Message);
     }
 

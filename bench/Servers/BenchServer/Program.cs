@@ -1,6 +1,7 @@
 // The server under test of bench/run.sh (see BenchServer.csproj). Default options everywhere, as a user would start.
 //
 //   BenchServer --api untyped|typed --urls http://127.0.0.1:0      prints "listening on <address>"
+//   … --api bare                  not Socket.IO: the reference of the acks scenario (BareEchoHandler.cs)
 //   … --redis 127.0.0.1:PORT      one node of a cluster on the Redis adapter (JIT build only: see BenchServer.csproj)
 //   … --kestrel-inline true       SocketTransportOptions.UnsafePreferInlineScheduling (a tuning, off by default)
 using BenchServer;
@@ -32,6 +33,12 @@ if (kestrelInline)
     builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
 }
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
+if (api == "bare")
+{
+    // Every connection goes to the reference handler: no HTTP pipeline, no Socket.IO.
+    builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(l => l.UseConnectionHandler<BareEchoHandler>()));
+}
+
 ISocketIOServerBuilder socketIO = builder.Services.AddSocketIO();
 if (redis is not null)
 {
@@ -87,9 +94,9 @@ else if (api == "untyped")
         });
     }));
 }
-else
+else if (api != "bare")
 {
-    Console.Error.WriteLine($"unknown --api {api} (untyped or typed)");
+    Console.Error.WriteLine($"unknown --api {api} (untyped, typed or bare)");
     return 2;
 }
 

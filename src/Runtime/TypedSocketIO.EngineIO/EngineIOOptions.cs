@@ -43,8 +43,8 @@ public sealed class EngineIOOptions
 
     /// <summary>
     /// The largest HTTP long-polling request body, and the largest WebSocket message, in bytes; sent to the client as
-    /// <c>maxPayload</c>. A larger POST is answered 413 (the session is left open, as the official server does: its client
-    /// then closes with <c>transport error</c>) and a larger WebSocket message closes the session.
+    /// <c>maxPayload</c>. A larger POST is answered 413 and closes the session with <c>transport error</c> (the official server leaves
+    /// that to its client, which closes on the 413), and a larger WebSocket message closes the session.
     /// Defaults to 1 000 000 bytes.
     /// </summary>
     public int MaxHttpBufferSize { get; set; } = DefaultMaxHttpBufferSize;
@@ -66,7 +66,10 @@ public sealed class EngineIOOptions
     /// <summary>How long one write to a WebSocket may take before the session is closed with <c>transport error</c>. Defaults to 10 seconds.</summary>
     public TimeSpan SendTimeout { get; set; } = DefaultSendTimeout;
 
-    /// <summary>The most frames one WebSocket message may be split into (CVE-2026-48779). Defaults to 131 072.</summary>
+    /// <summary>
+    /// The most frames one WebSocket message may be split into (CVE-2026-48779); one more closes the connection with 1008
+    /// (policy violation), as ws does. Defaults to 131 072.
+    /// </summary>
     public int MaxWebSocketFragments { get; set; } = DefaultMaxWebSocketFragments;
 
     /// <summary>The transports accepted. Defaults to <see cref="EngineIOTransports.All"/>.</summary>

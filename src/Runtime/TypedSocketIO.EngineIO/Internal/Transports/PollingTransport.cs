@@ -8,7 +8,14 @@ namespace TypedSocketIO.EngineIO.Internal.Transports;
 internal sealed class PollingTransport : IEngineIOTransport
 {
     private static readonly byte[] OkBody = "ok"u8.ToArray();
+
+    /// <summary>How long a pending poll holds back the close packet after a POST was refused with 413 (see <see cref="RefuseTooLargeAsync"/>).</summary>
+    private static readonly TimeSpan RefusalGrace = TimeSpan.FromSeconds(1);
+
     private readonly EngineIOConnection _session;
+
+    // Set before the session is closed for a POST over MaxHttpBufferSize.
+    private volatile bool _refusedTooLarge;
 
     // Under the session's lock.
     private bool _getPending;
@@ -96,6 +103,20 @@ internal sealed class PollingTransport : IEngineIOTransport
                 return;
             }
 
+            if (take == PollTake.PacketsThenFinish && _refusedTooLarge)
+            {
+                // The client learns of this close from the 413 of its POST (the official client then closes with "transport
+                // error" and aborts this poll): the close packet waits a moment, so that it cannot overtake the 413.
+                try
+                {
+                    await Task.Delay(RefusalGrace, context.RequestAborted).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+
             context.Response.StatusCode = StatusCodes.Status200OK;
             context.Response.ContentType = "text/plain; charset=UTF-8";
             Server.ApplyResponseHeaders(context, EngineIOTransports.Polling);
@@ -172,7 +193,7 @@ internal sealed class PollingTransport : IEngineIOTransport
             int max = Server.Options.MaxHttpBufferSize;
             if (context.Request.ContentLength > max)
             {
-                RefuseTooLarge(context, max);
+                await RefuseTooLargeAsync(context, max).ConfigureAwait(false);
                 return;
             }
 
@@ -184,7 +205,7 @@ internal sealed class PollingTransport : IEngineIOTransport
                 if (result.Buffer.Length > max)
                 {
                     reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
-                    RefuseTooLarge(context, max);
+                    await RefuseTooLargeAsync(context, max).ConfigureAwait(false);
                     return;
                 }
 
@@ -254,13 +275,21 @@ internal sealed class PollingTransport : IEngineIOTransport
     }
 
     /// <summary>
-    /// Answers 413 to a POST over <see cref="EngineIOOptions.MaxHttpBufferSize"/>, as the official server does: the session is
-    /// left open, so that the 413 reaches the client first (the official client then closes with <c>transport error</c>).
+    /// Answers 413 to a POST over <see cref="EngineIOOptions.MaxHttpBufferSize"/> and closes the session with
+    /// <c>transport error</c>. Stricter than the official server, which leaves the session to its client (the official client
+    /// closes it on the 413 anyway): a peer that sends oversized bodies is not served further (RELIABILITY-ADVISORIES.md). A
+    /// pending poll gets the close packet only after <see cref="RefusalGrace"/> (or never, when the client aborts it first),
+    /// so that what the official client reports is the refused POST, as with the official server.
     /// </summary>
-    private void RefuseTooLarge(HttpContext context, int max)
+    private async Task RefuseTooLargeAsync(HttpContext context, int max)
     {
-        EngineIOLog.ProtocolViolation(Server.Logger, $"request body over EngineIOOptions.MaxHttpBufferSize ({max} bytes), answered 413");
+        string detail = $"a polling POST over EngineIOOptions.MaxHttpBufferSize ({max} bytes)";
+        EngineIOLog.ProtocolViolation(Server.Logger, detail + ", answered 413");
         context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
         context.Response.ContentLength = 0;
+
+        await context.Response.CompleteAsync().ConfigureAwait(false);
+        _refusedTooLarge = true;
+        await _session.CloseCoreAsync(new EngineIOCloseReason(EngineIOCloseReason.TransportError.Reason, detail), flush: false).ConfigureAwait(false);
     }
 }

@@ -10,7 +10,7 @@ namespace TypedSocketIO.EngineIO.Internal.WebSockets;
 /// A server-side WebSocket straight on a connection's pipes (the lean Kestrel transport): frames are read inline from the
 /// connection's <see cref="PipeReader"/> and written into its <see cref="PipeWriter"/>. No buffer is held while the socket is
 /// idle: a message's bytes are rented when its first frame arrives. Pings are answered with pongs, a close frame is answered
-/// with a close frame, and a broken frame closes the connection with 1002 (protocol), 1007 (bad UTF-8) or 1009 (limits).
+/// with a close frame, and a broken frame closes the connection with 1002 (protocol), 1007 (bad UTF-8), 1009 (size) or 1008 (too many fragments).
 /// </summary>
 internal sealed class PipeWebSocket : WebSocket
 {
@@ -55,7 +55,7 @@ internal sealed class PipeWebSocket : WebSocket
     /// <summary>
     /// Receives the next whole data message, answering pings and closes on the way. <see cref="WebSocketMessage.Data"/> is
     /// valid until <see cref="ReleaseMessage"/> or the next receive. Throws <see cref="EngineIOLimitExceededException"/> for a
-    /// crossed limit (after a 1009 close), <see cref="WebSocketException"/> for a broken frame (after a 1002 or 1007 close) or a
+    /// crossed limit (after a 1009 or 1008 close), <see cref="WebSocketException"/> for a broken frame (after a 1002 or 1007 close) or a
     /// connection closed without a close frame.
     /// </summary>
     /// <remarks>Its state machine comes from a pool: an idle socket's read completes asynchronously for every message, and the

@@ -18,20 +18,21 @@ internal enum WebSocketOpcode : byte
 
 /// <summary>
 /// A peer broke RFC 6455 or crossed a limit; the connection is closed with <see cref="CloseStatus"/> (1002 protocol error,
-/// 1007 invalid payload data, 1009 message too big).
+/// 1007 invalid payload data, 1009 message too big, 1008 policy violation for too many fragments, as ws does).
 /// </summary>
 internal sealed class WebSocketFrameException : Exception
 {
-    public WebSocketFrameException(WebSocketCloseStatus closeStatus, string message)
+    public WebSocketFrameException(WebSocketCloseStatus closeStatus, string message, bool isLimit = false)
         : base(message)
     {
         CloseStatus = closeStatus;
+        IsLimit = isLimit || closeStatus == WebSocketCloseStatus.MessageTooBig;
     }
 
     public WebSocketCloseStatus CloseStatus { get; }
 
     /// <summary>Whether a configured limit was crossed (size, fragments), rather than the protocol broken.</summary>
-    public bool IsLimit => CloseStatus == WebSocketCloseStatus.MessageTooBig;
+    public bool IsLimit { get; }
 }
 
 /// <summary>The fixed part of a frame: what the first 2 to 14 bytes say.</summary>

@@ -34,7 +34,7 @@ internal enum WebSocketReadKind
 /// <see cref="ReleaseMessage"/>, so that nothing is held between messages. Limits as the ASP.NET Core transport enforces
 /// them: a message over <c>maxSize</c> bytes (<see cref="EngineIOOptions.MaxHttpBufferSize"/>) or in more than
 /// <c>maxFragments</c> frames (<see cref="EngineIOOptions.MaxWebSocketFragments"/>, empty ones included: CVE-2026-48779) is
-/// refused with 1009 as soon as the frame header that crosses it arrives.
+/// refused as soon as the frame header that crosses it arrives: 1009 for the size, 1008 for the fragments (as ws).
 /// </summary>
 internal sealed class WebSocketMessageAssembler : IDisposable
 {
@@ -175,7 +175,7 @@ internal sealed class WebSocketMessageAssembler : IDisposable
 
         if (++_fragments > _maxFragments)
         {
-            throw new WebSocketFrameException(WebSocketCloseStatus.MessageTooBig, $"WebSocket message in more than EngineIOOptions.MaxWebSocketFragments ({_maxFragments}) fragments");
+            throw new WebSocketFrameException(WebSocketCloseStatus.PolicyViolation, $"WebSocket message in more than EngineIOOptions.MaxWebSocketFragments ({_maxFragments}) fragments", isLimit: true);
         }
 
         int needed = _length + (int)header.PayloadLength;
