@@ -94,7 +94,9 @@ internal sealed class BareEchoHandler : ConnectionHandler
 
             int lineEnd = text.IndexOf('\r', at);
             string key = text[(at + KeyHeader.Length)..(lineEnd < 0 ? text.Length : lineEnd)].Trim();
+#pragma warning disable CA5350 // RFC 6455 defines Sec-WebSocket-Accept with SHA-1
             string accept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
+#pragma warning restore CA5350
             output.Write(Encoding.ASCII.GetBytes($"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"));
             WriteFrame(output, Open);
             await output.FlushAsync();

@@ -5,6 +5,7 @@
 //   … --redis 127.0.0.1:PORT      one node of a cluster on the Redis adapter (JIT build only: see BenchServer.csproj)
 //   … --kestrel-inline true       SocketTransportOptions.UnsafePreferInlineScheduling (a tuning, off by default)
 using BenchServer;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using TypedSocketIO.SocketIO;
