@@ -30,6 +30,30 @@ public sealed class DeadlineWheelTests
     }
 
     [Fact]
+    public void A_burst_in_one_slot_is_not_kept_once_the_tick_has_taken_it()
+    {
+        // Every session's send timeout of one broadcast lands in one slot; over a long run every slot sees such a burst.
+        var wheel = new DeadlineWheel<string>(Slot, now: 1_000);
+        var due = new List<DeadlineWheel<string>.Entry>();
+        string[] items = Enumerable.Range(0, 10_000).Select(i => "s" + i).ToArray();
+        foreach (string item in items)
+        {
+            wheel.Add(item, 1_050);
+        }
+
+        wheel.Add("next turn", 1_050 + (1024 * Slot)); // the same slot, a whole turn later: kept
+        Assert.True(wheel.Capacity >= 10_001);
+        wheel.TakeDue(1_050, due);
+        Assert.Equal(10_000, due.Count);
+        Assert.Equal(1, wheel.Count);
+        Assert.True(wheel.Capacity <= 16, $"the wheel keeps room for {wheel.Capacity} entries after the burst");
+
+        due.Clear();
+        wheel.TakeDue(1_050 + (1024 * Slot), due);
+        Assert.Equal("next turn", Assert.Single(due).Item);
+    }
+
+    [Fact]
     public void A_deadline_already_passed_is_taken_on_the_next_tick()
     {
         var wheel = new DeadlineWheel<string>(Slot, now: 1_000);

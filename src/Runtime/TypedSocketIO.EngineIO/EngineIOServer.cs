@@ -550,6 +550,11 @@ public sealed class EngineIOServer : IAsyncDisposable
         finally
         {
             _due.Clear();
+            if (_due.Capacity > 1024)
+            {
+                _due.Capacity = 1024; // a burst's worth is not kept for ever
+            }
+
             Volatile.Write(ref _ticking, 0);
         }
     }

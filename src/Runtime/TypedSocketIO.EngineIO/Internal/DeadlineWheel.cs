@@ -17,6 +17,10 @@ internal sealed class DeadlineWheel<T>
 {
     private const int SlotCount = 1024;
 
+    // A slot's list emptied by a tick is dropped when it grew past this (a burst: every session's send timeout of one
+    // broadcast lands in the same slot), so that the wheel does not keep each slot's largest burst for ever.
+    private const int KeptSlotCapacity = 16;
+
     private readonly long _slotMilliseconds;
     private readonly List<Entry>?[] _slots = new List<Entry>?[SlotCount];
     private readonly Lock _lock = new();
@@ -39,6 +43,24 @@ internal sealed class DeadlineWheel<T>
             lock (_lock)
             {
                 return _count;
+            }
+        }
+    }
+
+    /// <summary>The entries the slots' lists can hold without growing (for tests: the memory the wheel keeps).</summary>
+    internal int Capacity
+    {
+        get
+        {
+            lock (_lock)
+            {
+                int capacity = 0;
+                foreach (List<Entry>? slot in _slots)
+                {
+                    capacity += slot?.Capacity ?? 0;
+                }
+
+                return capacity;
             }
         }
     }
@@ -135,6 +157,17 @@ internal sealed class DeadlineWheel<T>
 
                 _count -= slot.Count - kept;
                 slot.RemoveRange(kept, slot.Count - kept);
+                if (slot.Capacity > KeptSlotCapacity && slot.Capacity > 4 * kept)
+                {
+                    if (kept == 0)
+                    {
+                        _slots[(int)(s & (SlotCount - 1))] = null;
+                    }
+                    else
+                    {
+                        slot.Capacity = Math.Max(kept, KeptSlotCapacity);
+                    }
+                }
             }
 
             _nextSlot = last + 1;
