@@ -1,7 +1,6 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
-using TypedSocketIO.EngineIO.Internal.Transports;
 
 namespace TypedSocketIO.EngineIO.Tests;
 
@@ -27,49 +26,6 @@ public abstract class WebSocketTests
         o.KestrelWebSocketTransport = KestrelTransport;
         configure?.Invoke(o);
     });
-
-    [Fact]
-    public async Task InAWriteBatch_WhatIsQueuedLeavesWhenTheBatchEnds_OnEverySocket()
-    {
-        // A broadcast's loop opens a batch: the writers it wakes run when it ends, on its thread, not one work item per socket.
-        await using var server = await StartAsync();
-        var sockets = new List<(ClientWebSocket Client, EngineIOConnection Connection)>();
-        try
-        {
-            for (int i = 0; i < 3; i++)
-            {
-                var ws = new ClientWebSocket();
-                await ws.ConnectAsync(server.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
-                using var doc = JsonDocument.Parse((await ws.ReceiveTextAsync())[1..]);
-                Assert.True(server.Engine.TryGetConnection(doc.RootElement.GetProperty("sid").GetString()!, out EngineIOConnection? connection));
-                sockets.Add((ws, connection));
-            }
-
-            byte[] text = "tick"u8.ToArray();
-            using (EngineIOWriteBatch.Begin())
-            {
-                foreach ((_, EngineIOConnection connection) in sockets)
-                {
-                    Assert.True(connection.TrySend(new EngineIOMessage(text, false)));
-                }
-
-                // Nothing was handed to a writer yet: every packet still waits in its session.
-                Assert.All(sockets, s => Assert.Equal(text.Length + 1, s.Connection.BufferedAmount));
-            }
-
-            foreach ((ClientWebSocket client, _) in sockets)
-            {
-                Assert.Equal("4tick", await client.ReceiveTextAsync());
-            }
-        }
-        finally
-        {
-            foreach ((ClientWebSocket client, _) in sockets)
-            {
-                client.Dispose();
-            }
-        }
-    }
 
     [Fact]
     public async Task DirectWebSocket_HandshakeAndEchoOfTextAndBinary()

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using TypedSocketIO.EngineIO.Internal.Transports;
 using TypedSocketIO.SocketIO;
 
 namespace TypedSocketIO.Server;
@@ -187,9 +186,6 @@ public partial class InMemorySocketIOAdapter : ISocketIOAdapter
         try
         {
             SelectInto(options, ref selection);
-
-            // The WebSocket writers woken by the loop run on this thread once it is done, not as one work item per socket.
-            using EngineIOWriteBatch batch = EngineIOWriteBatch.Begin();
             foreach (SocketIOSocket socket in selection.Sockets)
             {
                 socket.SendEventPacket(encoded, isVolatile);
@@ -218,7 +214,6 @@ public partial class InMemorySocketIOAdapter : ISocketIOAdapter
         try
         {
             SelectInto(options, ref selection);
-            using EngineIOWriteBatch batch = EngineIOWriteBatch.Begin();
             foreach (SocketIOSocket socket in selection.Sockets)
             {
                 // In the table before the packet leaves, so that an early answer finds its entry.

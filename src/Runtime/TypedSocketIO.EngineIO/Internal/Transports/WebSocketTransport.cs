@@ -12,10 +12,8 @@ namespace TypedSocketIO.EngineIO.Internal.Transports;
 /// <remarks>
 /// What a handler queues to its own socket while the read loop runs it synchronously (an acknowledgement, an answer to the
 /// sender) is not handed to the thread pool: the read loop writes it itself once the handler returns or first awaits, so a
-/// request and its answer cost no thread hop. Inside a write batch (<see cref="EngineIOWriteBatch"/>: a broadcast's loop over
-/// its sockets) the writers woken are not handed to the thread pool either: they run on the broadcasting thread when the
-/// batch ends, each writing its frames into its connection and flushing without waiting (the socket sends happen on the
-/// transport's own I/O threads). Other wakes (a packet queued from any other thread) go through the thread pool.
+/// request and its answer cost no thread hop. Packets for other sockets (a broadcast) still go through each one's thread-pool
+/// writer: while it waits for its turn, the packets of the next broadcasts join the same burst and flush.
 /// </remarks>
 internal abstract class WebSocketTransport : IEngineIOTransport, IThreadPoolWorkItem
 {
@@ -27,13 +25,6 @@ internal abstract class WebSocketTransport : IEngineIOTransport, IThreadPoolWork
     // The transport whose read loop is running a handler synchronously on this thread: its wakes are deferred to the loop.
     [ThreadStatic]
     private static WebSocketTransport? t_dispatching;
-
-    // The writers woken inside the write batch open on this thread, and how many batches are open (nested ones end with the outer).
-    [ThreadStatic]
-    private static List<WebSocketTransport>? t_batch;
-
-    [ThreadStatic]
-    private static int t_batchDepth;
 
     // Under the session's lock.
     private bool _writing;
@@ -81,47 +72,10 @@ internal abstract class WebSocketTransport : IEngineIOTransport, IThreadPoolWork
         }
 
         _writing = true;
-        if (t_batchDepth > 0)
-        {
-            (t_batch ??= new List<WebSocketTransport>()).Add(this);
-            return;
-        }
-
         ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
     }
 
     void IThreadPoolWorkItem.Execute() => _ = WriteAsync();
-
-    /// <summary>Opens a write batch on this thread (see <see cref="EngineIOWriteBatch"/>).</summary>
-    internal static void BeginWriteBatch() => t_batchDepth++;
-
-    /// <summary>Closes a write batch; the outermost runs the writers woken inside it, here, until each has to wait.</summary>
-    internal static void EndWriteBatch()
-    {
-        if (--t_batchDepth > 0)
-        {
-            return;
-        }
-
-        List<WebSocketTransport>? batch = t_batch;
-        if (batch is null || batch.Count == 0)
-        {
-            return;
-        }
-
-        // A writer run here that wakes another (none does today) hands it to the thread pool: the batch is closed.
-        t_batch = null;
-        foreach (WebSocketTransport transport in batch)
-        {
-            _ = transport.WriteAsync();
-        }
-
-        batch.Clear();
-        if (batch.Capacity <= 4096 && t_batch is null)
-        {
-            t_batch = batch; // kept for the next batch of this thread, unless a burst made it large
-        }
-    }
 
     /// <summary>
     /// After the synchronous part of a handler: when it queued something to this socket and no writer runs, the writer runs
