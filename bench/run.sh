@@ -4,7 +4,12 @@
 # ours / Node, and written to bench/RESULTS.md with the date, the machine, the versions, the load average and this command.
 #
 #   bash bench/run.sh [--quick] [--servers node,untyped-jit,typed-jit,untyped-aot,typed-aot,untyped-jit-inline,untyped-jit-tuned,bare-jit,bare-jit-tuned]
-#                     [--scenarios acks,fanout,idle,idle-large,polling,binary,cluster-fanout] [--out FILE]
+#                     [--scenarios acks,fanout,idle,idle-large,polling,binary,cluster-fanout] [--out FILE] [--rounds N]
+#
+# --rounds N: every server runs every scenario N times, the servers in turn within each round; RESULTS.md gives the
+# median of each figure and every round's value of the main one (this shared machine's speed moves from minute to minute).
+# bare-jit / bare-jit-tuned are not Socket.IO servers: the least a Kestrel server does to answer the acks scenario
+# (bench/Servers/BenchServer/BareEchoHandler.cs), the ceiling of Kestrel's transport for that scenario.
 #
 # Full run ~10-15 min (includes the NativeAOT publish); --quick ~2 min (JIT servers, short windows, no idle-large).
 # Each scenario gets a fresh server process pinned to core 0 (taskset -c 0); the load generator runs on core 1.
@@ -20,6 +25,7 @@ quick=0
 servers=""
 scenarios=""
 out="bench/RESULTS.md"
+rounds=1
 command_line="bash bench/run.sh $*"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -27,6 +33,7 @@ while [ $# -gt 0 ]; do
     --servers) servers="$2"; shift ;;
     --scenarios) scenarios="$2"; shift ;;
     --out) out="$2"; shift ;;
+    --rounds) rounds="$2"; shift ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -186,8 +193,10 @@ loadgen() { DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 timeout 300 taskset -
 IFS=, read -r -a server_list <<<"$servers"
 IFS=, read -r -a scenario_list <<<"$scenarios"
 for scenario in "${scenario_list[@]}"; do
+ for round in $(seq "$rounds"); do
   for server in "${server_list[@]}"; do
     name=$(label "$server")
+    case "$server,$scenario" in bare-*,acks) ;; bare-*,*) continue ;; esac   # the reference answers the acks scenario only
     if [ "$scenario" = cluster-fanout ]; then
       cluster_fanout "$server" "$name"
       continue
@@ -206,6 +215,7 @@ for scenario in "${scenario_list[@]}"; do
     esac
     stop_server
   done
+ done
 done
 
 # A 1-minute load above half the cores at the start means other work shared the machine. (At the end it says nothing: the

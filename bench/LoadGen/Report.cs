@@ -13,14 +13,35 @@ internal static class Report
 {
     public static void Write(Options options)
     {
-        var results = new List<ScenarioResult>();
+        var runs = new List<ScenarioResult>();
         foreach (string line in File.ReadLines(options.Require("results")))
         {
             if (line.Length > 0)
             {
-                results.Add(JsonSerializer.Deserialize(line, ResultJsonContext.Default.ScenarioResult)!);
+                runs.Add(JsonSerializer.Deserialize(line, ResultJsonContext.Default.ScenarioResult)!);
             }
         }
+
+        // With --rounds N every server ran every scenario N times (interleaved): each figure is the median of its rounds.
+        var results = new List<ScenarioResult>();
+        var rounds = new Dictionary<(string Scenario, string Server), List<ScenarioResult>>();
+        foreach (ScenarioResult run in runs)
+        {
+            if (!rounds.TryGetValue((run.Scenario, run.Server), out List<ScenarioResult>? list))
+            {
+                rounds[(run.Scenario, run.Server)] = list = [];
+                results.Add(run); // its place in the order; replaced by the median below
+            }
+
+            list.Add(run);
+        }
+
+        for (int i = 0; i < results.Count; i++)
+        {
+            results[i] = Median(rounds[(results[i].Scenario, results[i].Server)]);
+        }
+
+        int roundCount = rounds.Count == 0 ? 1 : rounds.Values.Max(l => l.Count);
 
         string baseline = options.Get("baseline") ?? "Node";
         var servers = results.Select(r => r.Server).Distinct().ToList();
@@ -34,6 +55,13 @@ internal static class Report
         md.AppendLine(CultureInfo.InvariantCulture, $"Written by `{options.Get("command") ?? "bash bench/run.sh"}` (see [bench/README.md](README.md)). Each figure is");
         md.AppendLine("measured in this run against every server in turn, a fresh server process per scenario; ratios are ours / Node's");
         md.AppendLine("figure from the same run. Server pinned to core 0 (`taskset -c 0`), load generator to core 1.");
+        if (roundCount > 1)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"Every server ran every scenario {roundCount} times, the servers in turn in each round; each figure is the median of");
+            md.AppendLine("its rounds, and the row \"… in each round\" gives every round's value of the scenario's main figure (this machine is shared:");
+            md.AppendLine("the same server's figure moves by a third from one minute to the next).");
+        }
+
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"- date: {options.Get("date") ?? DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)}");
         md.AppendLine(CultureInfo.InvariantCulture, $"- machine: nproc {options.Get("nproc") ?? "?"}, {CpuModel()}, kernel {Kernel()}, {RuntimeInformation.OSArchitecture}");
@@ -83,6 +111,17 @@ internal static class Report
                 md.AppendLine();
             }
 
+            if (roundCount > 1 && names.Find(n => n.Contains("per server-core-second", StringComparison.Ordinal)) is { } main)
+            {
+                md.Append(CultureInfo.InvariantCulture, $"| {main} in each round |");
+                foreach (string server in cols)
+                {
+                    md.Append(' ').Append(string.Join(" / ", rounds[(scenario, server)].Select(r => r.Get(main) is { } v ? Format(v) : "–"))).Append(" |");
+                }
+
+                md.AppendLine();
+            }
+
             md.Append("| load average before |");
             foreach (string server in cols)
             {
@@ -115,6 +154,50 @@ internal static class Report
         string text = md.ToString().TrimEnd() + "\n";
         File.WriteAllText(options.Require("out"), text);
         Console.WriteLine(text);
+    }
+
+    /// <summary>One result whose every figure is the median of the rounds' (a failed round counts only when all failed).</summary>
+    private static ScenarioResult Median(List<ScenarioResult> rounds)
+    {
+        List<ScenarioResult> ok = rounds.FindAll(r => r.Error is null);
+        if (ok.Count == 0)
+        {
+            return rounds[0];
+        }
+
+        ScenarioResult first = ok[0];
+        var median = new ScenarioResult
+        {
+            Server = first.Server,
+            Scenario = first.Scenario,
+            Started = first.Started,
+            LoadAverageBefore = first.LoadAverageBefore,
+            LoadAverageAfter = ok[^1].LoadAverageAfter,
+        };
+        foreach (Figure figure in first.Figures)
+        {
+            var values = ok.Select(r => r.Get(figure.Name)).Where(v => v is { } x && !double.IsNaN(x)).Select(v => v!.Value).Order().ToList();
+            median.Add(figure.Name, values.Count == 0 ? double.NaN
+                : values.Count % 2 == 1 ? values[values.Count / 2] : (values[(values.Count / 2) - 1] + values[values.Count / 2]) / 2);
+        }
+
+        foreach (ScenarioResult r in rounds)
+        {
+            foreach (string note in r.Notes)
+            {
+                if (!median.Notes.Contains(note))
+                {
+                    median.Notes.Add(note);
+                }
+            }
+
+            if (r.Error is not null)
+            {
+                median.Notes.Add($"one round failed: {r.Error}");
+            }
+        }
+
+        return median;
     }
 
     // The figures that describe the setup, not the server, get no ratio.
