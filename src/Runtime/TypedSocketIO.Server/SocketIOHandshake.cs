@@ -22,20 +22,21 @@ namespace TypedSocketIO.Server;
 public sealed class SocketIOHandshake
 {
     private static readonly byte[] EmptyObject = "{}"u8.ToArray();
+
+    // The connection's facts, read through when asked for (its headers and query are parsed on first use), or given ones.
+    private readonly SocketIOConnectionInfo _connection;
     private JsonElement? _auth;
     private string? _time;
 
     internal SocketIOHandshake(SocketIOConnectionInfo connection, ReadOnlyMemory<byte> authJson)
     {
-        Headers = connection.Headers;
-        Query = connection.Query;
+        _connection = connection;
         Url = connection.Url;
         RemoteAddress = connection.RemoteAddress;
 
         // As Node, the time of the namespace CONNECT (the socket's creation), not of the Engine.IO handshake.
         IssuedAt = DateTimeOffset.UtcNow;
         IsSecure = connection.IsSecure;
-        User = connection.User;
         AuthJson = authJson.IsEmpty ? EmptyObject : authJson;
     }
 
@@ -55,21 +56,19 @@ public sealed class SocketIOHandshake
         ArgumentNullException.ThrowIfNull(headers);
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(url);
-        Headers = headers;
-        Query = query;
+        _connection = new SocketIOConnectionInfo(headers, query, url, remoteAddress, issuedAt, isSecure, new ClaimsPrincipal(new ClaimsIdentity()));
         Url = url;
         RemoteAddress = remoteAddress;
         IssuedAt = issuedAt;
         IsSecure = isSecure;
-        User = new ClaimsPrincipal(new ClaimsIdentity());
         AuthJson = authJson.IsEmpty ? EmptyObject : authJson;
     }
 
     /// <summary>The headers of the request that opened the connection.</summary>
-    public IHeaderDictionary Headers { get; }
+    public IHeaderDictionary Headers => _connection.Headers;
 
     /// <summary>The query string parameters of the request that opened the connection.</summary>
-    public IQueryCollection Query { get; }
+    public IQueryCollection Query => _connection.Query;
 
     /// <summary>The request target (path and query string) of the request that opened the connection, exactly as the client sent it (Node's <c>url</c>).</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1056:URI-like properties should not be strings", Justification = "Relative URL as the client sent it, as in the official handshake.url.")]
@@ -98,7 +97,7 @@ public sealed class SocketIOHandshake
     public bool IsSecure { get; }
 
     /// <summary>The authenticated user of the request that opened the connection (empty when the endpoint has no authentication).</summary>
-    public ClaimsPrincipal User { get; }
+    public ClaimsPrincipal User => _connection.User;
 
     /// <summary>The <c>auth</c> object of the CONNECT packet as UTF-8 JSON; <c>{}</c> when the client sent none.</summary>
     public ReadOnlyMemory<byte> AuthJson { get; }

@@ -136,7 +136,7 @@ public sealed class SocketIOTestHost : IAsyncDisposable
 
         string url = IO.Options.Path + QueryString.Create(query.Select(static p => new KeyValuePair<string, string?>(p.Key, p.Value.ToString()))).ToString();
         var info = new SocketIOConnectionInfo(
-            headers, new QueryCollection(query), url, options.RemoteAddress, DateTimeOffset.UtcNow, IsSecure: false, options.User);
+            headers, new QueryCollection(query), url, options.RemoteAddress, DateTimeOffset.UtcNow, isSecure: false, options.User);
         transport.Start(IO.CreateClient(transport, info));
         lock (_clients)
         {

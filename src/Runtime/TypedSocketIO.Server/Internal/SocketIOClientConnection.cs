@@ -33,7 +33,7 @@ internal sealed class SocketIOClientConnection
         Info = info;
         ParserOptions = server.ParserOptions;
         _decoder = new SocketIOPacketDecoder(ParserOptions);
-        UserId = GetUserId(info.User);
+        UserId = GetUserId(info.AuthenticatedUserOrNull);
     }
 
     /// <summary>
@@ -656,9 +656,9 @@ internal sealed class SocketIOClientConnection
         return pid is not null && offset is not null;
     }
 
-    private static string? GetUserId(ClaimsPrincipal user)
+    private static string? GetUserId(ClaimsPrincipal? user)
     {
-        if (user.Identity is not { IsAuthenticated: true } identity)
+        if (user?.Identity is not { IsAuthenticated: true } identity)
         {
             return null;
         }

@@ -7,9 +7,7 @@ internal sealed class SocketIOEngineIOHandler(SocketIOServer server) : IEngineIO
 {
     public ValueTask OnOpenAsync(EngineIOConnection connection)
     {
-        EngineIOHandshake handshake = connection.Handshake;
-        var info = new SocketIOConnectionInfo(
-            handshake.Headers, handshake.Query, handshake.Url, handshake.RemoteAddress, handshake.IssuedAt, handshake.IsSecure, handshake.User);
+        var info = new SocketIOConnectionInfo(connection.Handshake);
         ISocketIOTransport transport = server.Options.Parser is { } parser
             ? new ParserConnectionTransport(connection, parser)
             : new EngineIOConnectionTransport(connection);

@@ -155,6 +155,7 @@ internal sealed class KestrelWebSocketMiddleware
                 return default;
             }
 
+            head!.Bytes = buffer.Slice(0, end).ToArray();
             input.AdvanceTo(buffer.GetPosition(end));
             return (head, endpoint);
         }
@@ -267,6 +268,9 @@ internal sealed class PipeWebSocketFeature : IHttpWebSocketFeature
     }
 
     public bool IsWebSocketRequest => true;
+
+    /// <summary>The request head as it arrived (for the session's handshake, which parses its headers again when asked).</summary>
+    public byte[]? HeadBytes => _head.Bytes;
 
     public bool Accepted { get; private set; }
 

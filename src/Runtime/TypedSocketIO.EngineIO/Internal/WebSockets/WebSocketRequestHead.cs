@@ -34,6 +34,9 @@ internal sealed class WebSocketRequestHead
     /// <summary>The bytes of the head, the blank line included.</summary>
     public int Length { get; }
 
+    /// <summary>A copy of the head's bytes (set when the lean transport takes the request): its handshake parses them again on demand.</summary>
+    public byte[]? Bytes { get; set; }
+
     /// <summary>Whether the bytes so far cannot start a <c>GET</c> request (so that waiting for more is useless).</summary>
     public static bool CannotBeGet(in ReadOnlySequence<byte> buffer)
     {
@@ -97,7 +100,36 @@ internal sealed class WebSocketRequestHead
             return null;
         }
 
-        IHeaderDictionary headers = new HeaderDictionary();
+        IHeaderDictionary? headers = TryParseHeaders(head);
+        if (headers is null)
+        {
+            return null;
+        }
+
+        // A body on a GET, or a second Host, is for Kestrel's rules to judge.
+        if (headers.ContainsKey("Content-Length") || headers.ContainsKey("Transfer-Encoding") || headers.Host.Count != 1)
+        {
+            return null;
+        }
+
+        string rawTarget = Encoding.ASCII.GetString(target);
+        return new WebSocketRequestHead(
+            question < 0 ? rawTarget : rawTarget[..question],
+            question < 0 ? string.Empty : rawTarget[question..],
+            rawTarget,
+            headers,
+            length);
+    }
+
+    /// <summary>
+    /// The header fields of a whole head (request line and blank line included), as <see cref="TryParse"/> reads them;
+    /// <see langword="null"/> when a line is malformed. An accepted session's handshake keeps the head's bytes and parses them
+    /// again here when its headers are first asked for (so that an idle connection does not hold them parsed).
+    /// </summary>
+    public static HeaderDictionary? TryParseHeaders(ReadOnlySpan<byte> head)
+    {
+        int lineEnd = head.IndexOf("\r\n"u8);
+        var headers = new HeaderDictionary();
         ReadOnlySpan<byte> rest = head[(lineEnd + 2)..^2];
         while (!rest.IsEmpty)
         {
@@ -141,19 +173,7 @@ internal sealed class WebSocketRequestHead
             }
         }
 
-        // A body on a GET, or a second Host, is for Kestrel's rules to judge.
-        if (headers.ContainsKey("Content-Length") || headers.ContainsKey("Transfer-Encoding") || headers.Host.Count != 1)
-        {
-            return null;
-        }
-
-        string rawTarget = Encoding.ASCII.GetString(target);
-        return new WebSocketRequestHead(
-            question < 0 ? rawTarget : rawTarget[..question],
-            question < 0 ? string.Empty : rawTarget[question..],
-            rawTarget,
-            headers,
-            length);
+        return headers;
     }
 
     /// <summary>Whether the headers ask for a WebSocket (RFC 6455 §4.2.1) in version 13 with a well-formed key.</summary>
