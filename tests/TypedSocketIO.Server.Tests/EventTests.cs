@@ -25,6 +25,37 @@ public sealed class EventTests
         Assert.Equal(["a:1", "b:3"], seen);
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(12)] // past the few events a socket keeps in an array: a dictionary then
+    public async Task On_ManyEvents_SeveralHandlersInOrder_AndOffRemovesOnlyItsEvent(int events)
+    {
+        using var fixture = new ServerFixture();
+        var seen = new List<string>();
+        fixture.Server.OnConnection(socket =>
+        {
+            for (int i = 0; i < events; i++)
+            {
+                string name = "e" + i;
+                socket.On(name, _ => seen.Add(name + ":first"));
+            }
+
+            socket.On("e1", _ => seen.Add("e1:second"));
+            Assert.True(socket.Off("e0"));
+            Assert.False(socket.Off("never"));
+        });
+        TestClient client = fixture.CreateClient();
+        await client.ConnectAsync();
+
+        for (int i = 0; i < events; i++)
+        {
+            await client.SendAsync($"42[\"e{i}\"]");
+        }
+
+        List<string> expected = ["e1:first", "e1:second", .. Enumerable.Range(2, events - 2).Select(i => $"e{i}:first")];
+        Assert.Equal(expected, seen);
+    }
+
     [Fact]
     public async Task NumericEventName_GoesToTheListenerOfItsJavaScriptString_AndKeepsTheConnection()
     {

@@ -20,10 +20,12 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
         ["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"];
 
     private readonly Lock _gate = new();
-    private readonly Dictionary<long, IPendingAck> _acks = [];
+    private Dictionary<long, IPendingAck>? _acks; // made at the first server→client acknowledgement
     private readonly SemaphoreSlim _pendingEvents;
     private readonly CancellationTokenSource _closed = new();
-    private Dictionary<string, SocketIOEventListener[]> _handlers = new(StringComparer.Ordinal);
+    // The handlers per event, replaced whole on each change (an event reads the reference without a lock): an array searched
+    // in order while there are few events (most sockets: no dictionary per socket), a dictionary above SmallHandlerCount.
+    private object _handlers = Array.Empty<EventHandlers>();
     private SocketIOAnyListener[] _anyHandlers = [];
     private SocketIOAnyListener[] _anyOutgoingHandlers = [];
     private int _state;
@@ -122,7 +124,7 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
         {
             lock (_gate)
             {
-                return _acks.Count;
+                return _acks?.Count ?? 0;
             }
         }
     }
@@ -170,9 +172,18 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
         ArgumentNullException.ThrowIfNull(handler);
         lock (_gate)
         {
-            var copy = new Dictionary<string, SocketIOEventListener[]>(_handlers, StringComparer.Ordinal);
-            copy[eventName] = copy.TryGetValue(eventName, out SocketIOEventListener[]? existing) ? [.. existing, handler] : [handler];
-            _handlers = copy;
+            List<EventHandlers> events = CopyHandlers();
+            int index = events.FindIndex(e => string.Equals(e.EventName, eventName, StringComparison.Ordinal));
+            if (index >= 0)
+            {
+                events[index] = new EventHandlers(eventName, [.. events[index].Listeners, handler]);
+            }
+            else
+            {
+                events.Add(new EventHandlers(eventName, [handler]));
+            }
+
+            PublishHandlers(events);
         }
     }
 
@@ -196,16 +207,78 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
     {
         lock (_gate)
         {
-            if (!_handlers.ContainsKey(eventName))
+            List<EventHandlers> events = CopyHandlers();
+            if (events.RemoveAll(e => string.Equals(e.EventName, eventName, StringComparison.Ordinal)) == 0)
             {
                 return false;
             }
 
-            var copy = new Dictionary<string, SocketIOEventListener[]>(_handlers, StringComparer.Ordinal);
-            copy.Remove(eventName);
-            _handlers = copy;
+            PublishHandlers(events);
             return true;
         }
+    }
+
+    /// <summary>The most events whose handlers are kept in an array searched in order (more: a dictionary).</summary>
+    private const int SmallHandlerCount = 8;
+
+    /// <summary>The handlers of one event, in the order they were added.</summary>
+    private readonly record struct EventHandlers(string EventName, SocketIOEventListener[] Listeners);
+
+    /// <summary>The handlers of <paramref name="eventName"/>, read without a lock.</summary>
+    private bool TryGetHandlers(string eventName, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SocketIOEventListener[]? listeners)
+    {
+        object handlers = System.Threading.Volatile.Read(ref _handlers);
+        if (handlers is EventHandlers[] small)
+        {
+            foreach (EventHandlers entry in small)
+            {
+                if (string.Equals(entry.EventName, eventName, StringComparison.Ordinal))
+                {
+                    listeners = entry.Listeners;
+                    return true;
+                }
+            }
+
+            listeners = null;
+            return false;
+        }
+
+        return ((Dictionary<string, SocketIOEventListener[]>)handlers).TryGetValue(eventName, out listeners);
+    }
+
+    /// <summary>Under the gate: the events and their handlers, as a list to change.</summary>
+    private List<EventHandlers> CopyHandlers()
+    {
+        if (_handlers is EventHandlers[] small)
+        {
+            return [.. small];
+        }
+
+        var events = new List<EventHandlers>();
+        foreach (KeyValuePair<string, SocketIOEventListener[]> entry in (Dictionary<string, SocketIOEventListener[]>)_handlers)
+        {
+            events.Add(new EventHandlers(entry.Key, entry.Value));
+        }
+
+        return events;
+    }
+
+    /// <summary>Under the gate: replaces the handlers with <paramref name="events"/>.</summary>
+    private void PublishHandlers(List<EventHandlers> events)
+    {
+        if (events.Count <= SmallHandlerCount)
+        {
+            System.Threading.Volatile.Write(ref _handlers, events.ToArray());
+            return;
+        }
+
+        var index = new Dictionary<string, SocketIOEventListener[]>(events.Count, StringComparer.Ordinal);
+        foreach (EventHandlers entry in events)
+        {
+            index[entry.EventName] = entry.Listeners;
+        }
+
+        System.Threading.Volatile.Write(ref _handlers, index);
     }
 
     /// <summary>Adds a catch-all listener, called for every event from the client before its handlers.</summary>
@@ -311,7 +384,7 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
             Server.EventsReceived.Add(1, new KeyValuePair<string, object?>("socketio.namespace", Namespace.Name));
         }
 
-        if (!System.Threading.Volatile.Read(ref _handlers).TryGetValue(eventName, out SocketIOEventListener[]? handlers))
+        if (!TryGetHandlers(eventName, out SocketIOEventListener[]? handlers))
         {
             return;
         }
@@ -425,7 +498,8 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
         IPendingAck? pending;
         lock (_gate)
         {
-            _acks.Remove(ackId, out pending);
+            pending = null;
+            _acks?.Remove(ackId, out pending);
         }
 
         if (pending is not null)
@@ -457,13 +531,13 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
                 return false;
             }
 
-            if (_acks.Count >= Server.Options.MaxPendingAcksPerSocket)
+            if (_acks?.Count >= Server.Options.MaxPendingAcksPerSocket)
             {
                 error = null;
             }
             else
             {
-                _acks.Add(id, pending);
+                (_acks ??= []).Add(id, pending);
                 Server.Counters.AddPendingAcks(1);
                 error = null;
                 return true;
@@ -483,7 +557,8 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
     {
         lock (_gate)
         {
-            if (_acks.Remove(id, out pending))
+            pending = null;
+            if (_acks is not null && _acks.Remove(id, out pending))
             {
                 Server.Counters.AddPendingAcks(-1);
                 return true;
@@ -511,8 +586,8 @@ public sealed partial class SocketIOSocket : ISocketIORemoteSocket
 
             _state = StateClosed;
             _closeReason = reason;
-            acks = [.. _acks];
-            _acks.Clear();
+            acks = _acks is null ? [] : [.. _acks];
+            _acks?.Clear();
         }
 
         if (previous == StateConnected)
