@@ -22,6 +22,10 @@ internal sealed class IdleScenario
     {
         int count = _options.Int("connections", 5000);
         double idleWindow = _options.Double("idle-window", 10);
+
+        // Held this long before the CPU window opens: with at least a ping interval (25 s), every session has been pinged
+        // once and the server's code for it compiled, so the window sees the steady state rather than the JIT.
+        double settle = _options.Double("idle-settle", 0);
         int pid = _options.ServerPid;
         EioSocket[] warm = [];
         EioSocket[] held = [];
@@ -40,6 +44,11 @@ internal sealed class IdleScenario
 
             await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
             long rssAfter = ProcFs.RssKiB(pid);
+
+            if (settle > 0)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(settle), cancellationToken);
+            }
 
             long pingsBefore = EioSocket.PingsAnswered;
             var window = new Window(pid);
