@@ -22,17 +22,16 @@ internal enum WebSocketOpcode : byte
 /// </summary>
 internal sealed class WebSocketFrameException : Exception
 {
-    public WebSocketFrameException(WebSocketCloseStatus closeStatus, string message, bool isLimit = false)
+    public WebSocketFrameException(WebSocketCloseStatus closeStatus, string message)
         : base(message)
     {
         CloseStatus = closeStatus;
-        IsLimit = isLimit || closeStatus == WebSocketCloseStatus.MessageTooBig;
     }
 
     public WebSocketCloseStatus CloseStatus { get; }
 
-    /// <summary>Whether a configured limit was crossed (size, fragments), rather than the protocol broken.</summary>
-    public bool IsLimit { get; }
+    /// <summary>Whether a configured limit was crossed (size: 1009, fragments: 1008), rather than the protocol broken.</summary>
+    public bool IsLimit => CloseStatus is WebSocketCloseStatus.MessageTooBig or WebSocketCloseStatus.PolicyViolation;
 }
 
 /// <summary>The fixed part of a frame: what the first 2 to 14 bytes say.</summary>

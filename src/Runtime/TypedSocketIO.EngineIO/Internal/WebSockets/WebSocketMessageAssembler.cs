@@ -175,7 +175,7 @@ internal sealed class WebSocketMessageAssembler : IDisposable
 
         if (++_fragments > _maxFragments)
         {
-            throw new WebSocketFrameException(WebSocketCloseStatus.PolicyViolation, $"WebSocket message in more than EngineIOOptions.MaxWebSocketFragments ({_maxFragments}) fragments", isLimit: true);
+            throw new WebSocketFrameException(WebSocketCloseStatus.PolicyViolation, $"WebSocket message in more than EngineIOOptions.MaxWebSocketFragments ({_maxFragments}) fragments");
         }
 
         int needed = _length + (int)header.PayloadLength;
