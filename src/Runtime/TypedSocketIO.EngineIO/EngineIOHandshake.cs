@@ -121,6 +121,6 @@ public sealed class EngineIOHandshake
         }
     }
 
-    /// <summary>The user an authentication step set on the handshake request, or <see langword="null"/> (anonymous, none created).</summary>
-    internal ClaimsPrincipal? AuthenticatedUserOrNull => Volatile.Read(ref _user) is { } user && user.Identity?.IsAuthenticated == true ? user : null;
+    /// <summary>The user an authentication step set on the handshake request, or <see langword="null"/> (none: no anonymous one is created).</summary>
+    internal ClaimsPrincipal? UserIfSet => Volatile.Read(ref _user);
 }

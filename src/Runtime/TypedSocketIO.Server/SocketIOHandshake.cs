@@ -31,12 +31,9 @@ public sealed class SocketIOHandshake
     internal SocketIOHandshake(SocketIOConnectionInfo connection, ReadOnlyMemory<byte> authJson)
     {
         _connection = connection;
-        Url = connection.Url;
-        RemoteAddress = connection.RemoteAddress;
 
         // As Node, the time of the namespace CONNECT (the socket's creation), not of the Engine.IO handshake.
         IssuedAt = DateTimeOffset.UtcNow;
-        IsSecure = connection.IsSecure;
         AuthJson = authJson.IsEmpty ? EmptyObject : authJson;
     }
 
@@ -57,10 +54,7 @@ public sealed class SocketIOHandshake
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(url);
         _connection = new SocketIOConnectionInfo(headers, query, url, remoteAddress, issuedAt, isSecure, new ClaimsPrincipal(new ClaimsIdentity()));
-        Url = url;
-        RemoteAddress = remoteAddress;
         IssuedAt = issuedAt;
-        IsSecure = isSecure;
         AuthJson = authJson.IsEmpty ? EmptyObject : authJson;
     }
 
@@ -72,13 +66,13 @@ public sealed class SocketIOHandshake
 
     /// <summary>The request target (path and query string) of the request that opened the connection, exactly as the client sent it (Node's <c>url</c>).</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1056:URI-like properties should not be strings", Justification = "Relative URL as the client sent it, as in the official handshake.url.")]
-    public string Url { get; }
+    public string Url => _connection.Url;
 
     /// <summary>
     /// The client's IP address, when known (Node's <c>address</c>, a string there). An IPv4 client of a dual-stack listener
     /// is an IPv4-mapped address (<c>::ffff:127.0.0.1</c>), as in Node.
     /// </summary>
-    public IPAddress? RemoteAddress { get; }
+    public IPAddress? RemoteAddress => _connection.RemoteAddress;
 
     /// <summary>When the socket connected to its namespace (Node's <c>issued</c>, the CONNECT's time).</summary>
     public DateTimeOffset IssuedAt { get; }
@@ -94,7 +88,7 @@ public sealed class SocketIOHandshake
     public bool IsCrossDomain => !string.IsNullOrEmpty(Headers.Origin.ToString());
 
     /// <summary>Whether the connection was opened over HTTPS.</summary>
-    public bool IsSecure { get; }
+    public bool IsSecure => _connection.IsSecure;
 
     /// <summary>The authenticated user of the request that opened the connection (empty when the endpoint has no authentication).</summary>
     public ClaimsPrincipal User => _connection.User;

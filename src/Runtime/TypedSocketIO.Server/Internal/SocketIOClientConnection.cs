@@ -33,7 +33,7 @@ internal sealed class SocketIOClientConnection
         Info = info;
         ParserOptions = server.ParserOptions;
         _decoder = new SocketIOPacketDecoder(ParserOptions);
-        UserId = GetUserId(info.AuthenticatedUserOrNull);
+        UserId = GetUserId(info.UserIfSet);
     }
 
     /// <summary>

@@ -53,8 +53,6 @@ internal sealed class SocketIOConnectionInfo
 
     public ClaimsPrincipal User => _user ?? _handshake!.User;
 
-    /// <summary>The user when authenticated, else <see langword="null"/> (without creating an anonymous principal).</summary>
-    public ClaimsPrincipal? AuthenticatedUserOrNull => _user is { } user
-        ? (user.Identity?.IsAuthenticated == true ? user : null)
-        : _handshake!.AuthenticatedUserOrNull;
+    /// <summary>The user given or set by an authentication step, or <see langword="null"/> (without creating an anonymous one).</summary>
+    public ClaimsPrincipal? UserIfSet => _user ?? _handshake!.UserIfSet;
 }
