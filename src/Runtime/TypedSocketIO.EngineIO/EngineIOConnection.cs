@@ -963,6 +963,13 @@ public sealed class EngineIOConnection
         EngineIOLog.ProtocolViolation(_server.Logger, detail);
         return CloseCoreAsync(new EngineIOCloseReason(EngineIOCloseReason.ParseError.Reason, detail), flush: false);
     }
+
+    /// <summary>As <see cref="FailAsync"/> for a misuse of the transport rather than a bad packet: closes with <c>transport error</c>.</summary>
+    internal ValueTask FailTransportAsync(string detail)
+    {
+        EngineIOLog.ProtocolViolation(_server.Logger, detail);
+        return CloseCoreAsync(new EngineIOCloseReason(EngineIOCloseReason.TransportError.Reason, detail), flush: false);
+    }
 }
 
 /// <summary>The life of a session.</summary>

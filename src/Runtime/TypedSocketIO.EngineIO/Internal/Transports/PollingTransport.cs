@@ -59,8 +59,7 @@ internal sealed class PollingTransport : IEngineIOTransport
 
         if (overlap)
         {
-            EngineIOLog.ProtocolViolation(Server.Logger, "overlapping polling GET requests");
-            await _session.CloseCoreAsync(new EngineIOCloseReason(EngineIOCloseReason.TransportError.Reason, "overlapping polling GET requests"), flush: false).ConfigureAwait(false);
+            await _session.FailTransportAsync("overlapping polling GET requests").ConfigureAwait(false);
             await EngineIOServer.WriteErrorAsync(context, EngineIOErrorCode.BadRequest, null).ConfigureAwait(false);
             return;
         }
@@ -169,8 +168,7 @@ internal sealed class PollingTransport : IEngineIOTransport
 
         if (overlap)
         {
-            EngineIOLog.ProtocolViolation(Server.Logger, "overlapping polling POST requests");
-            await _session.CloseCoreAsync(new EngineIOCloseReason(EngineIOCloseReason.TransportError.Reason, "overlapping polling POST requests"), flush: false).ConfigureAwait(false);
+            await _session.FailTransportAsync("overlapping polling POST requests").ConfigureAwait(false);
             await EngineIOServer.WriteErrorAsync(context, EngineIOErrorCode.BadRequest, null).ConfigureAwait(false);
             return;
         }
@@ -184,8 +182,7 @@ internal sealed class PollingTransport : IEngineIOTransport
             if (contentType is not null && contentType.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase))
             {
                 const string detail = "a polling POST with Content-Type application/octet-stream (Engine.IO v4 payloads are text)";
-                EngineIOLog.ProtocolViolation(Server.Logger, detail);
-                await _session.CloseCoreAsync(new EngineIOCloseReason(EngineIOCloseReason.TransportError.Reason, detail), flush: false).ConfigureAwait(false);
+                await _session.FailTransportAsync(detail).ConfigureAwait(false);
                 await EngineIOServer.WriteErrorAsync(context, EngineIOErrorCode.BadRequest, "binary content type is not supported").ConfigureAwait(false);
                 return;
             }
